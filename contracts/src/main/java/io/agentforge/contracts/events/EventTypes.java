@@ -1,0 +1,21 @@
+package io.agentforge.contracts.events;
+
+/**
+ * The event types of SPEC section 6. Types are open strings (more may be added); these are the known ones.
+ */
+public final class EventTypes {
+    public static final String TRAINING_STARTED = "training_started";
+    public static final String TRAINING_PROGRESS = "training_progress";
+    public static final String TRAINING_COMPLETED = "training_completed";
+    public static final String TRAINING_FAILED = "training_failed";
+    public static final String MODEL_SAVED = "model_saved";
+    public static final String MODEL_HANDOFF_CREATED = "model_handoff_created";
+    public static final String SERVICE_HEALTH_CHANGED = "service_health_changed";
+    public static final String ALERT_CREATED = "alert_created";
+    public static final String SYSTEM_METRICS = "system_metrics";
+    public static final String PIPELINE_UPDATE = "pipeline_update";
+    public static final String PIPELINE_COMPLETE = "pipeline_complete";
+
+    private EventTypes() {
+    }
+}

@@ -1,0 +1,48 @@
+package io.agentforge.contracts.models;
+
+import io.agentforge.contracts.Page;
+import io.agentforge.contracts.Service;
+import io.agentforge.contracts.phases.ModelPhase;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * The Model service: the only owner of model artifacts and their metadata. In-process in the all-in-one start,
+ * an HTTP client of port 8002 in distributed mode.
+ */
+public interface ModelService extends Service {
+    /**
+     * Stores an artifact and its metadata together: after a crash there is either both or neither.
+     *
+     * @param artifact the artifact's bytes (read to the end, not closed); the checksum is computed while reading
+     */
+    ModelMetadata save(NewModel model, InputStream artifact);
+
+    /** @throws io.agentforge.contracts.errors.NotFoundException for an unknown id */
+    ModelMetadata model(String modelId);
+
+    Page<ModelMetadata> models(ModelQuery query);
+
+    /**
+     * Opens the artifact for reading, after verifying its checksum.
+     *
+     * @throws io.agentforge.contracts.errors.ConflictException when the stored bytes no longer match the checksum
+     */
+    InputStream openArtifact(String modelId);
+
+    /** Deletes the artifact and its metadata together. */
+    void delete(String modelId);
+
+    /** Marks the model as its phase's winner, unmarking the previous one. */
+    ModelMetadata markWinner(String modelId);
+
+    /** Records that a model passes from one phase to the next. */
+    ModelHandoff handoff(String modelId, ModelPhase from, ModelPhase to);
+
+    /** Writes an export with its manifest; returns where it is. */
+    Path export(ModelExportRequest request);
+
+    /** Generates text with the stored model. */
+    Generation generate(String modelId, GenerationRequest request);
+}

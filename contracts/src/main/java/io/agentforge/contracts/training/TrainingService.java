@@ -1,0 +1,36 @@
+package io.agentforge.contracts.training;
+
+import io.agentforge.contracts.Page;
+import io.agentforge.contracts.Service;
+
+import java.util.List;
+
+/**
+ * The Training service: a persistent queue of training jobs run by worker processes. In-process in the all-in-one
+ * start, an HTTP client of port 8001 in distributed mode; both throw the same
+ * {@link io.agentforge.contracts.errors.ServiceException}s.
+ */
+public interface TrainingService extends Service {
+    /** Validates and queues a job; it runs when a slot is free. */
+    TrainingJob submit(JobRequest request);
+
+    /** @throws io.agentforge.contracts.errors.NotFoundException for an unknown id */
+    TrainingJob job(String jobId);
+
+    Page<TrainingJob> jobs(JobQuery query);
+
+    /**
+     * Cancels a pending or running job; a running worker checkpoints and exits.
+     *
+     * @throws io.agentforge.contracts.errors.ConflictException when the job is already final
+     */
+    TrainingJob cancel(String jobId);
+
+    /** Stops a running job at a checkpoint without finishing it; {@link #resume} continues from there. */
+    TrainingJob pause(String jobId);
+
+    TrainingJob resume(String jobId);
+
+    /** Every progress point recorded for the job, oldest first. */
+    List<TrainingProgress> metrics(String jobId);
+}
