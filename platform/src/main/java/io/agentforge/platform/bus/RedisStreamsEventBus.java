@@ -403,7 +403,9 @@ public final class RedisStreamsEventBus implements EventBus {
 
         @Override
         protected void released() {
-            reads.closeAsync();
+            if (reads.isOpen()) {
+                reads.closeAsync();
+            }
             subscriptions.remove(this);
         }
     }
@@ -444,7 +446,7 @@ public final class RedisStreamsEventBus implements EventBus {
         private long nextClaimAt = System.nanoTime();
 
         GroupReader(String group, int memberNumber, EventTypePattern pattern, Consumer<EventEnvelope> handler) {
-            super("event-bus-group-" + group + "-" + memberNumber, handler);
+            super("event-bus-group-" + group, handler);
             this.group = group;
             this.memberNumber = memberNumber;
             this.consumer = io.lettuce.core.Consumer.from(group, settings.consumerName() + "/" + memberNumber);
