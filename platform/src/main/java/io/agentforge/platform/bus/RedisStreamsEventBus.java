@@ -103,6 +103,14 @@ public final class RedisStreamsEventBus implements EventBus {
                     Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(5));
         }
 
+        /** Without the password a URL may carry, since settings end up in logs. */
+        @Override
+        public String toString() {
+            return "Settings[redisUrl=" + redacted(redisUrl) + ", consumerName=" + consumerName + ", streamKey="
+                    + streamKey + ", maxLength=" + maxLength + ", blockTimeout=" + blockTimeout + ", healthTimeout="
+                    + healthTimeout + ", claimAbandonedAfter=" + claimAbandonedAfter + "]";
+        }
+
         public Settings withStreamKey(String key) {
             return new Settings(redisUrl, consumerName, key, maxLength, blockTimeout, healthTimeout,
                     claimAbandonedAfter);
@@ -148,10 +156,15 @@ public final class RedisStreamsEventBus implements EventBus {
             this.connection = client.connect();
         } catch (RedisException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            throw new IllegalStateException("cannot reach Redis for the event bus at " + settings.redisUrl()
+            throw new IllegalStateException("cannot reach Redis for the event bus at " + redacted(settings.redisUrl())
                     + " (REDIS_URL): " + e.getMessage(), e);
         }
         this.commands = connection.sync();
+    }
+
+    /** {@code redis://user:secret@host} becomes {@code redis://***@host}. */
+    static String redacted(String url) {
+        return url.replaceFirst("//[^@/]*@", "//***@");
     }
 
     public Settings settings() {
