@@ -241,7 +241,10 @@ public final class RedisStreamsEventBus implements EventBus {
     }
 
     private synchronized void releaseMemberNumber(String group, int number) {
-        groupMembers.getOrDefault(group, Set.of()).remove(number);
+        groupMembers.computeIfPresent(group, (name, taken) -> {
+            taken.remove(number);
+            return taken;
+        });
     }
 
     @Override
