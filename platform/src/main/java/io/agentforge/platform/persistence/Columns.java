@@ -1,0 +1,83 @@
+package io.agentforge.platform.persistence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.agentforge.contracts.Json;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/** How Java values travel in and out of the portable schema: timestamps, JSON text, nullable numbers. */
+final class Columns {
+    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {
+    };
+
+    private Columns() {
+    }
+
+    /**
+     * PostgreSQL keeps microseconds; storing exactly that precision makes a value read back equal to the one the
+     * repository returned when writing it, on H2 as on PostgreSQL.
+     */
+    static Instant now(java.time.Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        statement.setObject(index, instant == null ? null
+                : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
+    }
+
+    static Instant instant(ResultSet rows, String column) throws SQLException {
+        var value = rows.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static String json(Object value) {
+        return Json.write(value);
+    }
+
+    static Map<String, Object> objectMap(String json) {
+        return read(json, OBJECT_MAP);
+    }
+
+    static Map<String, Double> numberMap(String json) {
+        return read(json, NUMBER_MAP);
+    }
+
+    static <T> T read(String json, Class<T> type) {
+        return json == null ? null : Json.read(json, type);
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (JsonProcessingException e) {
+            // Only our own code writes these columns; unreadable JSON there is corruption, not bad input.
+            throw new IllegalStateException("Unreadable JSON in the database: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static Integer nullableInt(ResultSet rows, String column) throws SQLException {
+        var value = rows.getInt(column);
+        return rows.wasNull() ? null : value;
+    }
+
+    static void bind(PreparedStatement statement, List<?> arguments) throws SQLException {
+        for (int i = 0; i < arguments.size(); i++) {
+            statement.setObject(i + 1, arguments.get(i));
+        }
+    }
+}
