@@ -66,11 +66,13 @@ public final class Database implements AutoCloseable {
                 throw new UncheckedIOException("Cannot create the data directory " + directory, e);
             }
             // MODE=PostgreSQL and lower-case names keep the SQL portable; LOCK_TIMEOUT lets a transaction wait for
-            // a row another one holds (H2's 1 s default is short for a busy claim); DB_CLOSE_ON_EXIT=FALSE leaves
-            // closing to close(), so a shutdown hook cannot pull the file from under requests still finishing.
+            // a row another one holds (H2's 1 s default is short for a busy claim); AUTO_SERVER lets a second
+            // process on the same data directory (a service started alone next to another) share the file through
+            // the first one instead of failing on H2's file lock. H2 refuses AUTO_SERVER with DB_CLOSE_ON_EXIT=FALSE,
+            // so its own shutdown hook closes the file at exit; requests still running then are being cut off anyway.
             config.setJdbcUrl("jdbc:h2:file:" + directory.resolve("agentforge")
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                    + ";LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
+                    + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE");
             config.setUsername("sa");
             config.setPassword("");
             postgres = false;
