@@ -32,7 +32,7 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int CHECK_TIMEOUT_SECONDS = 2;
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(CHECK_TIMEOUT_SECONDS);
-    private static final Duration SLOW_CHECK = Duration.ofMillis(500);
+    private static final Duration SLOW_CHECK = Duration.ofSeconds(1);
     /** How long a failed database should make clients wait before they retry. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
