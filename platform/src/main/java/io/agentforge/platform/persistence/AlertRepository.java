@@ -50,7 +50,7 @@ public final class AlertRepository {
             throw new InvalidRequestException(alert.service() == null ? "service" : "message", "a value", null);
         }
         var stored = new Alert(alert.alertId(), alert.severity(), alert.service(), alert.message(),
-                alert.timestamp() == null ? Columns.now(clock) : alert.timestamp(), alert.resolved(),
+                alert.timestamp() == null ? Sql.now(clock) : alert.timestamp(), alert.resolved(),
                 alert.metadata());
         return database.inTransaction(connection -> {
             try (var insert = connection.prepareStatement("INSERT INTO alerts (" + COLUMNS + ", resolved_at)"
@@ -59,11 +59,11 @@ public final class AlertRepository {
                 insert.setString(2, stored.severity().wireName());
                 insert.setString(3, stored.service());
                 insert.setString(4, stored.message());
-                Columns.setInstant(insert, 5, stored.timestamp());
+                Sql.setInstant(insert, 5, stored.timestamp());
                 insert.setBoolean(6, stored.resolved());
-                insert.setString(7, Columns.json(stored.metadata()));
+                insert.setString(7, Sql.json(stored.metadata()));
                 insert.setString(8, rule);
-                Columns.setInstant(insert, 9, stored.resolved() ? Columns.now(clock) : null);
+                Sql.setInstant(insert, 9, stored.resolved() ? Sql.now(clock) : null);
                 insert.executeUpdate();
             }
             return find(connection, stored.alertId());
@@ -83,28 +83,9 @@ public final class AlertRepository {
     /** Alerts newest first; {@code resolved} null lists both kinds. */
     public Page<Alert> list(Boolean resolved, PageRequest page) {
         var where = resolved == null ? "" : " WHERE resolved = ?";
-        return database.withConnection(connection -> {
-            long total;
-            try (var count = connection.prepareStatement("SELECT COUNT(*) FROM alerts" + where)) {
-                if (resolved != null) {
-                    count.setBoolean(1, resolved);
-                }
-                try (var rows = count.executeQuery()) {
-                    rows.next();
-                    total = rows.getLong(1);
-                }
-            }
-            try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM alerts" + where
-                    + " ORDER BY raised_at DESC, alert_id DESC LIMIT ? OFFSET ?")) {
-                int index = 1;
-                if (resolved != null) {
-                    select.setBoolean(index++, resolved);
-                }
-                select.setInt(index++, page.limit());
-                select.setInt(index, page.offset());
-                return new Page<>(readAll(select), total, page.offset(), page.limit());
-            }
-        });
+        var arguments = resolved == null ? List.of() : List.of(resolved);
+        return database.withConnection(connection -> Sql.page(connection, COLUMNS, "alerts" + where, arguments,
+                "raised_at DESC, alert_id DESC", page, AlertRepository::readAll));
     }
 
     /** The unresolved alert a rule raised for a service, if there is one. */
@@ -128,7 +109,7 @@ public final class AlertRepository {
         return database.inTransaction(connection -> {
             try (var update = connection.prepareStatement("UPDATE alerts SET resolved = TRUE, resolved_at = ?"
                     + " WHERE alert_id = ? AND resolved = FALSE")) {
-                Columns.setInstant(update, 1, Columns.now(clock));
+                Sql.setInstant(update, 1, Sql.now(clock));
                 update.setString(2, alertId);
                 update.executeUpdate();
             }
@@ -152,8 +133,8 @@ public final class AlertRepository {
         try (var rows = select.executeQuery()) {
             while (rows.next()) {
                 alerts.add(new Alert(rows.getString("alert_id"), Severity.parse(rows.getString("severity")),
-                        rows.getString("service"), rows.getString("message"), Columns.instant(rows, "raised_at"),
-                        rows.getBoolean("resolved"), Columns.objectMap(rows.getString("metadata"))));
+                        rows.getString("service"), rows.getString("message"), Sql.instant(rows, "raised_at"),
+                        rows.getBoolean("resolved"), Sql.objectMap(rows.getString("metadata"))));
             }
         }
         return alerts;

@@ -110,7 +110,12 @@ public final class Database implements AutoCloseable {
                     result.migrationsExecuted);
         } catch (RuntimeException e) {
             dataSource.close();
-            throw new DependencyUnavailableException("database (" + description + ")", RETRY_AFTER, rootCause(e));
+            var cause = rootCause(e);
+            if (isConnectionFailure(cause)) {
+                throw new DependencyUnavailableException("database (" + description + ")", RETRY_AFTER, cause);
+            }
+            // A migration that fails on a reachable database is a broken schema or script, not an outage.
+            throw new IllegalStateException("Migrating the database (" + description + ") failed: " + e.getMessage(), e);
         }
         return new Database(dataSource, postgres, description);
     }
@@ -239,12 +244,18 @@ public final class Database implements AutoCloseable {
 
     /** Connection failures become 503 (try again later); anything else is our bug or bad data. */
     RuntimeException translate(SQLException e) {
-        var state = e.getSQLState();
-        if (e instanceof SQLTransientConnectionException || (state != null && state.startsWith("08"))
-                || dataSource.isClosed()) {
+        if (isConnectionFailure(e) || dataSource.isClosed()) {
             return new DependencyUnavailableException("database", RETRY_AFTER, e);
         }
         return new DatabaseException(e);
+    }
+
+    private static boolean isConnectionFailure(Throwable e) {
+        if (e instanceof SQLTransientConnectionException || e instanceof java.net.ConnectException) {
+            return true;
+        }
+        var state = e instanceof SQLException sql ? sql.getSQLState() : null;
+        return state != null && state.startsWith("08");
     }
 
     private static void rollbackQuietly(Connection connection, Throwable cause) {

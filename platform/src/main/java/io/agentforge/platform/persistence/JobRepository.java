@@ -62,16 +62,16 @@ public final class JobRepository {
             throw new InvalidRequestException("config", "a training config", null);
         }
         var id = UUID.randomUUID().toString();
-        var now = Columns.now(clock);
+        var now = Sql.now(clock);
         return database.inTransaction(connection -> {
             try (var insert = connection.prepareStatement("INSERT INTO training_jobs (id, phase, config, parameters,"
                     + " status, priority, created_at, total_steps, message) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)")) {
                 insert.setString(1, id);
                 insert.setString(2, request.phase().wireName());
-                insert.setString(3, Columns.json(request.config()));
-                insert.setString(4, Columns.json(request.parameters()));
+                insert.setString(3, Sql.json(request.config()));
+                insert.setString(4, Sql.json(request.parameters()));
                 insert.setInt(5, request.priority());
-                Columns.setInstant(insert, 6, now);
+                Sql.setInstant(insert, 6, now);
                 insert.setInt(7, request.config().maxSteps());
                 insert.setString(8, "queued");
                 insert.executeUpdate();
@@ -93,7 +93,7 @@ public final class JobRepository {
     /** Jobs matching the query, newest first, with the total that matched. */
     public Page<TrainingJob> list(JobQuery query) {
         var where = new StringBuilder(" WHERE 1 = 1");
-        var arguments = new ArrayList<>();
+        var arguments = new ArrayList<Object>();
         if (query.phase() != null) {
             where.append(" AND phase = ?");
             arguments.add(query.phase().wireName());
@@ -102,30 +102,8 @@ public final class JobRepository {
             where.append(" AND status = ?");
             arguments.add(query.status().wireName());
         }
-        var page = query.page();
-        return database.withConnection(connection -> {
-            long total;
-            try (var count = connection.prepareStatement("SELECT COUNT(*) FROM training_jobs" + where)) {
-                Columns.bind(count, arguments);
-                try (var rows = count.executeQuery()) {
-                    rows.next();
-                    total = rows.getLong(1);
-                }
-            }
-            var items = new ArrayList<TrainingJob>();
-            try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM training_jobs" + where
-                    + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
-                Columns.bind(select, arguments);
-                select.setInt(arguments.size() + 1, page.limit());
-                select.setInt(arguments.size() + 2, page.offset());
-                try (var rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        items.add(queuedJob(rows).job());
-                    }
-                }
-            }
-            return new Page<>(items, total, page.offset(), page.limit());
-        });
+        return database.withConnection(connection -> Sql.page(connection, COLUMNS, "training_jobs" + where, arguments,
+                "created_at DESC, id DESC", query.page(), select -> readAll(select).stream().map(QueuedJob::job).toList()));
     }
 
     /** How many jobs are in each status (every status present, zero when none), for metrics and dashboards. */
@@ -180,14 +158,14 @@ public final class JobRepository {
                 }
                 candidate = rows.getString(1);
             }
-            var now = Columns.now(clock);
+            var now = Sql.now(clock);
             try (var update = connection.prepareStatement("UPDATE training_jobs SET status = 'running',"
                     + " started_at = COALESCE(started_at, ?), lease_owner = ?, lease_expires_at = ?,"
                     + " message = 'running', error_message = NULL"
                     + " WHERE id = ? AND status = 'pending' AND paused = FALSE")) {
-                Columns.setInstant(update, 1, now);
+                Sql.setInstant(update, 1, now);
                 update.setString(2, owner);
-                Columns.setInstant(update, 3, now.plus(lease));
+                Sql.setInstant(update, 3, now.plus(lease));
                 update.setString(4, candidate);
                 if (update.executeUpdate() == 0) {
                     return Optional.empty();
@@ -203,7 +181,7 @@ public final class JobRepository {
         return database.withConnection(connection -> {
             try (var update = connection.prepareStatement("UPDATE training_jobs SET lease_expires_at = ?"
                     + " WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
-                Columns.setInstant(update, 1, Columns.now(clock).plus(lease));
+                Sql.setInstant(update, 1, Sql.now(clock).plus(lease));
                 update.setString(2, jobId);
                 update.setString(3, owner);
                 return update.executeUpdate() == 1;
@@ -216,7 +194,7 @@ public final class JobRepository {
         return database.withConnection(connection -> {
             try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM training_jobs"
                     + " WHERE status = 'running' AND lease_expires_at < ? ORDER BY lease_expires_at, id")) {
-                Columns.setInstant(select, 1, now);
+                Sql.setInstant(select, 1, now);
                 return readAll(select);
             }
         });
@@ -271,7 +249,7 @@ public final class JobRepository {
                     while (rows.next()) {
                         points.add(new TrainingProgress(rows.getString("job_id"), rows.getDouble("progress"),
                                 rows.getInt("step"), rows.getInt("total_steps"), rows.getString("message"),
-                                Columns.numberMap(rows.getString("metrics")), Columns.instant(rows, "recorded_at")));
+                                Sql.numberMap(rows.getString("metrics")), Sql.instant(rows, "recorded_at")));
                     }
                 }
             }
@@ -421,7 +399,7 @@ public final class JobRepository {
                 + (owner == null ? "status IN ('pending', 'running')" : "status = 'running' AND lease_owner = ?");
         try (var update = connection.prepareStatement(sql)) {
             update.setString(1, status.wireName());
-            Columns.setInstant(update, 2, Columns.now(clock));
+            Sql.setInstant(update, 2, Sql.now(clock));
             update.setString(3, message);
             update.setString(4, error);
             update.setString(5, jobId);
@@ -465,9 +443,9 @@ public final class JobRepository {
             insert.setInt(2, progress.currentStep());
             insert.setDouble(3, progress.progress());
             insert.setInt(4, progress.totalSteps());
-            insert.setString(5, Columns.json(progress.metrics()));
+            insert.setString(5, Sql.json(progress.metrics()));
             insert.setString(6, progress.message() == null ? "" : progress.message());
-            Columns.setInstant(insert, 7, progress.timestamp() == null ? Columns.now(clock) : progress.timestamp());
+            Sql.setInstant(insert, 7, progress.timestamp() == null ? Sql.now(clock) : progress.timestamp());
             insert.executeUpdate();
         }
     }
@@ -514,13 +492,13 @@ public final class JobRepository {
 
     private static QueuedJob queuedJob(ResultSet rows) throws SQLException {
         var job = new TrainingJob(rows.getString("id"), ModelPhase.parse(rows.getString("phase")),
-                Columns.read(rows.getString("config"), TrainingConfig.class),
-                Columns.objectMap(rows.getString("parameters")), TaskStatus.parse(rows.getString("status")),
-                Columns.instant(rows, "created_at"), Columns.instant(rows, "started_at"),
-                Columns.instant(rows, "completed_at"), rows.getDouble("progress"), rows.getInt("current_step"),
+                Sql.read(rows.getString("config"), TrainingConfig.class),
+                Sql.objectMap(rows.getString("parameters")), TaskStatus.parse(rows.getString("status")),
+                Sql.instant(rows, "created_at"), Sql.instant(rows, "started_at"),
+                Sql.instant(rows, "completed_at"), rows.getDouble("progress"), rows.getInt("current_step"),
                 rows.getString("message"), rows.getString("error_message"));
         return new QueuedJob(job, rows.getInt("priority"), rows.getInt("total_steps"), rows.getInt("attempts"),
-                rows.getString("lease_owner"), Columns.instant(rows, "lease_expires_at"),
+                rows.getString("lease_owner"), Sql.instant(rows, "lease_expires_at"),
                 rows.getString("checkpoint_path"), rows.getBoolean("paused"));
     }
 

@@ -61,7 +61,7 @@ public final class ModelRepository {
         validate(modelId, model, filePath, fileSize, checksum);
         var tags = List.copyOf(new LinkedHashSet<>(model.tags()));
         var parents = List.copyOf(new LinkedHashSet<>(model.parentModelIds()));
-        var now = Columns.now(clock);
+        var now = Sql.now(clock);
         return database.inTransaction(connection -> {
             Database.lockGate(connection, "model_registry");
             int version;
@@ -82,10 +82,10 @@ public final class ModelRepository {
                 insert.setString(5, filePath);
                 insert.setLong(6, fileSize);
                 insert.setString(7, checksum);
-                Columns.setInstant(insert, 8, now);
+                Sql.setInstant(insert, 8, now);
                 insert.setString(9, model.trainingJobId());
-                insert.setString(10, Columns.json(model.parameters()));
-                insert.setString(11, Columns.json(model.metrics()));
+                insert.setString(10, Sql.json(model.parameters()));
+                insert.setString(11, Sql.json(model.metrics()));
                 insert.setObject(12, parameterCount(model.parameters()), java.sql.Types.BIGINT);
                 insert.executeUpdate();
             }
@@ -124,26 +124,8 @@ public final class ModelRepository {
     /** Models matching the query, newest first, with the total that matched. */
     public Page<ModelMetadata> list(ModelQuery query) {
         var filter = Filter.of(query);
-        var page = query.page();
-        return database.withConnection(connection -> {
-            long total;
-            try (var count = connection.prepareStatement("SELECT COUNT(*) FROM models m" + filter.where)) {
-                Columns.bind(count, filter.arguments);
-                try (var rows = count.executeQuery()) {
-                    rows.next();
-                    total = rows.getLong(1);
-                }
-            }
-            List<ModelMetadata> items;
-            try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM models m" + filter.where
-                    + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")) {
-                Columns.bind(select, filter.arguments);
-                select.setInt(filter.arguments.size() + 1, page.limit());
-                select.setInt(filter.arguments.size() + 2, page.offset());
-                items = readAll(connection, select);
-            }
-            return new Page<>(items, total, page.offset(), page.limit());
-        });
+        return database.withConnection(connection -> Sql.page(connection, COLUMNS, "models m" + filter.where,
+                filter.arguments, "created_at DESC, id DESC", query.page(), select -> readAll(connection, select)));
     }
 
     /** Totals over every model the query's filters match (its page is ignored). */
@@ -152,7 +134,7 @@ public final class ModelRepository {
         return database.withConnection(connection -> {
             try (var select = connection.prepareStatement(
                     "SELECT COUNT(*), COALESCE(SUM(parameter_count), 0) FROM models m" + filter.where)) {
-                Columns.bind(select, filter.arguments);
+                Sql.bind(select, filter.arguments);
                 try (var rows = select.executeQuery()) {
                     rows.next();
                     return new ModelSummary(rows.getLong(1), rows.getLong(2));
@@ -243,7 +225,7 @@ public final class ModelRepository {
             throw new InvalidRequestException(from == null ? "from_phase" : "to_phase",
                     "one of " + ModelPhase.wireNames(), null);
         }
-        var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Columns.now(clock),
+        var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Sql.now(clock),
                 "pending");
         return database.inTransaction(connection -> {
             requireExists(connection, modelId);
@@ -253,7 +235,7 @@ public final class ModelRepository {
                 insert.setString(2, from.wireName());
                 insert.setString(3, to.wireName());
                 insert.setString(4, modelId);
-                Columns.setInstant(insert, 5, handoff.createdAt());
+                Sql.setInstant(insert, 5, handoff.createdAt());
                 insert.setString(6, handoff.status());
                 insert.executeUpdate();
             }
@@ -297,13 +279,13 @@ public final class ModelRepository {
             throws SQLException {
         try (var select = connection.prepareStatement("SELECT id, from_phase, to_phase, model_id, created_at, status"
                 + " FROM model_handoffs" + where + " ORDER BY created_at DESC, id DESC")) {
-            Columns.bind(select, arguments);
+            Sql.bind(select, arguments);
             var handoffs = new ArrayList<ModelHandoff>();
             try (var rows = select.executeQuery()) {
                 while (rows.next()) {
                     handoffs.add(new ModelHandoff(rows.getString("id"), ModelPhase.parse(rows.getString("from_phase")),
                             ModelPhase.parse(rows.getString("to_phase")), rows.getString("model_id"),
-                            Columns.instant(rows, "created_at"), rows.getString("status")));
+                            Sql.instant(rows, "created_at"), rows.getString("status")));
                 }
             }
             return handoffs;
@@ -392,7 +374,7 @@ public final class ModelRepository {
         var tags = new HashMap<String, List<String>>();
         try (var select = connection.prepareStatement("SELECT model_id, tag FROM model_tags WHERE model_id IN ("
                 + placeholders + ") ORDER BY model_id, position")) {
-            Columns.bind(select, modelIds);
+            Sql.bind(select, modelIds);
             try (var rows = select.executeQuery()) {
                 while (rows.next()) {
                     tags.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(rows.getString(2));
@@ -409,14 +391,14 @@ public final class ModelRepository {
         static Row of(ResultSet rows) throws SQLException {
             return new Row(rows.getString("id"), rows.getString("name"), ModelPhase.parse(rows.getString("phase")),
                     rows.getInt("version"), rows.getString("file_path"), rows.getLong("file_size"),
-                    rows.getString("checksum"), Columns.instant(rows, "created_at"),
+                    rows.getString("checksum"), Sql.instant(rows, "created_at"),
                     rows.getString("training_job_id"), rows.getString("parameters"), rows.getString("metrics"),
                     rows.getString("winner_phase") != null);
         }
 
         ModelMetadata metadata(List<String> tags) {
             return new ModelMetadata(id, name, phase, version, filePath, fileSize, checksum, createdAt, trainingJobId,
-                    Columns.objectMap(parameters), Columns.numberMap(metrics), winner, tags);
+                    Sql.objectMap(parameters), Sql.numberMap(metrics), winner, tags);
         }
     }
 

@@ -3,7 +3,10 @@ package io.agentforge.platform.persistence;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.agentforge.contracts.Json;
+import io.agentforge.contracts.Page;
+import io.agentforge.contracts.PageRequest;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,14 +17,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-/** How Java values travel in and out of the portable schema: timestamps, JSON text, nullable numbers. */
-final class Columns {
+/**
+ * The SQL the repositories share: how Java values travel in and out of the portable schema (timestamps, JSON text)
+ * and how a filtered listing becomes a page with its total.
+ */
+final class Sql {
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
     };
     private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {
     };
 
-    private Columns() {
+    private Sql() {
     }
 
     /**
@@ -78,6 +84,37 @@ final class Columns {
     static void bind(PreparedStatement statement, List<?> arguments) throws SQLException {
         for (int i = 0; i < arguments.size(); i++) {
             statement.setObject(i + 1, arguments.get(i));
+        }
+    }
+
+    /** Reads the rows a prepared, bound SELECT returns. */
+    @FunctionalInterface
+    interface RowReader<T> {
+        List<T> read(PreparedStatement select) throws SQLException;
+    }
+
+    /**
+     * One page of {@code SELECT columns FROM from ORDER BY order} and the total matching rows, with the same arguments
+     * bound to both queries.
+     *
+     * @param from  the table and its WHERE clause, e.g. {@code "models m WHERE m.phase = ?"}
+     */
+    static <T> Page<T> page(Connection connection, String columns, String from, List<?> arguments, String order,
+                            PageRequest page, RowReader<T> reader) throws SQLException {
+        long total;
+        try (var count = connection.prepareStatement("SELECT COUNT(*) FROM " + from)) {
+            bind(count, arguments);
+            try (var rows = count.executeQuery()) {
+                rows.next();
+                total = rows.getLong(1);
+            }
+        }
+        try (var select = connection.prepareStatement("SELECT " + columns + " FROM " + from + " ORDER BY " + order
+                + " LIMIT ? OFFSET ?")) {
+            bind(select, arguments);
+            select.setInt(arguments.size() + 1, page.limit());
+            select.setInt(arguments.size() + 2, page.offset());
+            return new Page<>(reader.read(select), total, page.offset(), page.limit());
         }
     }
 }
