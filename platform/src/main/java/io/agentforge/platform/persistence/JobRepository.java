@@ -33,7 +33,8 @@ import java.util.UUID;
  * the replica renews the lease while the job runs. Writes a replica makes on behalf of a run ({@link #finish(String,
  * String, TaskStatus, String, String)}, {@link #requeue(String, String, String)}, {@link #renewLease}) name the owner
  * and do nothing when the lease has passed to someone else, so a replica that stalled past its lease cannot
- * overwrite the job's next run. A crashed replica's jobs show up in {@link #findExpiredLeases}.
+ * overwrite the job's next run. A crashed replica's jobs show up in {@link #findExpiredLeases}, and
+ * {@link #recoverExpired} requeues or fails each of them.
  */
 public final class JobRepository {
     private static final String COLUMNS = "id, phase, config, parameters, status, priority, paused, created_at,"
@@ -345,6 +346,42 @@ public final class JobRepository {
     public boolean requeue(String jobId, String owner, String reason) {
         requireOwner(owner);
         return database.inTransaction(connection -> requeue(connection, jobId, owner, reason));
+    }
+
+    /**
+     * Recovers a job whose lease ran out (its replica died or stalled): back to the queue while it has retries left
+     * (counting the attempt), otherwise failed with the reason. Nothing changes when the job is no longer running
+     * with an expired lease, e.g. its owner renewed it meanwhile or another replica recovered it first; the job's
+     * row is locked while deciding, so concurrent recoveries of one job act once.
+     *
+     * @param now        the time against which the lease is judged expired
+     * @param maxRetries how many times a job may be requeued before it fails
+     * @return the job as recovered (pending or failed), or empty when there was nothing to recover
+     */
+    public Optional<QueuedJob> recoverExpired(String jobId, Instant now, int maxRetries, String reason) {
+        return database.inTransaction(connection -> {
+            QueuedJob current;
+            try (var lock = connection.prepareStatement("SELECT " + COLUMNS + " FROM training_jobs WHERE id = ?"
+                    + " FOR UPDATE")) {
+                lock.setString(1, jobId);
+                var found = readAll(lock);
+                if (found.isEmpty()) {
+                    throw new NotFoundException("job", jobId);
+                }
+                current = found.getFirst();
+            }
+            if (current.job().status() != TaskStatus.RUNNING || current.leaseExpiresAt() == null
+                    || !current.leaseExpiresAt().isBefore(now)) {
+                return Optional.empty();
+            }
+            if (current.attempts() < maxRetries) {
+                requeue(connection, jobId, current.leaseOwner(), reason);
+            } else {
+                finish(connection, jobId, current.leaseOwner(), TaskStatus.FAILED, reason,
+                        reason + " (after " + current.attempts() + " retries)");
+            }
+            return Optional.of(queued(connection, jobId));
+        });
     }
 
     /**

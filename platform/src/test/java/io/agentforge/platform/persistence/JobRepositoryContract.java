@@ -280,6 +280,39 @@ abstract class JobRepositoryContract extends PersistenceContract {
     }
 
     @Test
+    void expiredJobsAreRequeuedWhileRetriesLastThenFailedNeverLeftRunning() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        for (int retry = 1; retry <= 2; retry++) {
+            jobs.claimNext("replica-" + retry, LEASE, 5).orElseThrow();
+            assertThat(jobs.recoverExpired(id, clock.instant(), 2, "lease expired")).as("lease still valid").isEmpty();
+            clock.advance(LEASE.plusSeconds(1));
+            var recovered = jobs.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
+            assertThat(recovered.job().status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(recovered.attempts()).isEqualTo(retry);
+            assertThat(jobs.recoverExpired(id, clock.instant(), 2, "lease expired")).as("recovered once").isEmpty();
+        }
+        jobs.claimNext("replica-3", LEASE, 5).orElseThrow();
+        clock.advance(LEASE.plusSeconds(1));
+        var failed = jobs.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
+        assertThat(failed.job().status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(failed.job().errorMessage()).contains("lease expired").contains("2 retries");
+        assertThat(failed.job().completedAt()).isEqualTo(clock.instant());
+        assertThat(jobs.findExpiredLeases(clock.instant())).isEmpty();
+    }
+
+    @Test
+    void aRenewedLeaseIsNotRecovered() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        clock.advance(LEASE.plusSeconds(1));
+        var seenExpiredAt = clock.instant();
+        // The owner was only slow: it renews before the recovering replica acts on what it saw.
+        assertThat(jobs.renewLease(id, "replica-a", LEASE)).isTrue();
+        assertThat(jobs.recoverExpired(id, seenExpiredAt, 3, "lease expired")).isEmpty();
+        assertThat(jobs.findQueued(id).leaseOwner()).isEqualTo("replica-a");
+    }
+
+    @Test
     void requeueCountsAttemptsAndKeepsTheCheckpoint() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
         jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
