@@ -4,6 +4,7 @@ import io.agentforge.engine.data.DatasetSplits;
 import io.agentforge.engine.data.ModularArithmetic;
 import io.agentforge.engine.data.SplitSettings;
 import io.agentforge.engine.grokfast.GrokFastSettings;
+import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.training.OptimizerSettings;
 import io.agentforge.engine.training.StopSignal;
@@ -30,13 +31,14 @@ import java.util.List;
  * the markdown is rebuilt from all runs there, so several processes (one per seed) can share the work and a
  * benchmark cut short still leaves what it measured; the run in progress reports its latest evaluation to
  * {@code grokking-progress-<seed>.txt}. {@code summarize} as the first argument only rebuilds the markdown.
- * {@code variants} (grokfast,plain) picks what each process runs; {@code deadline} (an ISO instant) stops a run that is still going then and records it as cut short at that step.
+ * {@code init} (GPT2 or TORCH_DEFAULT, see {@link LanguageModel.Init}), {@code variants} (grokfast,plain) picks what each process runs; {@code deadline} (an ISO instant) stops a run that is still going then and records it as cut short at that step.
  */
 public final class GrokkingBenchmark {
 
     private static final int MODULUS = 97;
     private static final double TARGET = 0.95;
     private static final int EVAL_INTERVAL = 100;
+    private static final LanguageModel.Init INIT = LanguageModel.Init.valueOf(System.getProperty("init", "GPT2"));
     private static final Instant DEADLINE = Instant.parse(System.getProperty("deadline", "9999-01-01T00:00:00Z"));
 
     record Outcome(String variant, long seed, int cap, Integer stepsToTarget, int stepsRun, double lastAccuracy,
@@ -52,7 +54,7 @@ public final class GrokkingBenchmark {
         var data = DatasetSplits.split(ModularArithmetic.generate(MODULUS, ModularArithmetic.Operation.MULTIPLY),
                 new SplitSettings(0.5, 0.5, 0, 0, 0));
         var config = new TransformerConfig(ModularArithmetic.vocabSize(MODULUS), 4, 2, 128, 4, 512, false);
-        Path runs = out.resolveSibling("grokking-runs.jsonl");
+        Path runs = out.resolveSibling(stem(out) + "-runs.jsonl");
         if (args.length > 0 && args[0].equals("summarize")) {
             write(out, read(runs), config, data);
             return;
@@ -93,7 +95,7 @@ public final class GrokkingBenchmark {
 
     private static Outcome run(String variant, GrokFastSettings grokFast, int cap, long seed, TransformerConfig config,
                                DatasetSplits data, Path out) throws IOException {
-        Path progressFile = out.resolveSibling("grokking-progress-" + seed + "-" + (grokFast instanceof GrokFastSettings.Off ? "plain" : "grokfast") + ".txt");
+        Path progressFile = out.resolveSibling(stem(out) + "-progress-" + seed + "-" + (grokFast instanceof GrokFastSettings.Off ? "plain" : "grokfast") + ".txt");
         var run = TrainingRun.builder(config, data)
                 .modelName("grokking-" + variant + "-" + seed)
                 .optimizer(new OptimizerSettings(OptimizerSettings.Decay.COUPLED_L2, 1e-3, 0.9, 0.98, 1e-8, 0.005))
@@ -106,6 +108,7 @@ public final class GrokkingBenchmark {
                 .evalInterval(EVAL_INTERVAL)
                 .evalBatchSize(data.select().size())
                 .seed(seed)
+                .init(INIT)
                 .build();
         var stop = new StopSignal();
         var reached = new Integer[1];
@@ -160,7 +163,7 @@ public final class GrokkingBenchmark {
                 .append(", num_interop_threads=").append(System.getProperty("ai.djl.pytorch.num_interop_threads", "default")).append(".\n\n");
         md.append("Setting: ").append(data.train().size()).append(" train / ").append(data.select().size())
                 .append(" validation pairs (one fixed 50/50 split), model ").append(config)
-                .append(", batch 512, Adam with coupled L2 0.005, lr 1e-3, betas 0.9/0.98, 10-step warm-up, no clipping; ")
+                .append(", initialisation ").append(INIT).append(", batch 512, Adam with coupled L2 0.005, lr 1e-3, betas 0.9/0.98, 10-step warm-up, no clipping; ")
                 .append("GrokFast EMA alpha 0.98, lambda 2.0; validation every ").append(EVAL_INTERVAL)
                 .append(" steps on the whole held-out half; a step count is the first evaluation at or above 95%.\n\n");
         md.append("| variant | seed | steps to 95% | last val acc | best val acc | last train loss | s/step | status |\n");
@@ -200,6 +203,10 @@ public final class GrokkingBenchmark {
             return String.valueOf((middle.stepsToTarget() + upper.stepsToTarget()) / 2.0);
         }
         return middle.stepsToTarget() == null ? "not reached within " + middle.stepsRun() : middle.stepsToTarget().toString();
+    }
+
+    private static String stem(Path out) {
+        return out.getFileName().toString().replaceFirst("\\.md$", "");
     }
 
     private static int steps(Outcome o) {
