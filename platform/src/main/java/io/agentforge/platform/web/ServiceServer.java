@@ -113,9 +113,17 @@ public final class ServiceServer implements Service, AutoCloseable {
         return new Builder(serviceName);
     }
 
-    /** Binds the port and starts serving; returns once the server accepts connections. */
+    /**
+     * Binds the port and starts serving; returns once the server accepts connections.
+     *
+     * @throws IllegalStateException when it cannot listen, e.g. the port is taken
+     */
     public ServiceServer start() {
         server.start();
+        // Helidon logs a failed bind and returns rather than throwing; a caller must not believe it is serving.
+        if (!server.isRunning()) {
+            throw new IllegalStateException("the " + name + " server did not start (is its port in use?)");
+        }
         return this;
     }
 
