@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class Wiring implements AutoCloseable {
     private final Deque<AutoCloseable> resources;
 
     private Wiring(Map<ServiceName, ServiceServer> servers, Deque<AutoCloseable> resources) {
-        this.servers = Map.copyOf(servers);
+        this.servers = Collections.unmodifiableMap(new EnumMap<>(servers));
         this.resources = resources;
     }
 
