@@ -25,7 +25,7 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
                               int checkpointInterval) {
 
     public static final List<String> PRESETS = List.of("tiny", "small", "cognate-25m");
-    public static final List<String> BUILT_IN_DATASETS = List.of("arithmetic", "modular");
+    public static final List<String> BUILT_IN_DATASETS = List.of("arithmetic-word-problems", "modular-arithmetic");
 
     /** The parameters a caller may send; anything else is refused by name, so that a typo never silently runs. */
     public static final Set<String> NAMES = Set.of("max_steps", "batch_size", "learning_rate", "max_train_samples",
@@ -58,7 +58,7 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
                 values.decimal("grokfast_lambda", 2.0, 0.0, 100.0),
                 values.integer("seed", 42, 0, Integer.MAX_VALUE),
                 values.oneOf("model_preset", "small", PRESETS),
-                dataset(values.text("dataset", "arithmetic")),
+                dataset(values.text("dataset", "arithmetic-word-problems")),
                 values.integer("eval_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000),
                 values.integer("checkpoint_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000));
     }
