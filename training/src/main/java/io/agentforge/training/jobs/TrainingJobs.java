@@ -132,13 +132,17 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         boolean busHealthy = bus.isHealthy();
         checks.put("event_bus", new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED,
                 (System.nanoTime() - busStart) / 1e6, busHealthy ? "publishing" : "cannot publish"));
-        var settings = scheduler.settings();
-        checks.put("workers", new DependencyCheck(ServiceStatus.HEALTHY, 0,
-                scheduler.runningHere() + " of at most " + settings.maxConcurrentJobs() + " jobs running here"));
+        checks.put("workers", workers());
         var status = checks.values().stream().map(DependencyCheck::status)
                 .reduce(ServiceStatus.HEALTHY, ServiceStatus::worse);
         return new HealthReport(NAME, status, checks,
                 (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0, Instant.now());
+    }
+
+    /** The worker slots of this instance, for {@code /health}: how many jobs run here, of how many allowed. */
+    public DependencyCheck workers() {
+        return new DependencyCheck(ServiceStatus.HEALTHY, 0, scheduler.runningHere() + " of at most "
+                + scheduler.settings().maxConcurrentJobs() + " jobs running on this instance");
     }
 
     /** This instance's scheduler; tests use it to watch workers and to simulate a crash. */

@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class JobSystemFixture implements AutoCloseable {
     final Database database;
     final InProcessEventBus bus = new InProcessEventBus();
-    final DirectoryModelStore models;
+    final TestModelStore models;
     final List<EventEnvelope> events = new CopyOnWriteArrayList<>();
     final List<TrainingJobs> instances = new ArrayList<>();
     final Path dir;
@@ -32,7 +32,7 @@ final class JobSystemFixture implements AutoCloseable {
     JobSystemFixture(Path dir, String databaseUrl) {
         this.dir = dir;
         this.database = Database.open(databaseUrl, dir.resolve("db"));
-        this.models = new DirectoryModelStore(dir.resolve("models"));
+        this.models = new TestModelStore(dir.resolve("models"));
         bus.subscribe("training_*", events::add);
     }
 

@@ -33,14 +33,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * its own branch: it writes each artifact to disk with its sha256 and keeps what the producer said (including the
  * parent ids that {@link ModelMetadata} does not show). Only what the Training service calls is implemented.
  */
-final class DirectoryModelStore implements ModelService {
-    record Stored(ModelMetadata metadata, NewModel request) {
+public final class TestModelStore implements ModelService {
+    public record Stored(ModelMetadata metadata, NewModel request) {
     }
 
     private final Path dir;
     private final Map<String, Stored> models = new ConcurrentHashMap<>();
 
-    DirectoryModelStore(Path dir) {
+    public TestModelStore(Path dir) {
         this.dir = dir;
     }
 
@@ -67,7 +67,7 @@ final class DirectoryModelStore implements ModelService {
         }
     }
 
-    List<Stored> stored() {
+    public List<Stored> stored() {
         return List.copyOf(models.values());
     }
 
