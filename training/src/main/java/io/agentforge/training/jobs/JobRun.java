@@ -53,7 +53,8 @@ final class JobRun {
                     repository.discardMetricsAfter(jobId(), started.resumedFromStep());
                 }
                 events.state(EventTypes.TRAINING_STARTED, running(), totalSteps, Map.of("attempt", spec.attempt(),
-                        "resumed_from_step", started.resumedFromStep(), "worker_pid", started.pid()));
+                        "resumed_from_step", started.resumedFromStep(), "worker_pid", started.pid(),
+                        "instance", owner));
             }
             case WorkerMessage.Progress progress -> record(progress);
             case WorkerMessage.Checkpointed checkpointed ->
@@ -104,6 +105,15 @@ final class JobRun {
         var current = worker;
         if (current != null) {
             current.stop(grace);
+        }
+    }
+
+    /** Lets go of the worker without a word to it or the database, as this process's death would. */
+    void abandon() {
+        releasedBecause = "abandoned";
+        var current = worker;
+        if (current != null) {
+            current.closeInput();
         }
     }
 

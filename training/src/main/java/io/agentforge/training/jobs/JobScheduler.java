@@ -287,13 +287,13 @@ public final class JobScheduler implements AutoCloseable {
 
     /**
      * Stops as a {@code kill -9} of the service would: the loop ends and the workers lose their supervisor (their
-     * stdin closes, so they checkpoint and exit), but the database is not told anything; leases run out.
+     * stdin closes, so they halt), but the database is not told anything; leases run out.
      */
     void halt() {
         closing = true;
         timer.shutdownNow();
         for (var run : runs.values()) {
-            run.release("the service halted", settings.stopGrace());
+            run.abandon();
         }
     }
 }

@@ -8,20 +8,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The supervisor's request to checkpoint and exit: a {@code stop} line on stdin. The end of stdin means the same:
- * the supervisor is gone (killed with its service), and an orphan must not keep training a job that another
- * instance will take over when the lease expires.
+ * The supervisor's request to checkpoint and exit: a {@code stop} line on stdin. The end of stdin means the
+ * supervisor is gone (killed with its service): the worker then halts at once, without a checkpoint. Another
+ * instance takes the job over when the lease expires and continues from the last periodic checkpoint, whose steps
+ * the dead supervisor had already recorded; an orphan that went on training would write steps nobody records and
+ * race the new worker for the checkpoint file.
  */
 public final class StopSignal implements BooleanSupplier {
     public static final String STOP = "stop";
 
     private volatile boolean requested;
-    private volatile boolean supervisorGone;
 
     /** Starts a daemon thread that watches the stream. */
-    public static StopSignal listen(InputStream in) {
+    public static StopSignal listen(InputStream in, Runnable onSupervisorGone) {
         var signal = new StopSignal();
-        Thread.ofPlatform().daemon().name("stop-signal").start(() -> signal.watch(in));
+        Thread.ofPlatform().daemon().name("stop-signal").start(() -> {
+            signal.watch(in);
+            onSupervisorGone.run();
+        });
         return signal;
     }
 
@@ -36,16 +40,11 @@ public final class StopSignal implements BooleanSupplier {
         } catch (IOException e) {
             // A broken pipe is the same news as the end of the stream.
         }
-        supervisorGone = true;
         requested = true;
     }
 
     @Override
     public boolean getAsBoolean() {
         return requested;
-    }
-
-    public boolean supervisorGone() {
-        return supervisorGone;
     }
 }

@@ -16,6 +16,7 @@ public final class WorkerMain {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_STOPPED = 3;
+    public static final int EXIT_ORPHANED = 4;
     static final long HEARTBEAT_MILLIS = 2_000;
 
     private WorkerMain() {
@@ -29,7 +30,13 @@ public final class WorkerMain {
             System.exit(EXIT_USAGE);
         }
         var channel = new WorkerChannel(protocol);
-        System.exit(run(Path.of(args[0]), channel, StopSignal.listen(System.in)));
+        System.exit(run(Path.of(args[0]), channel, StopSignal.listen(System.in, WorkerMain::orphaned)));
+    }
+
+    private static void orphaned() {
+        System.err.println("worker " + ProcessHandle.current().pid() + ": supervisor gone; halting");
+        // halt, not exit: no shutdown hook may run a last training step or write a checkpoint now.
+        Runtime.getRuntime().halt(EXIT_ORPHANED);
     }
 
     static int run(Path specFile, WorkerChannel channel, StopSignal stop) {

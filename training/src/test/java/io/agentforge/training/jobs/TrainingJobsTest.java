@@ -190,6 +190,8 @@ class TrainingJobsTest {
         await().atMost(LONG).until(() -> second.job(job.jobId()).status() == TaskStatus.COMPLETED);
         var restart = fixture.events("training_started", job).getLast();
         assertThat(((Number) restart.get("resumed_from_step")).intValue()).isGreaterThanOrEqualTo(5);
+        var steps = second.metrics(job.jobId()).stream().map(TrainingProgress::currentStep).toList();
+        assertThat(steps).hasSize(36).isSorted().doesNotHaveDuplicates();
         assertThat(fixture.models.stored()).hasSize(4);
     }
 

@@ -86,15 +86,18 @@ class WorkerProcessTest {
     }
 
     @Test
-    void aWorkerWhoseSupervisorVanishesCheckpointsAndExits(@TempDir Path dir) throws Exception {
+    void aWorkerWhoseSupervisorVanishesHaltsAtOnceLeavingItsPeriodicCheckpoint(@TempDir Path dir) throws Exception {
         var messages = new CopyOnWriteArrayList<WorkerMessage>();
         var worker = WorkerProcess.start(LAUNCH, spec(dir, 400, 5, 1), messages::add);
-        await().atMost(Duration.ofMinutes(2)).until(() -> messages.stream().anyMatch(WorkerMessage.Progress.class::isInstance));
+        await().atMost(Duration.ofMinutes(2)).until(() -> messages.stream()
+                .anyMatch(m -> m instanceof WorkerMessage.Checkpointed c && c.step() == 5));
 
         worker.closeInput();
 
         var exit = worker.exit().get(1, TimeUnit.MINUTES);
-        assertThat(exit.stopped()).as(exit.logTail()).isTrue();
+        assertThat(exit.exitCode()).as(exit.logTail()).isEqualTo(4);
+        assertThat(exit.last()).isNull();
+        assertThat(exit.logTail()).contains("supervisor gone");
         assertThat(dir.resolve("run-42/checkpoint/checkpoint.ckpt")).exists();
     }
 
