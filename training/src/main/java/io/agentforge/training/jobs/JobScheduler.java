@@ -76,8 +76,15 @@ public final class JobScheduler implements AutoCloseable {
                 continue;
             }
             if (!repository.renewLease(run.jobId(), settings.owner(), settings.lease())) {
-                var status = repository.find(run.jobId()).status();
-                run.release("the job is " + status + " and no longer held by this instance", settings.stopGrace());
+                var current = repository.findQueued(run.jobId());
+                if (current.job().status() == TaskStatus.RUNNING) {
+                    // Our lease ran out (the database was away?) and another instance runs the job from the last
+                    // checkpoint: a checkpoint written now would overwrite its state, so no grace.
+                    run.release("taken over by " + current.leaseOwner(), Duration.ZERO);
+                } else {
+                    run.release("the job is " + current.job().status() + (current.paused() ? " (paused)" : ""),
+                            settings.stopGrace());
+                }
                 continue;
             }
             var worker = run.worker();

@@ -3,6 +3,7 @@ package io.agentforge.training.supervisor;
 import io.agentforge.training.worker.WorkerMain;
 import io.agentforge.training.worker.WorkerSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,11 @@ import java.util.List;
  *
  * @param threadsPerWorker PyTorch intra-op threads per worker (inter-op is always 1: it cut step-time outliers)
  * @param heapMegabytes    the worker's Java heap; tensors live off-heap, so this stays small
+ * @param niceness         the workers' scheduling priority below this process (0 for none): training is batch work,
+ *                         and the service's own requests (health checks, job queries) must not queue behind it
  */
 public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPerWorker, int heapMegabytes,
-                           List<String> extraJvmOptions) {
+                           int niceness, List<String> extraJvmOptions) {
     public WorkerLaunch {
         extraJvmOptions = List.copyOf(extraJvmOptions);
         if (threadsPerWorker < 1) {
@@ -23,11 +26,14 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
         }
     }
 
+    static final int DEFAULT_NICENESS = 10;
+    private static final Path NICE = Path.of("/usr/bin/nice");
+
     /** Workers like this JVM, sharing {@code cores} among {@code maxConcurrentJobs} of them. */
     public static WorkerLaunch forConcurrentJobs(int maxConcurrentJobs, int cores) {
         var java = Path.of(System.getProperty("java.home"), "bin", "java");
         int threads = Math.max(1, cores / Math.max(1, maxConcurrentJobs));
-        return new WorkerLaunch(java, System.getProperty("java.class.path"), threads, 512, List.of());
+        return new WorkerLaunch(java, System.getProperty("java.class.path"), threads, 512, DEFAULT_NICENESS, List.of());
     }
 
     public static WorkerLaunch forConcurrentJobs(int maxConcurrentJobs) {
@@ -36,6 +42,9 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
 
     List<String> command(Path specFile) {
         var command = new ArrayList<String>();
+        if (niceness > 0 && Files.isExecutable(NICE)) {
+            command.addAll(List.of(NICE.toString(), "-n", Integer.toString(niceness)));
+        }
         command.add(javaExecutable.toString());
         command.add("-cp");
         command.add(classPath);

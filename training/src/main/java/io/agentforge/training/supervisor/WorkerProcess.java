@@ -149,6 +149,10 @@ public final class WorkerProcess {
 
     /** Asks the worker to stop and kills it if it has not exited within the grace period. */
     public void stop(Duration grace) {
+        if (grace.isZero()) {
+            kill();
+            return;
+        }
         requestStop();
         CompletableFuture.delayedExecutor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .execute(() -> {
