@@ -26,7 +26,7 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
         }
     }
 
-    static final int DEFAULT_NICENESS = 10;
+    static final int DEFAULT_NICENESS = 19;
     private static final Path NICE = Path.of("/usr/bin/nice");
 
     /** Workers like this JVM, sharing {@code cores} among {@code maxConcurrentJobs} of them. */

@@ -51,7 +51,7 @@ public final class WorkerProcess {
         launch.environment(builder.environment());
         try {
             var worker = new WorkerProcess(builder.start(), logFile);
-            Thread.ofVirtual().name("worker-" + spec.jobId()).start(() -> worker.read(listener));
+            Thread.ofPlatform().daemon().name("worker-" + spec.jobId()).start(() -> worker.read(listener));
             return worker;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a worker for job " + spec.jobId(), e);
