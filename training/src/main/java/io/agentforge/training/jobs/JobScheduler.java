@@ -109,7 +109,9 @@ public final class JobScheduler implements AutoCloseable {
 
     private void claimFreeSlots() {
         while (!closing && activeRuns() < settings.maxConcurrentJobs()) {
-            var claimed = repository.claimNext(settings.owner(), settings.lease(), settings.maxConcurrentJobs());
+            // MAX_CONCURRENT_JOBS is this instance's cap (its cores); the database's global cap is not used, so
+            // that adding a replica adds capacity. The claim itself still hands each job to one instance only.
+            var claimed = repository.claimNext(settings.owner(), settings.lease(), Integer.MAX_VALUE);
             if (claimed.isEmpty()) {
                 return;
             }

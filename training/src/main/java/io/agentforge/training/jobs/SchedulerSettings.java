@@ -11,7 +11,7 @@ import java.util.UUID;
  *
  * @param owner             this instance's name in leases; unique per process, so that a restarted instance never
  *                          mistakes its predecessor's leases for its own
- * @param maxConcurrentJobs {@code MAX_CONCURRENT_JOBS}: running jobs across every instance on the database
+ * @param maxConcurrentJobs {@code MAX_CONCURRENT_JOBS}: jobs this instance runs at once (each replica brings its own)
  * @param lease             how long a claim holds without renewal; a dead instance's jobs are recovered after it
  * @param tick              how often leases are renewed, expired ones recovered and free slots filled
  * @param stopGrace         how long a worker asked to stop may take to checkpoint before it is killed

@@ -40,10 +40,10 @@ class SharedDatabaseTest {
     }
 
     @Test
-    void twoInstancesNeverRunTheSameJobAndTogetherRespectTheCap() {
+    void twoInstancesShareTheQueueEachUnderItsCapAndNeverRunTheSameJob() {
         fixture = new JobSystemFixture(dir, PostgresServerFixture.freshDatabase().url());
-        var one = fixture.start(2, 3);
-        var two = fixture.start(2, 3);
+        var one = fixture.start(1, 3);
+        var two = fixture.start(1, 3);
         var jobs = new ArrayList<io.agentforge.contracts.training.TrainingJob>();
         for (int i = 0; i < 4; i++) {
             jobs.add((i % 2 == 0 ? one : two).submit(JobSystemFixture.tinyJob(3, 0)));
@@ -60,6 +60,9 @@ class SharedDatabaseTest {
             assertThat(fixture.events("training_started", job)).as("starts of %s", job.jobId()).hasSize(1);
             assertThat(fixture.events("training_completed", job)).hasSize(1);
         }
+        var instances = jobs.stream().map(job -> fixture.events("training_started", job).getFirst().get("instance"))
+                .distinct().count();
+        assertThat(instances).as("instances that ran jobs").isEqualTo(2);
         assertThat(fixture.models.stored()).hasSize(16);
     }
 
