@@ -139,6 +139,11 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
                 (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0, Instant.now());
     }
 
+    /** Publishes jobs by status and this instance's workers on the service's {@code /metrics}. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        new JobMetrics(repository).bindTo(registry, scheduler);
+    }
+
     /** The worker slots of this instance, for {@code /health}: how many jobs run here, of how many allowed. */
     public DependencyCheck workers() {
         return new DependencyCheck(ServiceStatus.HEALTHY, 0, scheduler.runningHere() + " of at most "

@@ -48,6 +48,7 @@ class TrainingRoutesTest {
                 SchedulerSettings.defaults(2, dir));
         server = ServiceServer.builder("training").port(0).healthCheck("database", database::check)
                 .healthCheck("workers", training::workers).routes(new TrainingRoutes(training)).build().start();
+        training.bindMetrics(server.meterRegistry());
         var submitted = call("POST", "/jobs", TINY_JOB);
         assertThat(submitted.statusCode()).isEqualTo(202);
         finishedJobId = body(submitted).at("/data/job_id").asText();
@@ -108,6 +109,15 @@ class TrainingRoutesTest {
         var health = body(response);
         assertThat(health.at("/checks/database/status").asText()).isEqualTo("healthy");
         assertThat(health.at("/checks/workers/detail").asText()).contains("of at most 2");
+    }
+
+    @Test
+    void metricsCountJobsByStatus() throws Exception {
+        var text = call("GET", "/metrics", null).body();
+
+        assertThat(text).containsPattern("agentforge_training_jobs\\{[^}]*status=\"completed\"[^}]*} 1.0");
+        assertThat(text).containsPattern("agentforge_training_jobs\\{[^}]*status=\"running\"[^}]*} 0.0");
+        assertThat(text).containsPattern("agentforge_training_workers_max\\{[^}]*} 2.0");
     }
 
     private void assertError(HttpResponse<String> response, int status, String mentions) throws IOException {
