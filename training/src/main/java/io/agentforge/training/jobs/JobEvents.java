@@ -9,8 +9,8 @@ import io.agentforge.contracts.training.TrainingProgress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code training_*} events: a {@link TrainingProgress} payload plus the job's phase and status, so that a
@@ -20,7 +20,7 @@ final class JobEvents {
     static final String SOURCE = "training";
     static final String TRAINING_CANCELLED = "training_cancelled";
     static final String TRAINING_PAUSED = "training_paused";
-    private static final Logger LOG = Logger.getLogger(JobEvents.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JobEvents.class);
 
     private final EventBus bus;
 
@@ -37,7 +37,7 @@ final class JobEvents {
         try {
             bus.publish(Event.of(type, SOURCE, data));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not publish " + type + " for job " + job.jobId(), e);
+            LOG.warn("could not publish {} for job {}", type, job.jobId(), e);
         }
     }
 

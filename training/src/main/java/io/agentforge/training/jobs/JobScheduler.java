@@ -8,24 +8,22 @@ import io.agentforge.platform.persistence.QueuedJob;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.agentforge.training.supervisor.WorkerExit;
+import io.agentforge.training.supervisor.WorkerLog;
+import io.agentforge.training.supervisor.WorkerProcess;
 import io.agentforge.training.worker.WorkerMessage;
 import io.agentforge.training.worker.WorkerSpec;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop of one instance: every tick it renews the leases of its runs (a run whose lease it lost — the job was
@@ -34,7 +32,7 @@ import java.util.stream.Stream;
  * run on one thread, so these never race each other within an instance; across instances the database decides.
  */
 public final class JobScheduler implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(JobScheduler.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
     private final JobRepository repository;
     private final JobEvents events;
@@ -89,8 +87,8 @@ public final class JobScheduler implements AutoCloseable {
             }
             var worker = run.worker();
             if (worker != null && Duration.between(worker.lastHeard(), now).compareTo(settings.silenceLimit()) > 0) {
-                LOG.warning("worker " + worker.pid() + " of job " + run.jobId() + " silent for over "
-                        + settings.silenceLimit() + "; killing it");
+                LOG.warn("worker {} of job {} silent for over {}; killing it", worker.pid(), run.jobId(),
+                        settings.silenceLimit());
                 worker.kill();
             }
         }
@@ -103,7 +101,7 @@ public final class JobScheduler implements AutoCloseable {
             }
             var reason = "the Training service instance running it (" + job.leaseOwner()
                     + ") stopped renewing its lease";
-            endLostRun(job, job.leaseOwner(), reason, lastLogTail(job.jobId()), true);
+            endLostRun(job, job.leaseOwner(), reason, WorkerLog.latestTail(settings.jobDir(job.jobId())), true);
         }
     }
 
@@ -146,7 +144,7 @@ public final class JobScheduler implements AutoCloseable {
         try {
             var worker = run.start(settings.launch());
             worker.exit().thenAccept(exit -> guarded("finishing job " + job.jobId(), () -> finished(run, exit)));
-            LOG.info("job " + job.jobId() + " runs in worker " + worker.pid() + " (attempt " + spec.attempt() + ")");
+            LOG.info("job {} runs in worker {} (attempt {})", job.jobId(), worker.pid(), spec.attempt());
         } catch (RuntimeException e) {
             runs.remove(job.jobId(), run);
             endLostRun(claimed, settings.owner(), "its worker could not start: " + e.getMessage(), "", true);
@@ -156,8 +154,8 @@ public final class JobScheduler implements AutoCloseable {
     private void finished(JobRun run, WorkerExit exit) {
         try {
             if (run.released()) {
-                LOG.info("job " + run.jobId() + " released (" + run.releasedBecause() + "); worker exited with "
-                        + exit.exitCode());
+                LOG.info("job {} released ({}); its worker exited with {}", run.jobId(), run.releasedBecause(),
+                        exit.exitCode());
                 return;
             }
             if (closing) {
@@ -198,7 +196,7 @@ public final class JobScheduler implements AutoCloseable {
             var message = reason + "; retrying from the last checkpoint (attempt " + (runsSoFar + 1) + " of "
                     + settings.maxAttempts() + ")";
             if (repository.requeue(job.jobId(), owner, message)) {
-                LOG.warning("job " + job.jobId() + ": " + message);
+                LOG.warn("job {}: {}", job.jobId(), message);
             }
             return;
         }
@@ -222,8 +220,8 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     /** The worker process of a job running on this instance, if any (for health and tests). */
-    java.util.Optional<io.agentforge.training.supervisor.WorkerProcess> worker(String jobId) {
-        return java.util.Optional.ofNullable(runs.get(jobId)).map(JobRun::worker);
+    Optional<WorkerProcess> worker(String jobId) {
+        return Optional.ofNullable(runs.get(jobId)).map(JobRun::worker);
     }
 
     int runningHere() {
@@ -234,40 +232,12 @@ public final class JobScheduler implements AutoCloseable {
         return settings;
     }
 
-    private String lastLogTail(String jobId) {
-        var dir = settings.jobDir(jobId);
-        if (!Files.isDirectory(dir)) {
-            return "";
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("worker-\\d+\\.log"))
-                    .max(Comparator.comparingInt(JobScheduler::attemptOf))
-                    .map(JobScheduler::tail).orElse("");
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static int attemptOf(Path log) {
-        var name = log.getFileName().toString();
-        return Integer.parseInt(name.substring("worker-".length(), name.length() - ".log".length()));
-    }
-
-    private static String tail(Path log) {
-        try {
-            var lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     private static void guarded(String what, Runnable work) {
         try {
             work.run();
         } catch (RuntimeException e) {
             // The database may be briefly away; the next tick tries again, and leases make that safe.
-            LOG.log(Level.WARNING, what + " failed", e);
+            LOG.warn("{} failed", what, e);
         }
     }
 

@@ -11,6 +11,7 @@ import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
@@ -18,6 +19,7 @@ import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.JobRepository;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.parameters.PhaseParameters;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -88,7 +90,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob cancel(String jobId) {
-        var job = repository.finish(jobId, io.agentforge.contracts.training.TaskStatus.CANCELLED, "cancelled", null);
+        var job = repository.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
         scheduler.release(jobId, "cancelled");
         events.state(JobEvents.TRAINING_CANCELLED, job, repository.findQueued(jobId).totalSteps(), Map.of());
         return job;
@@ -140,7 +142,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     }
 
     /** Publishes jobs by status and this instance's workers on the service's {@code /metrics}. */
-    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    public void bindMetrics(MeterRegistry registry) {
         new JobMetrics(repository).bindTo(registry, scheduler);
     }
 

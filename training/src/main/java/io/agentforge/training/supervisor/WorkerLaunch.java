@@ -1,12 +1,12 @@
 package io.agentforge.training.supervisor;
 
 import io.agentforge.training.worker.WorkerMain;
-import io.agentforge.training.worker.WorkerSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How worker JVMs are started: the same Java and class path as this process, offline DJL, and PyTorch thread
@@ -62,12 +62,8 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
     }
 
     /** Also caps the OpenMP/MKL pools, which PyTorch may size from the core count before reading its property. */
-    void environment(java.util.Map<String, String> environment) {
+    void environment(Map<String, String> environment) {
         environment.put("OMP_NUM_THREADS", Integer.toString(threadsPerWorker));
         environment.put("MKL_NUM_THREADS", Integer.toString(threadsPerWorker));
-    }
-
-    static Path logFile(WorkerSpec spec) {
-        return spec.jobDir().resolve("worker-" + spec.attempt() + ".log");
     }
 }

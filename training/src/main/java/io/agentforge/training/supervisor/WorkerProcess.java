@@ -18,17 +18,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running worker JVM: its messages go to a listener (on a virtual thread of their own), its stderr to a log file
  * in the job directory, and {@link #exit()} completes after the process ended <em>and</em> its last line was read.
  */
 public final class WorkerProcess {
-    private static final Logger LOG = Logger.getLogger(WorkerProcess.class.getName());
-    private static final int TAIL_LINES = 40;
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
 
     private final Process process;
     private final Path logFile;
@@ -44,7 +44,7 @@ public final class WorkerProcess {
     /** Writes the spec, starts the JVM and begins reading its output. */
     public static WorkerProcess start(WorkerLaunch launch, WorkerSpec spec, Consumer<WorkerMessage> listener) {
         var specFile = spec.write();
-        var logFile = WorkerLaunch.logFile(spec);
+        var logFile = WorkerLog.of(spec);
         var builder = new ProcessBuilder(launch.command(specFile))
                 .directory(spec.jobDir().toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
@@ -95,7 +95,7 @@ public final class WorkerProcess {
         } catch (RuntimeException e) {
             // A failing listener (say, the database is briefly away) must not stop us reading: the pipe would fill
             // and block the worker.
-            LOG.log(Level.WARNING, "handling a worker message failed", e);
+            LOG.warn("handling a worker message failed", e);
         }
     }
 
@@ -118,7 +118,7 @@ public final class WorkerProcess {
         try {
             Files.write(logFile, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not append to " + logFile, e);
+            LOG.warn("could not append to {}", logFile, e);
         }
     }
 
@@ -154,10 +154,10 @@ public final class WorkerProcess {
             return;
         }
         requestStop();
-        CompletableFuture.delayedExecutor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> {
                     if (process.isAlive()) {
-                        LOG.warning("worker " + pid() + " did not stop within " + grace + "; killing it");
+                        LOG.warn("worker {} did not stop within {}; killing it", pid(), grace);
                         kill();
                     }
                 });
@@ -185,23 +185,6 @@ public final class WorkerProcess {
     }
 
     String logTail() {
-        try {
-            if (!Files.exists(logFile)) {
-                return "";
-            }
-            // The end of the file only, decoded leniently: a log can be large and a crash can cut a character.
-            try (var channel = Files.newByteChannel(logFile)) {
-                long size = channel.size();
-                channel.position(Math.max(0, size - 16_384));
-                var buffer = java.nio.ByteBuffer.allocate((int) Math.min(size, 16_384));
-                while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                    // read until full
-                }
-                var lines = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).lines().toList();
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
-            }
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
+        return WorkerLog.tail(logFile);
     }
 }

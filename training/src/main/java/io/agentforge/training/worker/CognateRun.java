@@ -7,6 +7,7 @@ import io.agentforge.training.parameters.PhaseParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public final class CognateRun {
             deleteRecursively(temporary);
             trainer.initialState(spec.parameters(), spec.parameters().seed(), temporary);
             // The rename makes the ancestor appear whole or not at all, whatever kills the worker meanwhile.
-            Files.move(temporary, export, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temporary, export, StandardCopyOption.ATOMIC_MOVE);
         }
         return export;
     }

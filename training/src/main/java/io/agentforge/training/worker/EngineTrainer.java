@@ -7,6 +7,7 @@ import io.agentforge.engine.grokfast.GrokFastSettings;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
+import io.agentforge.engine.training.ProgressListener;
 import io.agentforge.engine.training.StepProgress;
 import io.agentforge.engine.training.StopSignal;
 import io.agentforge.engine.training.Trainer;
@@ -85,7 +86,7 @@ final class EngineTrainer implements ModelTrainer {
     }
 
     /** Turns engine steps into the worker's step messages, and the worker's stop request into the engine's. */
-    private static final class Relay implements io.agentforge.engine.training.ProgressListener {
+    private static final class Relay implements ProgressListener {
         private final StepListener listener;
         private final BooleanSupplier stop;
         private final StopSignal engineStop;
