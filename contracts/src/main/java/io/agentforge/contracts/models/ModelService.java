@@ -5,7 +5,6 @@ import io.agentforge.contracts.Service;
 import io.agentforge.contracts.phases.ModelPhase;
 
 import java.io.InputStream;
-import java.nio.file.Path;
 
 /**
  * The Model service: the only owner of model artifacts and their metadata. In-process in the all-in-one start,
@@ -40,8 +39,20 @@ public interface ModelService extends Service {
     /** Records that a model passes from one phase to the next. */
     ModelHandoff handoff(String modelId, ModelPhase from, ModelPhase to);
 
-    /** Writes an export with its manifest; returns where it is. */
-    Path export(ModelExportRequest request);
+    /**
+     * Writes an export with its {@code export_manifest.json}, zipped when the request asks for compression.
+     *
+     * @throws io.agentforge.contracts.errors.InvalidRequestException naming {@code export_format} or
+     *                                                                {@code model_ids} (with the unknown id)
+     */
+    ModelExport export(ModelExportRequest request);
+
+    /**
+     * Opens a compressed export (its zip) for reading.
+     *
+     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown or uncompressed export
+     */
+    InputStream openExport(String exportId);
 
     /** Generates text with the stored model. */
     Generation generate(String modelId, GenerationRequest request);
