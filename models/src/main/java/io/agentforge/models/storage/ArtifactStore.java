@@ -11,14 +11,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -106,8 +103,8 @@ public final class ArtifactStore {
             }
             move(temp, target);
             temp = null;
-            fsyncDirectory(dir);
-            fsyncDirectory(dir.getParent());
+            Directories.fsync(dir);
+            Directories.fsync(dir.getParent());
             return new StoredArtifact(relative, size, HexFormat.of().formatHex(digest.digest()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the artifact of model " + modelId, e);
@@ -160,7 +157,7 @@ public final class ArtifactStore {
     /** Removes the model's directory and everything in it; a missing directory is not an error. */
     public void delete(ModelPhase phase, String modelId) {
         var dir = SafeNames.within(root, filePath(phase, modelId)).getParent();
-        deleteTree(dir);
+        Directories.deleteRecursively(dir);
     }
 
     /**
@@ -185,7 +182,7 @@ public final class ArtifactStore {
                         continue;
                     }
                     if (!Files.isDirectory(dir) || !isUuid(id) || !isKnown.test(id)) {
-                        deleteTree(dir);
+                        Directories.deleteRecursively(dir);
                         removed.add(dir);
                         continue;
                     }
@@ -259,14 +256,6 @@ public final class ArtifactStore {
         }
     }
 
-    private static void fsyncDirectory(Path dir) {
-        try (var channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open a directory; the rename itself was still atomic.
-        }
-    }
-
     private static boolean olderThan(Path path, Instant cutoff) {
         try {
             return Files.getLastModifiedTime(path).toInstant().isBefore(cutoff);
@@ -281,31 +270,6 @@ public final class ArtifactStore {
             return true;
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // already gone
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 

@@ -1,0 +1,35 @@
+package io.agentforge.models.export;
+
+import io.agentforge.contracts.errors.ConflictException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How one model's unpacked directory becomes its folder in an export.
+ */
+public sealed interface ExportFormat permits PytorchFormat, DjlFormat {
+    /** The model's shape, as the engine writes it. */
+    String CONFIG = "config.json";
+    /** The weights, as the engine writes them: safetensors with the engine's parameter names. */
+    String WEIGHTS = "model.safetensors";
+    /** The training record, copied when metadata is included. */
+    String TRAINING_STATS = "training_stats.json";
+
+    /** The {@code export_format} spelling. */
+    String name();
+
+    /** Writes the model in this format into {@code target} (which exists and is empty). */
+    void write(String modelId, Path modelDir, Path target);
+
+    /** A file the engine always writes; its absence means the artifact is no model directory. */
+    static Path required(String modelId, Path modelDir, String file) {
+        var path = modelDir.resolve(file);
+        if (!Files.isRegularFile(path)) {
+            throw new ConflictException("artifact of model " + modelId + " is not a usable model archive: no " + file,
+                    Map.of("reason", "artifact_not_a_model", "model_id", modelId));
+        }
+        return path;
+    }
+}
