@@ -178,12 +178,13 @@ public final class ArtifactStore {
             try (var models = Files.list(phaseDir)) {
                 for (var dir : models.toList()) {
                     var id = dir.getFileName().toString();
-                    if (!olderThan(dir, cutoff)) {
-                        continue;
-                    }
                     if (!Files.isDirectory(dir) || !isUuid(id) || !isKnown.test(id)) {
-                        Directories.deleteRecursively(dir);
-                        removed.add(dir);
+                        // A long upload keeps touching its temp file: the directory counts as abandoned only when
+                        // nothing in it changed within the grace period.
+                        if (olderThan(dir, cutoff) && quietSince(dir, cutoff)) {
+                            Directories.deleteRecursively(dir);
+                            removed.add(dir);
+                        }
                         continue;
                     }
                     try (var files = Files.list(dir)) {
@@ -259,6 +260,17 @@ public final class ArtifactStore {
     private static boolean olderThan(Path path, Instant cutoff) {
         try {
             return Files.getLastModifiedTime(path).toInstant().isBefore(cutoff);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean quietSince(Path dir, Instant cutoff) {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (var files = Files.list(dir)) {
+            return files.allMatch(f -> olderThan(f, cutoff));
         } catch (IOException e) {
             return false;
         }

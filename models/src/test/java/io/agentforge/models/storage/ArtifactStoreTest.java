@@ -135,7 +135,7 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void theSweepRemovesOldOrphansAndTempFilesButKeepsKnownAndFreshOnes() throws IOException {
+    void theSweepRemovesOldOrphansAndTempFilesButKeepsKnownFreshAndStillUploadingOnes() throws IOException {
         var store = new ArtifactStore(root, 10_000_000);
         var known = UUID.randomUUID().toString();
         var orphan = UUID.randomUUID().toString();
@@ -150,12 +150,21 @@ class ArtifactStoreTest {
             Files.setLastModifiedTime(p, anHourAgo);
         }
 
+        var uploading = UUID.randomUUID().toString();
+        var uploadingDir = Files.createDirectories(root.resolve("cognate").resolve(uploading));
+        Files.writeString(uploadingDir.resolve(".upload-2.tmp"), "still arriving");
+        Files.setLastModifiedTime(uploadingDir, anHourAgo);
+        for (var f : new Path[]{root.resolve("cognate").resolve(orphan).resolve("model.zip")}) {
+            Files.setLastModifiedTime(f, anHourAgo);
+        }
+
         var removed = store.sweepOrphans(Set.of(known)::contains, Duration.ofMinutes(10));
 
         assertThat(removed).containsExactlyInAnyOrder(root.resolve("cognate").resolve(orphan), leftover);
         assertThat(root.resolve(ArtifactStore.filePath(ModelPhase.COGNATE, known))).exists();
         assertThat(root.resolve(ArtifactStore.filePath(ModelPhase.COGNATE, fresh))).exists();
         assertThat(exportsDir).exists();
+        assertThat(uploadingDir.resolve(".upload-2.tmp")).exists();
     }
 
     static byte[] randomBytes(int n) {
