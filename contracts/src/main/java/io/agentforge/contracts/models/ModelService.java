@@ -5,6 +5,7 @@ import io.agentforge.contracts.Service;
 import io.agentforge.contracts.phases.ModelPhase;
 
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * The Model service: the only owner of model artifacts and their metadata. In-process in the all-in-one start,
@@ -36,8 +37,14 @@ public interface ModelService extends Service {
     /** Marks the model as its phase's winner, unmarking the previous one. */
     ModelMetadata markWinner(String modelId);
 
+    /** Every phase's winner, in pipeline order; phases without a winner are absent. */
+    List<ModelMetadata> winners();
+
     /** Records that a model passes from one phase to the next. */
     ModelHandoff handoff(String modelId, ModelPhase from, ModelPhase to);
+
+    /** Handoffs, newest first; a null phase does not filter. */
+    List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to);
 
     /**
      * Writes an export with its {@code export_manifest.json}, zipped when the request asks for compression.
