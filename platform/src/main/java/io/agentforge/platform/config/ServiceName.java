@@ -7,10 +7,10 @@ import java.util.stream.Collectors;
 
 /**
  * The five services, by the names used on the command line ({@code agent-forge start training}), in health reports and
- * in {@code SERVICE_NAME}. The order is the start order of the all-in-one launch: dependencies first, the API last.
+ * in {@code SERVICE_NAME}, in the order of SPEC section 1 (and of their default ports, 8000 to 8004).
  */
 public enum ServiceName {
-    MONITORING, MODELS, TRAINING, WEBSOCKET, API;
+    API, TRAINING, MODELS, WEBSOCKET, MONITORING;
 
     /** The name as typed and printed, e.g. {@code models}. */
     public String id() {
@@ -37,8 +37,8 @@ public enum ServiceName {
         return Optional.empty();
     }
 
-    /** "api, training, models, websocket or monitoring" style list for messages. */
-    static String choices() {
+    /** "api, training, models, websocket, monitoring", for messages. */
+    public static String choices() {
         return Arrays.stream(values()).map(ServiceName::id).collect(Collectors.joining(", "));
     }
 
