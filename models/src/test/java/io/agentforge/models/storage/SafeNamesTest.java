@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SafeNamesTest {
+public class SafeNamesTest {
     /** Traversal attempts, raw and in the spellings a decoder or another OS might turn into one. */
     public static final String[] TRAVERSALS = {
             "..", "../", "../etc/passwd", "../../../../etc/passwd", "a/../../b", "./model", "/etc/passwd",
