@@ -112,6 +112,7 @@ public final class RunningModelService implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        registry.close();
         bus.close();
         database.close();
     }

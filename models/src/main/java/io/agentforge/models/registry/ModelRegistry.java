@@ -50,7 +50,7 @@ import java.util.UUID;
  * </ul>
  * So a row never points at a missing or partial artifact, whatever fails when.
  */
-public final class ModelRegistry implements ModelService {
+public final class ModelRegistry implements ModelService, AutoCloseable {
     public static final String SERVICE_NAME = "models";
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
@@ -209,6 +209,11 @@ public final class ModelRegistry implements ModelService {
                 () -> store.openVerified(model.phase(), model.modelId(), model.fileSize(), model.checksum()), request);
     }
 
+    /** Whether the model is loaded for generation now (it stays until memory is needed for another). */
+    public boolean isLoaded(String modelId) {
+        return inference.isLoaded(modelId);
+    }
+
     /**
      * Removes artifacts without a row, left by a crash between writing a file and committing its row (or between
      * deleting a row and its file). Run at start-up; entries younger than {@code grace} are spared, as they may
@@ -295,6 +300,12 @@ public final class ModelRegistry implements ModelService {
             SafeNames.tag(query.tag());
         }
         return query;
+    }
+
+    /** Frees the loaded models; the database and the bus belong to the caller. */
+    @Override
+    public void close() {
+        inference.close();
     }
 
     /**
