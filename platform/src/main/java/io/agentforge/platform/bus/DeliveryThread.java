@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -21,6 +22,8 @@ abstract class DeliveryThread implements EventBus.Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryThread.class);
     /** A handler stuck longer than this does not hold up shutdown forever. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** Numbers thread names, so that two subscribers to one pattern can be told apart in a thread dump. */
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final Consumer<EventEnvelope> handler;
     private final Thread thread;
@@ -31,7 +34,7 @@ abstract class DeliveryThread implements EventBus.Subscription {
 
     DeliveryThread(String name, Consumer<EventEnvelope> handler) {
         this.handler = handler;
-        this.thread = Thread.ofVirtual().name(name).unstarted(this::runLoop);
+        this.thread = Thread.ofVirtual().name(name + "-" + SEQUENCE.incrementAndGet()).unstarted(this::runLoop);
     }
 
     final void start() {

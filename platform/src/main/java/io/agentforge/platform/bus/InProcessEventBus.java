@@ -14,7 +14,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -42,7 +41,6 @@ public final class InProcessEventBus implements EventBus {
     private long lastPosition;
     private final List<Broadcast> broadcasts = new ArrayList<>();
     private final Map<String, Group> groups = new HashMap<>();
-    private final AtomicInteger subscriptionCount = new AtomicInteger();
     private volatile boolean closed;
 
     public InProcessEventBus() {
@@ -187,10 +185,6 @@ public final class InProcessEventBus implements EventBus {
         Objects.requireNonNull(event.eventType(), "event.event_type");
     }
 
-    private String threadName(String kind, Object what) {
-        return "event-bus-" + kind + "-" + what + "-" + subscriptionCount.incrementAndGet();
-    }
-
     /** Waits on a queue of its own or a group's; shared by both kinds of subscriber. */
     private abstract class QueueDrainer extends DeliveryThread {
         final BlockingDeque<EventEnvelope> queue;
@@ -232,7 +226,7 @@ public final class InProcessEventBus implements EventBus {
         final EventTypePattern pattern;
 
         Broadcast(EventTypePattern pattern, Consumer<EventEnvelope> handler) {
-            super(threadName("subscriber", pattern), new LinkedBlockingDeque<>(), handler);
+            super("event-bus-subscriber-" + pattern, new LinkedBlockingDeque<>(), handler);
             this.pattern = pattern;
         }
 
@@ -282,7 +276,7 @@ public final class InProcessEventBus implements EventBus {
         private final Group group;
 
         GroupMember(Group group, Consumer<EventEnvelope> handler) {
-            super(threadName("group", group.name), group.backlog, handler);
+            super("event-bus-group-" + group.name, group.backlog, handler);
             this.group = group;
             group.members.add(this);
         }

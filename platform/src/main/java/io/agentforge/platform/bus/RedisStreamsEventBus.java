@@ -103,6 +103,14 @@ public final class RedisStreamsEventBus implements EventBus {
                     Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(5));
         }
 
+        /** Without the password a URL may carry, since settings end up in logs. */
+        @Override
+        public String toString() {
+            return "Settings[redisUrl=" + redacted(redisUrl) + ", consumerName=" + consumerName + ", streamKey="
+                    + streamKey + ", maxLength=" + maxLength + ", blockTimeout=" + blockTimeout + ", healthTimeout="
+                    + healthTimeout + ", claimAbandonedAfter=" + claimAbandonedAfter + "]";
+        }
+
         public Settings withStreamKey(String key) {
             return new Settings(redisUrl, consumerName, key, maxLength, blockTimeout, healthTimeout,
                     claimAbandonedAfter);
@@ -148,10 +156,15 @@ public final class RedisStreamsEventBus implements EventBus {
             this.connection = client.connect();
         } catch (RedisException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            throw new IllegalStateException("cannot reach Redis for the event bus at " + settings.redisUrl()
+            throw new IllegalStateException("cannot reach Redis for the event bus at " + redacted(settings.redisUrl())
                     + " (REDIS_URL): " + e.getMessage(), e);
         }
         this.commands = connection.sync();
+    }
+
+    /** {@code redis://user:secret@host} becomes {@code redis://***@host}. */
+    static String redacted(String url) {
+        return url.replaceFirst("//[^@/]*@", "//***@");
     }
 
     public Settings settings() {
@@ -228,7 +241,10 @@ public final class RedisStreamsEventBus implements EventBus {
     }
 
     private synchronized void releaseMemberNumber(String group, int number) {
-        groupMembers.getOrDefault(group, Set.of()).remove(number);
+        groupMembers.computeIfPresent(group, (name, taken) -> {
+            taken.remove(number);
+            return taken;
+        });
     }
 
     @Override
@@ -403,7 +419,9 @@ public final class RedisStreamsEventBus implements EventBus {
 
         @Override
         protected void released() {
-            reads.closeAsync();
+            if (reads.isOpen()) {
+                reads.closeAsync();
+            }
             subscriptions.remove(this);
         }
     }
@@ -444,7 +462,7 @@ public final class RedisStreamsEventBus implements EventBus {
         private long nextClaimAt = System.nanoTime();
 
         GroupReader(String group, int memberNumber, EventTypePattern pattern, Consumer<EventEnvelope> handler) {
-            super("event-bus-group-" + group + "-" + memberNumber, handler);
+            super("event-bus-group-" + group, handler);
             this.group = group;
             this.memberNumber = memberNumber;
             this.consumer = io.lettuce.core.Consumer.from(group, settings.consumerName() + "/" + memberNumber);

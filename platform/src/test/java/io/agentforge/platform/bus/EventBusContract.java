@@ -154,6 +154,32 @@ abstract class EventBusContract {
     }
 
     @Test
+    void patternCharactersOtherThanStarAreLiteral() {
+        var dotted = new ReceivedEvents();
+        bus.subscribe("model.saved", dotted);
+
+        bus.publish(event(EventTypes.MODEL_SAVED));
+        var literal = event("model.saved");
+        bus.publish(literal);
+
+        await().atMost(WAIT).until(() -> dotted.count() >= 1);
+        assertThat(dotted.eventIds()).containsExactly(literal.eventId());
+    }
+
+    @Test
+    void positionsIncreaseInPublishOrder() {
+        var positions = new ArrayList<String>();
+        for (int i = 0; i < 50; i++) {
+            positions.add(bus.publish(event(EventTypes.TRAINING_PROGRESS)));
+        }
+
+        for (int i = 1; i < positions.size(); i++) {
+            assertThat(EventBuses.comparePositions(positions.get(i - 1), positions.get(i)))
+                    .as("%s before %s", positions.get(i - 1), positions.get(i)).isNegative();
+        }
+    }
+
+    @Test
     void nonMatchingEventsAreNotDelivered() {
         var alerts = new ReceivedEvents();
         bus.subscribe(EventTypes.ALERT_CREATED, alerts);
