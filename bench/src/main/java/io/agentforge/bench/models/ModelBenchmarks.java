@@ -45,7 +45,7 @@ import java.util.UUID;
  *   <li>upload and download of a 200 MB artifact, against {@code Files.copy} of the same file;</li>
  *   <li>generation tokens/s of the {@code small} preset through {@code POST /models/{id}/generate}.</li>
  * </ol>
- * Usage: {@code ModelBenchmarks [models=100000] [requests=5000] [artifactMb=200]}.
+ * Usage: {@code ModelBenchmarks [models=100000] [requests=5000] [artifactMb=200] [listing,transfer,generation]}.
  */
 public final class ModelBenchmarks {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -56,10 +56,12 @@ public final class ModelBenchmarks {
         int models = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int artifactMb = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        new ModelBenchmarks().run(models, requests, artifactMb);
+        var sections = args.length > 3 ? java.util.Set.of(args[3].split(",")) : java.util.Set.of("listing", "transfer",
+                "generation");
+        new ModelBenchmarks().run(models, requests, artifactMb, sections);
     }
 
-    private void run(int models, int requests, int artifactMb) throws Exception {
+    private void run(int models, int requests, int artifactMb, java.util.Set<String> sections) throws Exception {
         var work = Files.createTempDirectory("models-bench");
         line("# Model service benchmarks, " + Instant.now());
         line("");
@@ -76,9 +78,15 @@ public final class ModelBenchmarks {
                  var server = ModelServer.create(config, registry).start()) {
                 line("PostgreSQL " + database.check().detail());
                 line("");
-                listing(database, registry, server, models, requests);
-                transfer(server, work, artifactMb);
-                generation(server, work);
+                if (sections.contains("listing")) {
+                    listing(database, registry, server, models, requests);
+                }
+                if (sections.contains("transfer")) {
+                    transfer(server, work, artifactMb);
+                }
+                if (sections.contains("generation")) {
+                    generation(server, work);
+                }
             }
         }
         line("Load average at end: " + loadAverage());
@@ -116,6 +124,18 @@ public final class ModelBenchmarks {
             registry.models(new ModelQuery(phases[i % phases.length], null, null, null, PageRequest.firstPage()));
             direct[i] = System.nanoTime() - t;
         }
+        var small = new long[requests / 5];
+        for (int i = 0; i < small.length; i++) {
+            long t = System.nanoTime();
+            get(server, "/models?phase=" + phases[i % phases.length].wireName() + "&limit=1");
+            small[i] = System.nanoTime() - t;
+        }
+        var baseline = new long[requests / 5];
+        for (int i = 0; i < baseline.length; i++) {
+            long t = System.nanoTime();
+            get(server, "/models/winners");
+            baseline[i] = System.nanoTime() - t;
+        }
         var tagged = new long[requests / 5];
         for (int i = 0; i < tagged.length; i++) {
             long t = System.nanoTime();
@@ -131,6 +151,8 @@ public final class ModelBenchmarks {
         line("|---|---|---|---|---|---|");
         line(row("HTTP `GET /models?phase=`", http));
         line(row("`ModelRegistry.models` in-process (no HTTP)", direct));
+        line(row("HTTP `GET /models?phase=&limit=1` (same queries, one item)", small));
+        line(row("HTTP `GET /models/winners` (one indexed query, empty answer: the HTTP floor)", baseline));
         line(row("HTTP `GET /models?phase=&tag=`", tagged));
         line("");
     }
