@@ -132,7 +132,8 @@ public final class ModelArchive {
         return resolved;
     }
 
-    private static ConflictException notAModel(String modelId, String why) {
+    /** The 409 for an artifact that exists and is intact but is not a usable model archive. */
+    public static ConflictException notAModel(String modelId, String why) {
         return new ConflictException("artifact of model " + modelId + " is not a usable model archive: " + why,
                 Map.of("reason", "artifact_not_a_model", "model_id", modelId));
     }

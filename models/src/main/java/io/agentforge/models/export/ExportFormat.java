@@ -1,21 +1,20 @@
 package io.agentforge.models.export;
 
-import io.agentforge.contracts.errors.ConflictException;
+import io.agentforge.models.archive.ModelArchive;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * How one model's unpacked directory becomes its folder in an export.
  */
 public sealed interface ExportFormat permits PytorchFormat, DjlFormat {
     /** The model's shape, as the engine writes it. */
-    String CONFIG = "config.json";
+    String CONFIG = io.agentforge.engine.export.ModelExport.CONFIG;
     /** The weights, as the engine writes them: safetensors with the engine's parameter names. */
-    String WEIGHTS = "model.safetensors";
+    String WEIGHTS = io.agentforge.engine.export.ModelExport.WEIGHTS;
     /** The training record, copied when metadata is included. */
-    String TRAINING_STATS = "training_stats.json";
+    String TRAINING_STATS = io.agentforge.engine.export.ModelExport.STATS;
 
     /** The {@code export_format} spelling. */
     String name();
@@ -27,8 +26,7 @@ public sealed interface ExportFormat permits PytorchFormat, DjlFormat {
     static Path required(String modelId, Path modelDir, String file) {
         var path = modelDir.resolve(file);
         if (!Files.isRegularFile(path)) {
-            throw new ConflictException("artifact of model " + modelId + " is not a usable model archive: no " + file,
-                    Map.of("reason", "artifact_not_a_model", "model_id", modelId));
+            throw ModelArchive.notAModel(modelId, "no " + file);
         }
         return path;
     }

@@ -1,6 +1,5 @@
 package io.agentforge.models.inference;
 
-import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
@@ -19,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -90,17 +88,15 @@ public final class ModelInference implements AutoCloseable {
             }
             if (!Files.isRegularFile(scratch.resolve(ModelExport.CONFIG))
                     || !Files.isRegularFile(scratch.resolve(ModelExport.WEIGHTS))) {
-                throw new ConflictException("artifact of model " + model.modelId() + " is not a usable model archive: it"
-                        + " needs " + ModelExport.CONFIG + " and " + ModelExport.WEIGHTS,
-                        Map.of("reason", "artifact_not_a_model", "model_id", model.modelId()));
+                throw ModelArchive.notAModel(model.modelId(), "it needs " + ModelExport.CONFIG + " and "
+                        + ModelExport.WEIGHTS);
             }
             return ModelExport.load(scratch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load model " + model.modelId(), e);
         } catch (IllegalArgumentException e) {
             // The engine refuses weights that do not match the config: the artifact is inconsistent, not the request.
-            throw new ConflictException("artifact of model " + model.modelId() + " cannot be loaded: " + e.getMessage(),
-                    Map.of("reason", "artifact_not_a_model", "model_id", model.modelId()));
+            throw ModelArchive.notAModel(model.modelId(), "the engine cannot load it: " + e.getMessage());
         } finally {
             if (scratch != null) {
                 Directories.deleteRecursively(scratch);
