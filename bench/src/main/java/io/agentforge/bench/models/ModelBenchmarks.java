@@ -10,7 +10,7 @@ import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.models.ModelServer;
-import io.agentforge.models.archive.ModelArchive;
+import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.ModelServiceConfig;

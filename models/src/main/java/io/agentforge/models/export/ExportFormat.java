@@ -1,6 +1,6 @@
 package io.agentforge.models.export;
 
-import io.agentforge.models.archive.ModelArchive;
+import io.agentforge.platform.artifacts.ModelArchive;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.models.ExportManifest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelMetadata;
-import io.agentforge.models.archive.ModelArchive;
+import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.models.storage.Directories;
 import io.agentforge.models.storage.SafeNames;
 

@@ -9,7 +9,7 @@ import io.agentforge.engine.generation.GenerationSettings;
 import io.agentforge.engine.generation.TextGenerator;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
-import io.agentforge.models.archive.ModelArchive;
+import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.models.storage.Directories;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.agentforge.models.archive;
+package io.agentforge.platform.artifacts;
 
 import io.agentforge.contracts.errors.ConflictException;
 
