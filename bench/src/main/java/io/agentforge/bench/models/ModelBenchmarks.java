@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +44,7 @@ import java.util.UUID;
  *   <li>upload and download of a 200 MB artifact, against {@code Files.copy} of the same file;</li>
  *   <li>generation tokens/s of the {@code small} preset through {@code POST /models/{id}/generate}.</li>
  * </ol>
- * Usage: {@code ModelBenchmarks [models=100000] [requests=5000] [artifactMb=200] [listing,transfer,generation]}.
+ * Each run is appended to {@code bench/results/models.md}. Usage: {@code ModelBenchmarks [models=100000] [requests=5000] [artifactMb=200] [listing,transfer,generation]}.
  */
 public final class ModelBenchmarks {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -90,9 +89,10 @@ public final class ModelBenchmarks {
             }
         }
         line("Load average at end: " + loadAverage());
-        var file = Path.of("bench/results/models-" + LocalDate.now() + ".md");
+        // Appended, so that runs on a shared machine can be compared side by side.
+        var file = Path.of("bench/results/models.md");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, report);
+        Files.writeString(file, report.append('\n'), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         System.out.println("Written to " + file.toAbsolutePath());
     }
 
