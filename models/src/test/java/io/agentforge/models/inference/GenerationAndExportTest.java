@@ -86,6 +86,19 @@ class GenerationAndExportTest {
     }
 
     @Test
+    void concurrentRequestsShareOneLoadedModelAndEachGetsTheEnginesText() throws Exception {
+        var body = "{\"prompt\":\"" + PROMPT + "\",\"max_tokens\":12,\"temperature\":0}";
+        var expected = new TextGenerator(second).generate(new ByteTokenizer(), PROMPT, GenerationSettings.greedy(12));
+        var texts = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                pool.submit(() -> texts.add(generate(secondId, body).get("text").asText()));
+            }
+        }
+        assertThat(texts).hasSize(6).containsOnly(expected);
+    }
+
+    @Test
     void samplingHonoursTheTokenBudget() {
         var generation = generate(firstId, "{\"prompt\":\"abc\",\"max_tokens\":5,\"temperature\":1.0,\"top_k\":5}");
         assertThat(generation.get("generated_tokens").asInt()).isBetween(1, 5);
