@@ -5,10 +5,10 @@ import io.agentforge.contracts.Json;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.training.worker.WorkerMessage.Artifact;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.Deflater;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
- * Saves a job's artifacts through the Model service, in order, so that a child's parent is saved (and has an id)
+ * Saves a job's artifacts through the Model service (each directory packed on the fly in the shared artifact format,
+ * {@link ModelArchive}), in order, so that a child's parent is saved (and has an id)
  * before the child. Which artifacts are saved is remembered in the job directory: a job retried after a crash
  * halfway through saving does not store a model twice.
  */
@@ -45,15 +43,8 @@ public final class TrainedModels {
             var parents = artifact.parent() == null ? List.<String>of() : List.of(requireSaved(saved, artifact));
             var model = new NewModel(artifact.name(), phase, jobId, artifact.parameters(), artifact.metrics(),
                     tags(phase, artifact), parents);
-            var archive = jobDir.resolve(artifact.name() + ".zip");
-            try {
-                try (var out = Files.newOutputStream(archive)) {
-                    pack(artifact.directory(), out);
-                }
-                try (var in = Files.newInputStream(archive)) {
-                    saved.put(artifact.name(), models.save(model, in).modelId());
-                }
-                Files.deleteIfExists(archive);
+            try (var in = ModelArchive.packing(artifact.directory())) {
+                saved.put(artifact.name(), models.save(model, in).modelId());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot hand over " + artifact.directory(), e);
             }
@@ -79,23 +70,6 @@ public final class TrainedModels {
             tags.add("seed=" + seed.longValue());
         }
         return tags;
-    }
-
-    /**
-     * The Model service's artifact format: the model directory as one zip, entries by relative path in sorted
-     * order, so one checksum covers the whole model.
-     */
-    static void pack(Path dir, OutputStream out) throws IOException {
-        try (var files = Files.walk(dir)) {
-            var zip = new ZipOutputStream(out);
-            zip.setLevel(Deflater.BEST_SPEED);
-            for (var file : files.filter(Files::isRegularFile).sorted().toList()) {
-                zip.putNextEntry(new ZipEntry(dir.relativize(file).toString().replace('\\', '/')));
-                Files.copy(file, zip);
-                zip.closeEntry();
-            }
-            zip.finish();
-        }
     }
 
     private static Map<String, String> readSaved(Path jobDir) {

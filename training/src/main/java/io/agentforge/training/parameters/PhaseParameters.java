@@ -49,7 +49,7 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
         int maxSteps = values.integer("max_steps", 2000, 1, 1_000_000);
         return new PhaseParameters(
                 maxSteps,
-                values.integer("batch_size", 8, 1, 4096),
+                values.integer("batch_size", 16, 1, 4096),
                 values.decimal("learning_rate", 2e-4, 1e-9, 1.0),
                 values.integer("max_train_samples", 5000, 1, 10_000_000),
                 values.integer("max_eval_samples", 500, 1, 1_000_000),

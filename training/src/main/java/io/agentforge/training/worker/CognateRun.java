@@ -60,7 +60,7 @@ public final class CognateRun {
             channel.send(new WorkerMessage.Started(totalSteps, totalSteps, ProcessHandle.current().pid()));
         }
         var last = artifacts.getLast().metrics();
-        channel.send(new WorkerMessage.Completed(totalSteps, artifacts, last));
+        channel.send(new WorkerMessage.Completed(totalSteps, withParameterCount(artifacts, last), last));
         return WorkerMain.EXIT_COMPLETED;
     }
 
@@ -82,6 +82,23 @@ public final class CognateRun {
         var params = new LinkedHashMap<>(parameters.asMap());
         params.put("seed", seed);
         return new WorkerMessage.Artifact(name, role, export, parent, params, numericStats(export));
+    }
+
+    /**
+     * Puts {@code parameter_count} into every artifact's parameters, where the model registry reads it for its
+     * totals; the ancestor has no training stats of its own, but the same architecture as the runs.
+     */
+    private static List<WorkerMessage.Artifact> withParameterCount(List<WorkerMessage.Artifact> artifacts,
+                                                                   Map<String, Double> stats) {
+        var count = stats.get("parameter_count");
+        if (count == null) {
+            return artifacts;
+        }
+        return artifacts.stream().map(a -> {
+            var parameters = new LinkedHashMap<>(a.parameters());
+            parameters.put("parameter_count", count.longValue());
+            return new WorkerMessage.Artifact(a.name(), a.role(), a.directory(), a.parent(), parameters, a.metrics());
+        }).toList();
     }
 
     /** The numbers of training_stats.json (final_loss, best_eval_loss, parameter_count, ...) as model metrics. */

@@ -4,6 +4,7 @@ import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
+import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
 import io.agentforge.contracts.models.ModelMetadata;
@@ -112,7 +113,22 @@ public final class TestModelStore implements ModelService {
     }
 
     @Override
-    public Path export(ModelExportRequest request) {
+    public List<ModelMetadata> winners() {
+        throw new UnsupportedOperationException("not used by the Training service");
+    }
+
+    @Override
+    public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
+        throw new UnsupportedOperationException("not used by the Training service");
+    }
+
+    @Override
+    public ModelExport export(ModelExportRequest request) {
+        throw new UnsupportedOperationException("not used by the Training service");
+    }
+
+    @Override
+    public InputStream openExport(String exportId) {
         throw new UnsupportedOperationException("not used by the Training service");
     }
 

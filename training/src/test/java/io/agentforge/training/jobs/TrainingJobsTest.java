@@ -71,6 +71,7 @@ class TrainingJobsTest {
             assertThat(model.request().parentModelIds()).containsExactly(ancestor.metadata().modelId());
             assertThat(model.metadata().metrics()).containsKeys("final_loss", "parameter_count", "best_eval_loss");
             assertThat(model.metadata().phase()).isEqualTo(ModelPhase.COGNATE);
+            assertThat(model.metadata().parameters()).containsKey("parameter_count");
             try (var zip = new ZipFile(model.metadata().filePath())) {
                 assertThat(zip.getEntry("config.json")).isNotNull();
                 assertThat(zip.getEntry("training_stats.json")).isNotNull();
