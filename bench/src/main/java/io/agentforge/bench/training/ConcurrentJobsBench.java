@@ -8,11 +8,12 @@ import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.persistence.Database;
-import io.agentforge.platform.web.ServiceServer;
+import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
 import io.agentforge.training.jobs.TestModelStore;
 import io.agentforge.training.jobs.TrainingJobs;
-import io.agentforge.training.web.TrainingRoutes;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -80,8 +82,8 @@ public final class ConcurrentJobsBench {
              var bus = new InProcessEventBus()) {
             var models = new TestModelStore(dir.resolve("models"));
             var training = TrainingJobs.start(database, bus, models, SchedulerSettings.defaults(maxConcurrentJobs, dir));
-            var server = ServiceServer.builder("training").port(0).healthCheck("database", database::check)
-                    .healthCheck("workers", training::workers).routes(new TrainingRoutes(training)).build().start();
+            var server = TrainingServer.create(new TrainingServiceConfig(0, maxConcurrentJobs, Optional.empty()), dir,
+                    List.of(HealthCheck.of("database", database::check)), training).start();
             try {
                 var latencies = new ArrayList<Double>();
                 var series = new StringBuilder("seconds,latency_ms,database_check_ms,workers_check_ms\n");

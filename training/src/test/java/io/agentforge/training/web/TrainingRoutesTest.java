@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.ServiceServer;
+import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
 import io.agentforge.training.jobs.TrainingJobs;
 import org.junit.jupiter.api.AfterAll;
@@ -20,11 +23,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The REST edge over a real server, a real job system and a real (tiny) training run. */
+/** The Training server as the launcher builds it, over a real job system and a real (tiny) training run. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrainingRoutesTest {
     private static final String TINY_JOB = """
@@ -46,9 +51,8 @@ class TrainingRoutesTest {
         bus = new InProcessEventBus();
         training = TrainingJobs.start(database, bus, new io.agentforge.training.jobs.TestModelStore(dir.resolve("models")),
                 SchedulerSettings.defaults(2, dir));
-        server = ServiceServer.builder("training").port(0).healthCheck("database", database::check)
-                .healthCheck("workers", training::workers).routes(new TrainingRoutes(training)).build().start();
-        training.bindMetrics(server.meterRegistry());
+        server = TrainingServer.create(new TrainingServiceConfig(0, 2, Optional.empty()), dir,
+                List.of(HealthCheck.of("database", database::check)), training).start();
         var submitted = call("POST", "/jobs", TINY_JOB);
         assertThat(submitted.statusCode()).isEqualTo(202);
         finishedJobId = body(submitted).at("/data/job_id").asText();
@@ -109,6 +113,7 @@ class TrainingRoutesTest {
         var health = body(response);
         assertThat(health.at("/checks/database/status").asText()).isEqualTo("healthy");
         assertThat(health.at("/checks/workers/detail").asText()).contains("of at most 2");
+        assertThat(health.at("/checks/data_dir/status").asText()).isNotEqualTo("unhealthy");
     }
 
     @Test
