@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,16 @@ public final class ConcurrentJobsBench {
 
     record Result(String mode, int jobs, int maxConcurrentJobs, int completed, int failed, int modelsSaved,
                   double wallSeconds, int healthRequests, int healthErrors, double healthP50Ms, double healthP99Ms,
-                  double healthMaxMs) {
+                  double healthMaxMs, String loadAverageBefore, String loadAverageAfter) {
+    }
+
+    /** The machine is shared: other processes' load is part of every figure, so it is recorded with them. */
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
+        } catch (Exception e) {
+            return "unknown";
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -91,6 +101,7 @@ public final class ConcurrentJobsBench {
                 var running = new AtomicBoolean(true);
                 var prober = Thread.ofPlatform().name("health-prober").start(() ->
                         probe(server.port(), running, latencies, errors, series));
+                var loadBefore = loadAverage();
                 long start = System.nanoTime();
                 for (int i = 0; i < jobs; i++) {
                     training.submit(new JobRequest(ModelPhase.COGNATE, null, Map.of("model_preset", "tiny",
@@ -108,7 +119,8 @@ public final class ConcurrentJobsBench {
                 var sorted = latencies.stream().sorted().toList();
                 return new Result(mode, jobs, maxConcurrentJobs, count(training, TaskStatus.COMPLETED),
                         count(training, TaskStatus.FAILED), models.stored().size(), wall, sorted.size(), errors[0],
-                        percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.getLast());
+                        percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.getLast(),
+                        loadBefore, loadAverage());
             } finally {
                 server.close();
                 training.close();
@@ -164,5 +176,6 @@ public final class ConcurrentJobsBench {
                 result.jobs(), result.maxConcurrentJobs(), result.completed(), result.failed(), result.modelsSaved(),
                 result.wallSeconds(), result.healthRequests(), result.healthErrors(), result.healthP50Ms(),
                 result.healthP99Ms(), result.healthMaxMs());
+        System.out.printf("  load average before %s, after %s%n", result.loadAverageBefore(), result.loadAverageAfter());
     }
 }
