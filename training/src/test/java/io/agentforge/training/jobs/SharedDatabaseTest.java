@@ -109,7 +109,14 @@ class SharedDatabaseTest {
                 TrainingInstanceMain.class.getName(), databaseUrl, dir.toString(), "2"))
                 .redirectError(dir.resolve("instance.log").toFile()).start();
         var reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
-        assertThat(reader.readLine()).as(() -> readQuietly(dir.resolve("instance.log"))).isEqualTo("ready");
+        String line;
+        // Logging libraries may print their own start-up status to stdout first.
+        while ((line = reader.readLine()) != null && !line.equals("ready")) {
+            continue;
+        }
+        assertThat(line).as(() -> readQuietly(dir.resolve("instance.log"))).isEqualTo("ready");
+        // Keep reading, so that a full pipe never blocks the instance.
+        Thread.ofVirtual().start(() -> reader.lines().forEach(ignored -> { }));
         return process;
     }
 
