@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipFile;
 
@@ -194,6 +195,29 @@ class TrainingJobsTest {
         var steps = second.metrics(job.jobId()).stream().map(TrainingProgress::currentStep).toList();
         assertThat(steps).hasSize(36).isSorted().doesNotHaveDuplicates();
         assertThat(fixture.models.stored()).hasSize(4);
+    }
+
+    @Test
+    void aRunWhoseLeaseAnotherInstanceTookIsKilledWithoutWritingACheckpoint() {
+        var service = fixture.start(2, 3);
+        var request = JobSystemFixture.tinyJob(400, 0);
+        var parameters = new LinkedHashMap<>(request.parameters());
+        parameters.put("checkpoint_interval", 100_000);
+        var job = service.submit(new JobRequest(request.phase(), null, parameters, 0));
+        await().atMost(LONG).until(() -> fixture.lastStep(job) >= 3);
+        var worker = fixture.latestWorker(job).orElseThrow();
+
+        fixture.database.withConnection(connection -> {
+            try (var update = connection.prepareStatement(
+                    "UPDATE training_jobs SET lease_owner = 'another-instance' WHERE id = ?")) {
+                update.setString(1, job.jobId());
+                return update.executeUpdate();
+            }
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isAlive());
+        assertThat(dir.resolve("jobs").resolve(job.jobId()).resolve("run-42/checkpoint/checkpoint.ckpt")).doesNotExist();
+        assertThat(service.job(job.jobId()).status()).isIn(TaskStatus.RUNNING, TaskStatus.PENDING);
     }
 
     @Test
