@@ -38,8 +38,26 @@ public final class LanguageModel implements AutoCloseable {
         this.parameters = Collections.unmodifiableMap(parameters);
     }
 
-    /** A fresh model; the same seed gives the same initial parameters on any machine (drawn in Java, not native). */
+    /** How fresh parameters are drawn. */
+    public enum Init {
+        /**
+         * GPT-2's: weights N(0, 0.02), projections into the residual stream N(0, 0.02 / sqrt(2 layers)), biases 0.
+         * Small: the default, which trains language models well.
+         */
+        GPT2,
+        /**
+         * torch's layer defaults, as in the grokking and GrokFast papers' code: embeddings N(0, 1), linear weights and
+         * biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)). Large embeddings give the long memorisation phase that grokking is.
+         */
+        TORCH_DEFAULT
+    }
+
+    /** A fresh GPT-2-style model; the same seed gives the same parameters on any machine (drawn in Java, not native). */
     public static LanguageModel initialize(TransformerConfig config, long seed) {
+        return initialize(config, seed, Init.GPT2);
+    }
+
+    public static LanguageModel initialize(TransformerConfig config, long seed, Init init) {
         var random = new Random(seed);
         NDManager manager = NDManager.newBaseManager();
         var shapes = parameterShapes(config);
@@ -48,8 +66,15 @@ public final class LanguageModel implements AutoCloseable {
         float residualStd = INIT_STD / (float) Math.sqrt(2.0 * config.layers());
         shapes.forEach((name, shape) -> {
             float[] values = new float[Math.toIntExact(shape.size())];
+            boolean embedding = name.startsWith("tok_embeddings") || name.startsWith("pos_embeddings");
             if (name.endsWith("norm.weight")) {
                 java.util.Arrays.fill(values, 1f);
+            } else if (name.endsWith("norm.bias")) {
+                // LayerNorm biases start at zero under both schemes.
+            } else if (init == Init.TORCH_DEFAULT) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = embedding ? (float) random.nextGaussian() : uniform(random, fanIn(name, shapes));
+                }
             } else if (name.endsWith(".weight")) {
                 float std = name.endsWith("attn.out.weight") || name.endsWith("mlp.down.weight") ? residualStd : INIT_STD;
                 for (int i = 0; i < values.length; i++) {
@@ -59,6 +84,17 @@ public final class LanguageModel implements AutoCloseable {
             parameters.put(name, trainable(manager.create(values, shape), name));
         });
         return new LanguageModel(config, manager, parameters);
+    }
+
+    /** A linear layer's input width: the second dimension of its (out, in) weight, also for its bias. */
+    private static long fanIn(String name, Map<String, Shape> shapes) {
+        String weight = name.endsWith(".bias") ? name.substring(0, name.length() - ".bias".length()) + ".weight" : name;
+        return shapes.get(weight).get(1);
+    }
+
+    private static float uniform(Random random, long fanIn) {
+        double bound = 1 / Math.sqrt(fanIn);
+        return (float) ((random.nextDouble() * 2 - 1) * bound);
     }
 
     /**

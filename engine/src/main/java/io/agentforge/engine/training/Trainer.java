@@ -80,7 +80,7 @@ public final class Trainer {
                 if (run.resumeFrom() != null) {
                     resume(run.resumeFrom());
                 } else {
-                    model = run.initialState() != null ? loadInitialState(run) : LanguageModel.initialize(run.model(), run.seed());
+                    model = run.initialState() != null ? loadInitialState(run) : LanguageModel.initialize(run.model(), run.seed(), run.init());
                     order = new DataOrder(train.size(), run.seed(), 0, 0);
                 }
             } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.agentforge.engine.training;
 
 import io.agentforge.engine.data.DatasetSplits;
 import io.agentforge.engine.grokfast.GrokFastSettings;
+import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
  * @param checkpointDir       where {@code checkpoint.ckpt} is written, or null for no checkpoints
  * @param checkpointInterval  steps between checkpoints, 0 for only at the end and on stop
  * @param resumeFrom          a checkpoint file to continue from, or null
+ * @param init                how fresh parameters are drawn when there is neither a checkpoint nor an initial state
  * @param initialState        an exported model directory whose parameters replace the random init (a shared
  *                            ancestor for models that will be merged), or null
  */
@@ -42,13 +44,15 @@ public record TrainingRun(
         Path checkpointDir,
         int checkpointInterval,
         Path resumeFrom,
-        Path initialState) {
+        Path initialState,
+        LanguageModel.Init init) {
 
     public TrainingRun {
         require(modelName != null && !modelName.isBlank(), "model_name", "must not be blank");
         require(model != null, "model_preset", "is required");
         require(data != null, "dataset", "is required");
         require(optimizer != null, "optimizer", "is required");
+        require(init != null, "init", "is required");
         require(grokFast != null, "grokfast", "is required (use GrokFastSettings.Off)");
         require(maxSteps >= 1, "max_steps", "must be at least 1, was " + maxSteps);
         require(batchSize >= 1, "batch_size", "must be at least 1, was " + batchSize);
@@ -109,6 +113,7 @@ public record TrainingRun(
         private int checkpointInterval;
         private Path resumeFrom;
         private Path initialState;
+        private LanguageModel.Init init = LanguageModel.Init.GPT2;
 
         private Builder(TransformerConfig model, DatasetSplits data) {
             this.model = model;
@@ -134,11 +139,12 @@ public record TrainingRun(
         public Builder checkpointInterval(int v) { checkpointInterval = v; return this; }
         public Builder resumeFrom(Path v) { resumeFrom = v; return this; }
         public Builder initialState(Path v) { initialState = v; return this; }
+        public Builder init(LanguageModel.Init v) { init = v; return this; }
 
         public TrainingRun build() {
             return new TrainingRun(modelName, model, data, optimizer, grokFast, maxSteps, batchSize, accumulationSteps,
                     warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, earlyStoppingPatience, earlyStoppingMinDelta, seed,
-                    checkpointDir, checkpointInterval, resumeFrom, initialState);
+                    checkpointDir, checkpointInterval, resumeFrom, initialState, init);
         }
     }
 }
