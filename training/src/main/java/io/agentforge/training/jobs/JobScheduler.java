@@ -124,7 +124,7 @@ public final class JobScheduler implements AutoCloseable {
     private void start(QueuedJob claimed) {
         var job = claimed.job();
         var previous = runs.get(job.jobId());
-        if (previous != null) {
+        if (previous != null && previous.worker() != null) {
             // Paused and resumed before its last worker had checkpointed and exited: two workers must never share
             // a job directory.
             previous.worker().exit().orTimeout(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS)
