@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One run of a job on this instance: its worker, and what the worker's messages become (the job row, the metric
@@ -29,6 +30,7 @@ final class JobRun {
     private volatile WorkerProcess worker;
     private volatile String releasedBecause;
     private volatile int totalSteps;
+    private volatile CompletableFuture<Void> handled = CompletableFuture.completedFuture(null);
 
     JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobRepository repository, JobEvents events) {
         this.claimed = claimed;
@@ -115,6 +117,15 @@ final class JobRun {
         if (current != null) {
             current.closeInput();
         }
+    }
+
+    /** Completes when the scheduler has dealt with the worker's exit (the job finished, requeued or handed back). */
+    CompletableFuture<Void> handled() {
+        return handled;
+    }
+
+    void handled(CompletableFuture<Void> handling) {
+        handled = handling;
     }
 
     boolean released() {

@@ -143,7 +143,8 @@ public final class JobScheduler implements AutoCloseable {
         runs.put(job.jobId(), run);
         try {
             var worker = run.start(settings.launch());
-            worker.exit().thenAccept(exit -> guarded("finishing job " + job.jobId(), () -> finished(run, exit)));
+            run.handled(worker.exit().thenAccept(exit -> guarded("finishing job " + job.jobId(),
+                    () -> finished(run, exit))));
             LOG.info("job {} runs in worker {} (attempt {})", job.jobId(), worker.pid(), spec.attempt());
         } catch (RuntimeException e) {
             runs.remove(job.jobId(), run);
@@ -159,7 +160,8 @@ public final class JobScheduler implements AutoCloseable {
                 return;
             }
             if (closing) {
-                repository.requeue(run.jobId(), settings.owner(), "the service stopped; continues from its checkpoint");
+                // A clean stop (a deploy, a scale-down) is no failure: the job keeps its retries.
+                repository.handBack(run.jobId(), settings.owner(), "the service stopped; continues from its checkpoint");
                 return;
             }
             if (exit.completed()) {
@@ -256,11 +258,9 @@ public final class JobScheduler implements AutoCloseable {
             }
         }
         for (var run : List.copyOf(runs.values())) {
-            var worker = run.worker();
-            if (worker != null) {
-                worker.exit().orTimeout(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS)
-                        .exceptionally(e -> null).join();
-            }
+            // Until the exit is handled, so that the job is handed back before this returns.
+            run.handled().orTimeout(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).join();
         }
     }
 

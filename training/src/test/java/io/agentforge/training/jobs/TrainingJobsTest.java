@@ -8,6 +8,7 @@ import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingProgress;
+import io.agentforge.platform.persistence.JobRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +219,27 @@ class TrainingJobsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isAlive());
         assertThat(dir.resolve("jobs").resolve(job.jobId()).resolve("run-42/checkpoint/checkpoint.ckpt")).doesNotExist();
         assertThat(service.job(job.jobId()).status()).isIn(TaskStatus.RUNNING, TaskStatus.PENDING);
+    }
+
+    @Test
+    void aCleanlyStoppedInstanceHandsItsJobBackAtACheckpointWithoutUsingARetry() {
+        var first = fixture.start(2, 3);
+        var job = first.submit(JobSystemFixture.tinyJob(400, 0));
+        await().atMost(LONG).until(() -> fixture.lastStep(job) >= 7);
+        var worker = fixture.latestWorker(job).orElseThrow();
+
+        first.close();
+
+        assertThat(worker.isAlive()).isFalse();
+        var queued = new JobRepository(fixture.database).findQueued(job.jobId());
+        assertThat(queued.job().status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(queued.attempts()).isZero();
+        assertThat(dir.resolve("jobs").resolve(job.jobId()).resolve("run-42/checkpoint/checkpoint.ckpt")).exists();
+        var second = fixture.start(2, 3);
+        await().atMost(LONG).until(() -> fixture.events("training_started", job).size() == 2);
+        assertThat(((Number) fixture.events("training_started", job).getLast().get("resumed_from_step")).intValue())
+                .isGreaterThanOrEqualTo(7);
+        second.cancel(job.jobId());
     }
 
     @Test
