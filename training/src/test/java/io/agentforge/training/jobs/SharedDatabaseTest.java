@@ -70,7 +70,7 @@ class SharedDatabaseTest {
     void aJobOfAnInstanceKilledWithSigkillIsResumedByAnotherAndNeverLeftRunning() throws Exception {
         var database = PostgresServerFixture.freshDatabase();
         fixture = new JobSystemFixture(dir, database.url());
-        otherInstance = startInstanceProcess(database.url());
+        startInstanceProcess(database.url());
         var job = new io.agentforge.platform.persistence.JobRepository(fixture.database).insert(
                 submittable(JobSystemFixture.tinyJob(12, 0)));
         await().atMost(LONG).until(() -> fixture.database.withConnection(c -> {
@@ -103,11 +103,13 @@ class SharedDatabaseTest {
                 parameters.config(dir.resolve("jobs").toString()), parameters.asMap(), 0);
     }
 
-    private Process startInstanceProcess(String databaseUrl) throws Exception {
+    private void startInstanceProcess(String databaseUrl) throws Exception {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 TrainingInstanceMain.class.getName(), databaseUrl, dir.toString(), "2"))
                 .redirectError(dir.resolve("instance.log").toFile()).start();
+        // Kept in the field at once, so that a failing start-up is killed too.
+        otherInstance = process;
         var reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
         String line;
         // Logging libraries may print their own start-up status to stdout first.
@@ -117,7 +119,6 @@ class SharedDatabaseTest {
         assertThat(line).as(() -> readQuietly(dir.resolve("instance.log"))).isEqualTo("ready");
         // Keep reading, so that a full pipe never blocks the instance.
         Thread.ofVirtual().start(() -> reader.lines().forEach(ignored -> { }));
-        return process;
     }
 
     /** The worker's pid, from the first line it writes to its log. */
