@@ -349,6 +349,27 @@ public final class JobRepository {
     }
 
     /**
+     * Gives a running job back to the queue without counting an attempt, while {@code owner} still holds it: for a
+     * replica that stops cleanly (a deploy, a scale-down) after its worker checkpointed. Nothing failed, so the job
+     * keeps all its retries.
+     *
+     * @return false (and nothing changed) when the job is no longer running under this owner
+     */
+    public boolean handBack(String jobId, String owner, String reason) {
+        requireOwner(owner);
+        return database.withConnection(connection -> {
+            try (var update = connection.prepareStatement("UPDATE training_jobs SET status = 'pending',"
+                    + " lease_owner = NULL, lease_expires_at = NULL, message = ?"
+                    + " WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
+                update.setString(1, reason == null ? "requeued" : reason);
+                update.setString(2, jobId);
+                update.setString(3, owner);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
      * Recovers a job whose lease ran out (its replica died or stalled): back to the queue while it has retries left
      * (counting the attempt), otherwise failed with the reason. Nothing changes when the job is no longer running
      * with an expired lease, e.g. its owner renewed it meanwhile or another replica recovered it first; the job's

@@ -327,6 +327,25 @@ abstract class JobRepositoryContract extends PersistenceContract {
     }
 
     @Test
+    void handBackRequeuesWithoutCountingAnAttemptOnlyForTheOwner() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        jobs.saveCheckpoint(id, "replica-a", "/ckpt/step-40");
+
+        assertThat(jobs.handBack(id, "replica-b", "not mine")).isFalse();
+        assertThat(jobs.handBack(id, "replica-a", "the service stopped")).isTrue();
+        assertThat(jobs.handBack(id, "replica-a", "again")).as("no longer running").isFalse();
+
+        var handedBack = jobs.findQueued(id);
+        assertThat(handedBack.job().status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(handedBack.job().message()).isEqualTo("the service stopped");
+        assertThat(handedBack.attempts()).isZero();
+        assertThat(handedBack.leaseOwner()).isNull();
+        assertThat(handedBack.checkpointPath()).isEqualTo("/ckpt/step-40");
+        assertThat(jobs.claimNext("replica-b", LEASE, 5).orElseThrow().jobId()).isEqualTo(id);
+    }
+
+    @Test
     void finishingAFinishedJobIsAConflictAndChangesNothing() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
         var cancelledAt = clock.instant();
