@@ -270,15 +270,6 @@ class ModelRoutesTest {
         assertThat(none.statusCode()).isEqualTo(400);
     }
 
-    @Test
-    void healthReportsTheDatabaseTheStorageAndTheBus() {
-        var health = json(service.get("/health"));
-        assertThat(health.get("service").asText()).isEqualTo("models");
-        assertThat(health.get("checks").get("database").get("status").asText()).isEqualTo("healthy");
-        assertThat(health.get("checks").get("storage").get("status").asText()).isEqualTo("healthy");
-        assertThat(health.get("checks").get("event_bus").get("status").asText()).isEqualTo("healthy");
-    }
-
     static JsonNode json(HttpResponse<String> response) {
         var node = Json.read(response.body(), JsonNode.class);
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
