@@ -14,6 +14,7 @@ import io.agentforge.contracts.models.ModelHandoff;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.models.ModelSummary;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.HealthReport;
@@ -28,7 +29,6 @@ import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.health.HealthChecker;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.ModelRepository;
-import io.agentforge.platform.persistence.ModelSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +120,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         return repository.list(validate(query));
     }
 
-    /** Totals over every model the query's filters match. */
+    @Override
     public ModelSummary summary(ModelQuery query) {
         return repository.summary(validate(query));
     }
