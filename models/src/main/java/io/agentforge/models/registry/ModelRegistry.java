@@ -110,7 +110,12 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         try {
             saved = repository.insert(modelId, model, stored.filePath(), stored.size(), stored.sha256());
         } catch (RuntimeException e) {
-            store.delete(model.phase(), modelId);
+            try {
+                store.delete(model.phase(), modelId);
+            } catch (RuntimeException cleanup) {
+                // The sweep at the next start removes it; the caller needs the first failure.
+                e.addSuppressed(cleanup);
+            }
             if (e instanceof NotFoundException) {
                 // A parent was deleted while the artifact was arriving.
                 model.parentModelIds().forEach(this::requireParent);
@@ -163,7 +168,12 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     public void delete(String modelId) {
         var deleted = repository.delete(SafeNames.id("model_id", modelId));
         inference.unload(deleted.modelId());
-        store.delete(deleted.phase(), deleted.modelId());
+        try {
+            store.delete(deleted.phase(), deleted.modelId());
+        } catch (RuntimeException e) {
+            // The model is gone for every caller once its row is; a file left behind is the sweep's to remove.
+            LOG.warn("Model {} deleted, but its files could not be removed yet: {}", deleted.modelId(), e.toString());
+        }
     }
 
     @Override
