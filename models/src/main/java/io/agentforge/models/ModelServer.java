@@ -57,11 +57,13 @@ public final class ModelServer {
 
     /** The HTTP server: the model routes plus the frame's {@code /health} and {@code /metrics}. */
     public static ServiceServer create(ModelServiceConfig config, ModelRegistry registry) {
-        return ServiceServer.builder(ServiceName.MODELS.id())
+        var server = ServiceServer.builder(ServiceName.MODELS.id())
                 .port(config.port())
                 .healthChecks(registry.healthChecks())
                 .maxPayloadSize(config.maxFileSizeBytes())
                 .routes(new ModelRoutes(registry, config.maxFileSizeBytes()))
                 .build();
+        registry.bindMetrics(server.meterRegistry());
+        return server;
     }
 }

@@ -239,10 +239,14 @@ public final class ModelBenchmarks {
         int tokens = 0;
         long t = System.nanoTime();
         for (int i = 0; i < 10; i++) {
+            long r = System.nanoTime();
             var generation = io.agentforge.contracts.Json.mapper().readTree(post(server, "/models/" + id + "/generate", body))
                     .get("data");
             rates.add(generation.get("tokens_per_second").asDouble());
             tokens += generation.get("generated_tokens").asInt();
+            System.out.printf(Locale.ROOT, "generate: %d tokens, %.0f tokens/s in the model, %.3f s wall%n",
+                    generation.get("generated_tokens").asInt(), generation.get("tokens_per_second").asDouble(),
+                    seconds(r));
         }
         double wall = tokens / seconds(t);
         // The engine alone on the same files, loaded as the service loads them, with the same settings.

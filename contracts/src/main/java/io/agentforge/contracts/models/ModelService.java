@@ -1,6 +1,7 @@
 package io.agentforge.contracts.models;
 
 import io.agentforge.contracts.Page;
+import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.Service;
 import io.agentforge.contracts.phases.ModelPhase;
 
@@ -23,6 +24,30 @@ public interface ModelService extends Service {
     ModelMetadata model(String modelId);
 
     Page<ModelMetadata> models(ModelQuery query);
+
+    /**
+     * Totals over every model the query's filters match (its page is ignored). This default pages through
+     * {@link #models}; the Model service answers with one query.
+     */
+    default ModelSummary summary(ModelQuery query) {
+        long total = 0;
+        long parameters = 0;
+        int offset = 0;
+        while (true) {
+            var page = models(new ModelQuery(query.phase(), query.name(), query.tag(), query.winner(),
+                    new PageRequest(offset, PageRequest.MAX_LIMIT)));
+            total = page.total();
+            for (var model : page.items()) {
+                if (model.parameters().get("parameter_count") instanceof Number count) {
+                    parameters += count.longValue();
+                }
+            }
+            offset += page.items().size();
+            if (page.items().isEmpty() || offset >= total) {
+                return new ModelSummary(total, parameters);
+            }
+        }
+    }
 
     /**
      * Opens the artifact for reading, after verifying its checksum.

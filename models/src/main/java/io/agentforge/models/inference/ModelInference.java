@@ -75,6 +75,11 @@ public final class ModelInference implements AutoCloseable {
         loaded.evict(modelId);
     }
 
+    /** Estimated bytes of the models loaded now. */
+    public long loadedBytes() {
+        return loaded.loadedBytes();
+    }
+
     public boolean isLoaded(String modelId) {
         return loaded.isLoaded(modelId);
     }

@@ -71,6 +71,8 @@ class GenerationAndExportTest {
         assertThat(generation.get("parameter_count").asLong()).isEqualTo(first.parameterCount());
         assertThat(generation.get("tokens_per_second").asDouble()).isPositive();
         assertThat(service.registry.isLoaded(firstId)).isTrue();
+        assertThat(service.get("/metrics").body()).containsPattern("agentforge_models_generated_tokens_total\\{[^}]*\\} [1-9]")
+                .containsPattern("agentforge_models_loaded_bytes\\{[^}]*\\} [1-9]");
         // Served from the cache the second time, with the same result.
         assertThat(generate(firstId, "{\"prompt\":\"" + PROMPT + "\",\"max_tokens\":24,\"temperature\":0}")
                 .get("text").asText()).isEqualTo(expected);

@@ -4,6 +4,8 @@ import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
+import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.models.ModelSummary;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.models.ModelServer;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -134,6 +139,24 @@ class ModelRegistryPostgresTest {
         assertThat(service.storage.resolve(saved.filePath())).doesNotExist();
         assertThat(service.registry.models(new ModelQuery(ModelPhase.TOOL_PERSONA, "doomed", null, null, null)).total())
                 .isZero();
+    }
+
+    @Test
+    void theSummaryCountsModelsAndAddsUpTheirParametersAsTheContractsDefaultDoes() {
+        for (int i = 0; i < 5; i++) {
+            service.registry.save(new NewModel("summed", ModelPhase.QUIETSTAR, null, Map.of("parameter_count", 1000 + i),
+                    null, List.of(i % 2 == 0 ? "even" : "odd"), null), bytes(10));
+        }
+        service.registry.save(new NewModel("summed", ModelPhase.QUIETSTAR, null, null, null, null, null), bytes(10));
+        // The interface's own default, which pages through models(), run against the same registry.
+        var viaListing = (ModelService) Proxy.newProxyInstance(ModelService.class.getClassLoader(),
+                new Class<?>[]{ModelService.class}, (proxy, method, args) -> method.isDefault()
+                        ? InvocationHandler.invokeDefault(proxy, method, args) : method.invoke(service.registry, args));
+
+        var all = new ModelQuery(ModelPhase.QUIETSTAR, "summed", null, null, null);
+        var even = new ModelQuery(ModelPhase.QUIETSTAR, "summed", "even", null, null);
+        assertThat(service.registry.summary(all)).isEqualTo(new ModelSummary(6, 5010)).isEqualTo(viaListing.summary(all));
+        assertThat(service.registry.summary(even)).isEqualTo(new ModelSummary(3, 3006)).isEqualTo(viaListing.summary(even));
     }
 
     static NewModel model(String name, ModelPhase phase) {

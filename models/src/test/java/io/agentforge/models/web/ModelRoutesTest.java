@@ -121,6 +121,36 @@ class ModelRoutesTest {
         assertThat(body.get("error").asText()).contains("not served");
         assertThat(body.get("data").get("reason").asText()).isEqualTo("artifact_corrupted");
         assertThat(body.get("data").get("actual_checksum").asText()).isEqualTo(sha256(bytes));
+        assertThat(refusedReads()).isPositive();
+    }
+
+    @Test
+    void metricsCountSavesBytesAndRefusedReads() {
+        double refusedBefore = refusedReads();
+        var model = json(service.upload("name=" + unique("metered") + "&phase=adas", random(777))).get("data");
+        var metrics = service.get("/metrics").body();
+        assertThat(metrics).contains("agentforge_models_saved_total").contains("agentforge_models_stored_bytes_total")
+                .contains("agentforge_models_loaded_bytes");
+        assertThat(metric(metrics, "agentforge_models_saved_total")).isPositive();
+
+        var file = service.storage.resolve(model.get("file_path").asText());
+        try {
+            Files.write(file, new byte[777]);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(service.get("/models/" + id(model) + "/download").statusCode()).isEqualTo(409);
+        assertThat(refusedReads()).isEqualTo(refusedBefore + 1);
+    }
+
+    static double refusedReads() {
+        return metric(service.get("/metrics").body(), "agentforge_models_artifact_reads_refused_total");
+    }
+
+    /** The value of a Prometheus line {@code name{labels} value}. */
+    static double metric(String scrape, String name) {
+        return scrape.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
@@ -268,15 +298,6 @@ class ModelRoutesTest {
         assertThat(badId.statusCode()).isEqualTo(400);
         assertThat(badId.body()).contains("model_ids").contains(unknownId);
         assertThat(none.statusCode()).isEqualTo(400);
-    }
-
-    @Test
-    void healthReportsTheDatabaseTheStorageAndTheBus() {
-        var health = json(service.get("/health"));
-        assertThat(health.get("service").asText()).isEqualTo("models");
-        assertThat(health.get("checks").get("database").get("status").asText()).isEqualTo("healthy");
-        assertThat(health.get("checks").get("storage").get("status").asText()).isEqualTo("healthy");
-        assertThat(health.get("checks").get("event_bus").get("status").asText()).isEqualTo("healthy");
     }
 
     static JsonNode json(HttpResponse<String> response) {

@@ -65,6 +65,8 @@ class RemoteModelServiceTest {
         }
         assertThat(remote.models(new ModelQuery(ModelPhase.EVOMERGE, "remote-a", "x", null, PageRequest.first(10)))
                 .items()).containsExactly(saved);
+        assertThat(remote.summary(new ModelQuery(ModelPhase.EVOMERGE, "remote-a", null, null, null)))
+                .isEqualTo(new io.agentforge.contracts.models.ModelSummary(1, 42));
         assertThat(remote.markWinner(saved.modelId()).isWinner()).isTrue();
         assertThat(remote.winners()).extracting(m -> m.modelId()).contains(saved.modelId());
         var handoff = remote.handoff(saved.modelId(), ModelPhase.EVOMERGE, ModelPhase.QUIETSTAR);

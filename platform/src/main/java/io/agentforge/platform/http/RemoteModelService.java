@@ -10,6 +10,7 @@ import io.agentforge.contracts.models.ModelHandoff;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.models.ModelSummary;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.phases.ModelPhase;
@@ -65,6 +66,14 @@ public final class RemoteModelService implements ModelService {
                 "name", query.name(), "tag", query.tag(), "is_winner", query.winner(),
                 "offset", query.page().offset(), "limit", query.page().limit());
         return client.get(path, new TypeReference<Page<ModelMetadata>>() {
+        });
+    }
+
+    @Override
+    public ModelSummary summary(ModelQuery query) {
+        var path = Paths.query("/models/summary", "phase", query.phase() == null ? null : query.phase().wireName(),
+                "name", query.name(), "tag", query.tag(), "is_winner", query.winner());
+        return client.get(path, new TypeReference<ModelSummary>() {
         });
     }
 

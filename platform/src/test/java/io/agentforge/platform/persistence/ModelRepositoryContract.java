@@ -4,6 +4,7 @@ import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.models.ModelHandoff;
+import io.agentforge.contracts.models.ModelSummary;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.NewModel;

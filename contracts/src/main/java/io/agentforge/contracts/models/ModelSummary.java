@@ -1,4 +1,7 @@
-package io.agentforge.platform.persistence;
+package io.agentforge.contracts.models;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * Totals over the models a listing matched (the {@code summary} of {@code GET /models}).
@@ -6,5 +9,6 @@ package io.agentforge.platform.persistence;
  * @param totalModels     how many models matched
  * @param totalParameters the sum of their {@code parameter_count} parameters (models without one count 0)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ModelSummary(long totalModels, long totalParameters) {
 }
