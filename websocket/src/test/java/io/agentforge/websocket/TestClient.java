@@ -113,9 +113,15 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        try {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+                closeCode.get(5, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            // the server is gone or did not answer; aborting is all that is left
+        } finally {
+            socket.abort();
         }
-        socket.abort();
     }
 }
