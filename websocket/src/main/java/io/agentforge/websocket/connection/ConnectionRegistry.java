@@ -64,6 +64,10 @@ public final class ConnectionRegistry {
             subscribers.add(connection);
             return subscribers;
         });
+        if (!connection.isOpen()) {
+            // Removed while subscribing: remove() may have missed this topic, so take it out of the index here.
+            unsubscribe(connection, topic);
+        }
         return true;
     }
 
