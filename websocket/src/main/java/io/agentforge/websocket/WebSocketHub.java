@@ -47,6 +47,8 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WebSocketHub.class.getName());
     private static final int REPLAY_PAGE = 500;
+    /** Per connection, so that one client cannot grow the topic index without bound (jobs/{id} topics are open). */
+    static final int MAX_SUBSCRIPTIONS = 100;
 
     private final WebSocketSettings settings;
     private final EventBus bus;
@@ -146,6 +148,10 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         if (!Topics.isKnown(topic)) {
             throw new ProtocolException("unknown_topic",
                     "unknown topic \"" + topic + "\"; expected one of " + Topics.describe());
+        }
+        if (!connection.isSubscribed(topic) && connection.subscriptionCount() >= MAX_SUBSCRIPTIONS) {
+            throw new ProtocolException("too_many_subscriptions",
+                    "a connection may hold at most " + MAX_SUBSCRIPTIONS + " subscriptions; unsubscribe first");
         }
         var resuming = request.since() != null;
         var added = registry.subscribe(connection, topic, resuming);

@@ -139,6 +139,20 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void aConnectionCannotHoldUnboundedSubscriptions() {
+        try (var client = server.connect()) {
+            for (int i = 0; i < WebSocketHub.MAX_SUBSCRIPTIONS; i++) {
+                client.subscribe("jobs/many-" + i);
+            }
+            client.send(Map.of("type", "subscribe", "topic", "jobs/one-too-many"));
+            assertThat(client.next().path("code").asText()).isEqualTo("too_many_subscriptions");
+
+            client.send(Map.of("type", "subscribe", "topic", "jobs/many-0"));
+            assertThat(client.next().path("type").asText()).isEqualTo("subscription_confirmed");
+        }
+    }
+
+    @Test
     void anOversizeFrameClosesTheConnectionWith1009() throws Exception {
         try (var client = server.connect()) {
             client.next();

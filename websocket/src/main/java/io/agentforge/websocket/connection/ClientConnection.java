@@ -85,6 +85,10 @@ public final class ClientConnection {
         return subscriptions.keySet();
     }
 
+    public int subscriptionCount() {
+        return subscriptions.size();
+    }
+
     public boolean isSubscribed(String topic) {
         return subscriptions.containsKey(topic);
     }
