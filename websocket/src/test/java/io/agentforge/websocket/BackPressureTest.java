@@ -3,6 +3,7 @@ package io.agentforge.websocket;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.websocket.ConnectionInfo;
+import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.websocket.connection.ClientConnection;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class BackPressureTest {
     @Test
     void slowClientIsDroppedWhileOthersKeepReceiving() throws Exception {
         var settings = WebSocketSettings.defaults().withOutboxCapacity(OUTBOX).withPingInterval(Duration.ofMinutes(5));
-        try (var server = LiveServer.start(settings, new StandInEventBus());
+        try (var server = LiveServer.start(settings, new InProcessEventBus());
              var slow = SilentClient.connect(server.port(), "never-reads",
                      "{\"type\":\"subscribe\",\"topic\":\"training_updates\"}")) {
             var fast = new ArrayList<TestClient>();

@@ -1,6 +1,7 @@
 package io.agentforge.websocket;
 
 import io.agentforge.contracts.websocket.ConnectionInfo;
+import io.agentforge.platform.bus.InProcessEventBus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,7 +16,7 @@ class LimitsAndLivenessTest {
     @Test
     void aConnectionOverMaxConnectionsIsClosedWith1013() throws Exception {
         var settings = WebSocketSettings.defaults().withMaxConnections(3);
-        try (var server = LiveServer.start(settings, new StandInEventBus());
+        try (var server = LiveServer.start(settings, new InProcessEventBus());
              var one = server.connect(); var two = server.connect(); var three = server.connect();
              var fourth = server.connect()) {
             assertThat(fourth.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1013);
@@ -33,7 +34,7 @@ class LimitsAndLivenessTest {
     @Test
     void aSilentConnectionIsSweptWhileOneThatAnswersPingsStays() throws Exception {
         var settings = WebSocketSettings.defaults().withPingInterval(Duration.ofMillis(200));
-        try (var server = LiveServer.start(settings, new StandInEventBus());
+        try (var server = LiveServer.start(settings, new InProcessEventBus());
              var live = server.connect();
              var dead = SilentClient.connect(server.port(), "dead-peer")) {
             var liveId = live.next().path("connection_id").asText();

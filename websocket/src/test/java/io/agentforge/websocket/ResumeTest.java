@@ -3,6 +3,7 @@ package io.agentforge.websocket;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.bus.InProcessEventBus;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -15,14 +16,14 @@ class ResumeTest {
 
     @Test
     void resumeSinceAnEventIdReplaysTheMissedThenLiveWithoutGapOrDuplicate() throws Exception {
-        try (var server = LiveServer.start(WebSocketSettings.defaults(), new StandInEventBus())) {
+        try (var server = LiveServer.start(WebSocketSettings.defaults(), new InProcessEventBus())) {
             resumesWithoutGapOrDuplicate(server);
         }
     }
 
     @Test
     void anUnknownEventIdIsReportedAndLiveMessagesFollow() {
-        try (var server = LiveServer.start(WebSocketSettings.defaults(), new StandInEventBus());
+        try (var server = LiveServer.start(WebSocketSettings.defaults(), new InProcessEventBus());
              var client = server.connect()) {
             client.send(Map.of("type", "subscribe", "topic", "pipeline", "since", "no-such-event"));
             client.next("subscription_confirmed");

@@ -2,6 +2,7 @@ package io.agentforge.websocket;
 
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.bus.InProcessEventBus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class TopicBridgeTest {
 
     @BeforeAll
     static void start() {
-        server = LiveServer.start(WebSocketSettings.defaults(), new StandInEventBus());
+        server = LiveServer.start(WebSocketSettings.defaults(), new InProcessEventBus());
     }
 
     @AfterAll

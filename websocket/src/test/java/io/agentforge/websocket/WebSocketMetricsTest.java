@@ -1,5 +1,6 @@
 package io.agentforge.websocket;
 
+import io.agentforge.platform.bus.InProcessEventBus;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class WebSocketMetricsTest {
     @Test
     void prometheusScrapeShowsTheStatsOfOpenConnections() {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (var server = LiveServer.start(WebSocketSettings.defaults(), new StandInEventBus())) {
+        try (var server = LiveServer.start(WebSocketSettings.defaults(), new InProcessEventBus())) {
             WebSocketMetrics.register(registry, server.hub);
             try (var a = server.connect().subscribe("pipeline"); var b = server.connect().subscribe("admin_alerts")) {
                 var scrape = registry.scrape();

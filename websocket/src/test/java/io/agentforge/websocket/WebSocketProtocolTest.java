@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.bus.InProcessEventBus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class WebSocketProtocolTest {
 
     @BeforeAll
     static void start() {
-        server = LiveServer.start(WebSocketSettings.defaults(), new StandInEventBus());
+        server = LiveServer.start(WebSocketSettings.defaults(), new InProcessEventBus());
     }
 
     @AfterAll
