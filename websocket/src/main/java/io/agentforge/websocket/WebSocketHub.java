@@ -84,7 +84,6 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         if (!registry.tryAdd(connection)) {
             return Optional.empty();
         }
-        connection.outbox().start();
         connection.send(WireMessages.protocol("connection_established",
                 Map.of("connection_id", id, "server_time", Instant.now())));
         return Optional.of(connection);

@@ -38,7 +38,7 @@ public final class ClientConnection {
         this.clientIp = clientIp;
         this.userAgent = userAgent;
         this.socket = socket;
-        this.outbox = new Outbox(id, outboxCapacity, socket, failure -> onSendFailure.accept(this), sentCounter);
+        this.outbox = new Outbox(outboxCapacity, socket, failure -> onSendFailure.accept(this), sentCounter);
     }
 
     public String id() {
