@@ -61,7 +61,7 @@ public final class BenchServer {
             http.get("/bench/rss", (req, res) -> {
                 res.header(HeaderValues.CONTENT_TYPE_JSON);
                 res.send(Json.write(Map.of("rss_bytes", residentBytes(), "stats", hub.stats(),
-                        "last_publish_all_written_ms", lastSendComplete.get())));
+                        "last_publish_all_written_ms", lastSendComplete.get(), "cpu_seconds", cpuSeconds())));
             });
         });
         var server = builder.build().start();
@@ -87,6 +87,11 @@ public final class BenchServer {
 
     static long epochMicros() {
         return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    /** CPU time this process has used, all threads. */
+    static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     /** VmRSS of this process, from /proc. */

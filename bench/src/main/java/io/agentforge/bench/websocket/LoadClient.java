@@ -103,6 +103,7 @@ public final class LoadClient {
         Thread.sleep(2000);
         var before = serverState(server);
 
+        var clientCpuBefore = BenchServer.cpuSeconds();
         var expected = (clients - failures.get()) * events;
         var http = HttpClient.newHttpClient();
         http.send(HttpRequest.newBuilder(server.resolve("/bench/publish?count=" + events + "&per_second=" + perSecond))
@@ -113,6 +114,7 @@ public final class LoadClient {
             Thread.sleep(20);
         }
         var after = serverState(server);
+        var clientCpu = BenchServer.cpuSeconds() - clientCpuBefore;
         var count = Math.min(received.get(), latencyMicros.length);
         var latencies = Arrays.copyOf(latencyMicros, count);
         Arrays.sort(latencies);
@@ -123,7 +125,9 @@ public final class LoadClient {
                 .append("machine: ").append(machine()).append('\n')
                 .append("load average before the run: ").append(loadBefore).append('\n')
                 .append("command: LoadClient ").append(command).append('\n')
-                .append("server JVM: ").append(System.getProperty("bench.server.jvm", "see BENCHMARKS.md")).append('\n')
+                .append("server JVM options: ").append(System.getProperty("bench.server.jvm", "see BENCHMARKS.md"))
+                .append("; load client: ").append(String.join(" ",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())).append('\n')
                 .append(String.format("clients: %d connected (%d failed), subscribed in %.1f s%n",
                         clients - failures.get(), failures.get(), connectSeconds))
                 .append(String.format("events: %d at %s%n", events, perSecond == 0 ? "once" : perSecond + "/s"))
@@ -134,6 +138,8 @@ public final class LoadClient {
                         percentile(latencies, 99.9), percentile(latencies, 100)))
                 .append(String.format("server: all %d messages written to sockets %.1f ms after the first publish%n",
                         expected, after.path("last_publish_all_written_ms").asDouble()))
+                .append(String.format("CPU used from publish to last receive: server %.1f s, load client %.1f s%n",
+                        after.path("cpu_seconds").asDouble() - before.path("cpu_seconds").asDouble(), clientCpu))
                 .append(String.format("server RSS: %.0f MB with clients connected, %.0f MB after delivery%n",
                         before.path("rss_bytes").asLong() / 1e6, after.path("rss_bytes").asLong() / 1e6))
                 .append("server stats after: ").append(after.path("stats")).append("\n\n");
