@@ -1,10 +1,9 @@
 package io.agentforge.websocket;
 
-import io.agentforge.contracts.Json;
-import io.agentforge.contracts.api.ApiResponse;
-import io.helidon.http.HeaderValues;
+import io.agentforge.platform.web.Exchange;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
@@ -12,7 +11,7 @@ import io.helidon.webserver.websocket.WsRouting;
  * The web layer of the WebSocket service: the {@code /ws} endpoint and the REST routes {@code GET /stats} and
  * {@code GET /connections}. Everything else is in {@link WebSocketHub}.
  */
-public final class WebSocketRoutes {
+public final class WebSocketRoutes implements HttpService {
     public static final String PATH = "/ws";
 
     private final WebSocketHub hub;
@@ -29,14 +28,9 @@ public final class WebSocketRoutes {
         server.addRouting(WsRouting.builder().endpoint(PATH, () -> new WebSocketEndpoint(hub, settings.maxMessageBytes())));
     }
 
-    public void register(HttpRouting.Builder http) {
-        http.get("/stats", (req, res) -> {
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.send(Json.write(ApiResponse.ok(hub.stats())));
-        });
-        http.get("/connections", (req, res) -> {
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.send(Json.write(ApiResponse.ok(hub.connections())));
-        });
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/stats", (req, res) -> Exchange.ok(res, hub.stats()))
+                .get("/connections", (req, res) -> Exchange.ok(res, hub.connections()));
     }
 }

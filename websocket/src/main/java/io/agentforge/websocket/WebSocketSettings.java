@@ -1,5 +1,7 @@
 package io.agentforge.websocket;
 
+import io.agentforge.platform.config.WebSocketServiceConfig;
+
 import java.time.Duration;
 
 /**
@@ -25,6 +27,11 @@ public record WebSocketSettings(int maxConnections, Duration pingInterval, int o
         if (outboxCapacity < 1 || maxMessageBytes < 1 || resumeLimit < 1) {
             throw new IllegalArgumentException("outbox capacity, message size and resume limit must be positive");
         }
+    }
+
+    /** {@code MAX_CONNECTIONS} and {@code PING_INTERVAL} as configured; the other limits at their defaults. */
+    public static WebSocketSettings from(WebSocketServiceConfig config) {
+        return defaults().withMaxConnections(config.maxConnections()).withPingInterval(config.pingInterval());
     }
 
     /** The SPEC's defaults: 1000 connections, a ping every 30 s. */

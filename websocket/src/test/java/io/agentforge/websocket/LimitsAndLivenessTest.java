@@ -2,9 +2,12 @@ package io.agentforge.websocket;
 
 import io.agentforge.contracts.websocket.ConnectionInfo;
 import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.config.WebSocketServiceConfig;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +31,17 @@ class LimitsAndLivenessTest {
             try (var fifth = server.connect()) {
                 assertThat(fifth.next().path("type").asText()).isEqualTo("connection_established");
             }
+        }
+    }
+
+    @Test
+    void maxConnectionsComesFromTheServiceConfig() throws Exception {
+        var config = new WebSocketServiceConfig(0, 1, Duration.ofSeconds(30));
+        try (var server = WebSocketServer.create(config, new InProcessEventBus(), List.of()).start();
+             var first = TestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"));
+             var second = TestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws"))) {
+            assertThat(first.next().path("type").asText()).isEqualTo("connection_established");
+            assertThat(second.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1013);
         }
     }
 

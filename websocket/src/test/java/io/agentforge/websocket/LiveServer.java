@@ -1,29 +1,29 @@
 package io.agentforge.websocket;
 
 import io.agentforge.contracts.events.EventBus;
-import io.helidon.webserver.WebServer;
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.platform.health.HealthCheck;
 
 import java.net.URI;
+import java.util.List;
 
-/** A real WebSocket service on a free port: the hub, its routes and a Helidon server, over the given bus. */
+/** The real WebSocket service ({@link WebSocketServer}) on a free port, over the given bus. */
 final class LiveServer implements AutoCloseable {
     final EventBus bus;
     final WebSocketHub hub;
-    private final WebServer server;
+    private final WebSocketServer server;
 
-    private LiveServer(EventBus bus, WebSocketHub hub, WebServer server) {
+    private LiveServer(EventBus bus, WebSocketServer server) {
         this.bus = bus;
-        this.hub = hub;
+        this.hub = server.hub();
         this.server = server;
     }
 
     static LiveServer start(WebSocketSettings settings, EventBus bus) {
-        var hub = new WebSocketHub(settings, bus).start();
-        var routes = new WebSocketRoutes(hub, settings);
-        var builder = WebServer.builder().host("127.0.0.1").port(0);
-        routes.register(builder);
-        builder.routing(routes::register);
-        return new LiveServer(bus, hub, builder.build().start());
+        var busCheck = HealthCheck.of("event_bus", () -> new DependencyCheck(
+                bus.isHealthy() ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY, 0, "event bus"));
+        return new LiveServer(bus, WebSocketServer.create(settings, 0, bus, List.of(busCheck)).start());
     }
 
     int port() {
@@ -44,8 +44,7 @@ final class LiveServer implements AutoCloseable {
 
     @Override
     public void close() {
-        hub.close();
-        server.stop();
+        server.close();
         bus.close();
     }
 }

@@ -4,9 +4,8 @@ import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.websocket.WebSocketHub;
-import io.agentforge.websocket.WebSocketRoutes;
-import io.agentforge.websocket.WebSocketSettings;
+import io.agentforge.platform.config.WebSocketServiceConfig;
+import io.agentforge.websocket.WebSocketServer;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 
@@ -15,14 +14,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The WebSocket service as the benchmark's server process: the real hub and {@code /ws} route over the real
- * in-process bus, plus two bench-only routes: {@code POST /bench/publish?count=N&per_second=R} publishes
- * {@code training_progress} events stamped with their publish time, and {@code GET /bench/rss} reports this
- * process's resident memory.
+ * The WebSocket service as the benchmark's server process: the production {@link WebSocketServer} over the real
+ * in-process bus on {@code port}, and on {@code port + 1} two bench-only routes: {@code POST
+ * /bench/publish?count=N&per_second=R} publishes {@code training_progress} events stamped with their publish time,
+ * and {@code GET /bench/rss} reports this process's resident memory and CPU time.
  *
  * <p>Usage: {@code BenchServer <port> <max_connections>}
  */
@@ -33,15 +33,12 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         var port = Integer.parseInt(args[0]);
         var lastSendComplete = new AtomicReference<>(Double.NaN);
-        var settings = WebSocketSettings.defaults().withMaxConnections(Integer.parseInt(args[1]))
-                .withPingInterval(Duration.ofSeconds(30));
+        var config = new WebSocketServiceConfig(port, Integer.parseInt(args[1]), Duration.ofSeconds(30));
         var bus = new InProcessEventBus();
-        var hub = new WebSocketHub(settings, bus).start();
-        var routes = new WebSocketRoutes(hub, settings);
-        var builder = WebServer.builder().host("127.0.0.1").port(port).shutdownHook(true);
-        routes.register(builder);
-        builder.routing(http -> {
-            routes.register(http);
+        var service = WebSocketServer.create(config, bus, List.of()).start();
+        var hub = service.hub();
+        // The bench's own routes on the next port, so that the service is wired exactly as in production.
+        var control = WebServer.builder().host("127.0.0.1").port(port + 1).routing(http -> {
             http.post("/bench/publish", (req, res) -> {
                 var count = req.query().first("count").asInt().orElse(1);
                 var perSecond = req.query().first("per_second").asInt().orElse(0);
@@ -63,9 +60,9 @@ public final class BenchServer {
                 res.send(Json.write(Map.of("rss_bytes", residentBytes(), "stats", hub.stats(),
                         "last_publish_all_written_ms", lastSendComplete.get(), "cpu_seconds", cpuSeconds())));
             });
-        });
-        var server = builder.build().start();
-        System.out.println("READY " + server.port() + " pid " + ProcessHandle.current().pid());
+        }).build().start();
+        System.out.println("READY " + service.port() + " control " + control.port() + " pid "
+                + ProcessHandle.current().pid());
         Thread.currentThread().join();
     }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load side of the WebSocket benchmarks, in its own process: opens {@code --clients} JDK WebSocket connections to
- * a {@link BenchServer}, subscribes each to {@code training_updates}, asks the server to publish {@code --events}
+ * a {@link BenchServer} (its control routes on the next port), subscribes each to {@code training_updates}, asks the server to publish {@code --events}
  * events at {@code --per-second} (0: all at once), and measures, for every message, the time from the server's bus
  * publish to this client's receive (both processes read the same machine clock). Appends its figures to
  * {@code --out}.
@@ -67,6 +67,8 @@ public final class LoadClient {
             throws Exception {
         var loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         var ws = URI.create("ws://" + server.getHost() + ":" + server.getPort() + "/ws");
+        // The bench server's control routes listen on the next port.
+        var control = URI.create("http://" + server.getHost() + ":" + (server.getPort() + 1));
         // Several HTTP clients, so that one selector thread does not serve all sockets.
         var pool = new HttpClient[Math.max(1, Math.min(8, clients / 1000))];
         for (int i = 0; i < pool.length; i++) {
@@ -101,19 +103,19 @@ public final class LoadClient {
         System.out.printf("%d connected and subscribed in %.1f s (%d failed)%n", clients - failures.get(),
                 connectSeconds, failures.get());
         Thread.sleep(2000);
-        var before = serverState(server);
+        var before = serverState(control);
 
         var clientCpuBefore = BenchServer.cpuSeconds();
         var expected = (clients - failures.get()) * events;
         var http = HttpClient.newHttpClient();
-        http.send(HttpRequest.newBuilder(server.resolve("/bench/publish?count=" + events + "&per_second=" + perSecond))
+        http.send(HttpRequest.newBuilder(control.resolve("/bench/publish?count=" + events + "&per_second=" + perSecond))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         var publishSeconds = perSecond == 0 ? 0 : (double) events / perSecond;
         var deadline = System.nanoTime() + (long) ((publishSeconds + 60) * 1e9);
         while (received.get() < expected && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        var after = serverState(server);
+        var after = serverState(control);
         var clientCpu = BenchServer.cpuSeconds() - clientCpuBefore;
         var count = Math.min(received.get(), latencyMicros.length);
         var latencies = Arrays.copyOf(latencyMicros, count);
@@ -160,9 +162,9 @@ public final class LoadClient {
         return sortedMicros[Math.max(0, Math.min(sortedMicros.length - 1, index))] / 1000.0;
     }
 
-    private static JsonNode serverState(URI server) throws IOException, InterruptedException {
+    private static JsonNode serverState(URI control) throws IOException, InterruptedException {
         try (var http = HttpClient.newHttpClient()) {
-            var body = http.send(HttpRequest.newBuilder(server.resolve("/bench/rss")).build(),
+            var body = http.send(HttpRequest.newBuilder(control.resolve("/bench/rss")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             return Json.read(body, JsonNode.class);
         }

@@ -1,0 +1,68 @@
+package io.agentforge.websocket;
+
+import io.agentforge.contracts.events.EventBus;
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.config.WebSocketServiceConfig;
+import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.web.ServiceServer;
+
+import java.util.List;
+
+/**
+ * The WebSocket service as it runs: the {@link WebSocketHub} over the event bus, served on
+ * {@code WEBSOCKET_SERVICE_PORT} by the shared frame ({@code /health}, {@code /metrics}) plus {@code /ws},
+ * {@code /stats} and {@code /connections}, with the stats also as Prometheus gauges.
+ */
+public final class WebSocketServer implements AutoCloseable {
+    private final WebSocketHub hub;
+    private final ServiceServer server;
+
+    private WebSocketServer(WebSocketHub hub, ServiceServer server) {
+        this.hub = hub;
+        this.server = server;
+    }
+
+    /**
+     * @param dependencies checks of what the launcher handed over (the event bus)
+     */
+    public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies) {
+        return create(WebSocketSettings.from(config), config.port(), bus, dependencies);
+    }
+
+    /** With every limit chosen by the caller (tests and benchmarks). */
+    public static WebSocketServer create(WebSocketSettings settings, int port, EventBus bus,
+                                         List<HealthCheck> dependencies) {
+        var hub = new WebSocketHub(settings, bus);
+        var routes = new WebSocketRoutes(hub, settings);
+        var server = ServiceServer.builder(ServiceName.WEBSOCKET.id())
+                .port(port)
+                .healthChecks(dependencies)
+                .routes(routes)
+                .extendServer(routes::register)
+                .build();
+        WebSocketMetrics.register(server.meterRegistry(), hub);
+        return new WebSocketServer(hub, server);
+    }
+
+    /** Subscribes to the bus, starts the heartbeat and opens the port. */
+    public WebSocketServer start() {
+        hub.start();
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public WebSocketHub hub() {
+        return hub;
+    }
+
+    /** Closes every client connection, then the port. */
+    @Override
+    public void close() {
+        hub.close();
+        server.close();
+    }
+}
