@@ -42,6 +42,13 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    /** One text message sent as several frames. */
+    void sendFragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+    }
+
     /** The next message, failing after {@link #WAIT}. */
     JsonNode next() {
         try {

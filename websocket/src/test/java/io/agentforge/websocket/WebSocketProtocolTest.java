@@ -168,6 +168,27 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void aMessageOversizeAcrossFragmentsIsAlsoClosedWith1009() throws Exception {
+        var limit = WebSocketSettings.defaults().maxMessageBytes();
+        try (var client = server.connect()) {
+            client.next();
+            // Each frame is within Helidon's per-frame limit; only the whole message is too big.
+            client.sendFragments("{\"type\":\"ping\",\"pad\":\"", "x".repeat(limit / 2), "x".repeat(limit / 2), "\"}");
+
+            assertThat(client.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void aFragmentedMessageWithinTheLimitIsHandled() {
+        try (var client = server.connect()) {
+            client.next();
+            client.sendFragments("{\"type\":", "\"ping\"}");
+            assertThat(client.next().path("type").asText()).isEqualTo("pong");
+        }
+    }
+
+    @Test
     void statsCountConnectionsMessagesAndTopics() throws Exception {
         try (var first = server.connect().subscribe("pipeline"); var second = server.connect().subscribe("pipeline")) {
             var stats = getStats();
