@@ -18,6 +18,7 @@ import io.agentforge.websocket.topics.TopicBridge;
 import io.agentforge.websocket.topics.Topics;
 import io.agentforge.websocket.topics.TrainingStatusView;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WebSocketHub.class.getName());
     private static final int REPLAY_PAGE = 500;
+    private static final String TOO_SLOW = "too slow: outgoing queue full";
     /** Per connection, so that one client cannot grow the topic index without bound (jobs/{id} topics are open). */
     static final int MAX_SUBSCRIPTIONS = 100;
 
@@ -204,7 +206,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
                     "the missed events could not be read; live messages follow"));
         } finally {
             if (!connection.goLive(topic, replayed)) {
-                drop(connection, POLICY_VIOLATION, "too slow: outgoing queue full");
+                drop(connection, POLICY_VIOLATION, TOO_SLOW);
             }
         }
     }
@@ -216,7 +218,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
             for (var message : bridge.route(envelope.event())) {
                 for (var connection : registry.subscribers(message.topic())) {
                     if (!connection.deliver(message)) {
-                        drop(connection, POLICY_VIOLATION, "too slow: outgoing queue full");
+                        drop(connection, POLICY_VIOLATION, TOO_SLOW);
                     }
                 }
             }
@@ -241,14 +243,16 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
     }
 
     private void reply(ClientConnection connection, String type, Map<String, Object> data) {
-        if (!connection.send(WireMessages.protocol(type, data))) {
-            drop(connection, POLICY_VIOLATION, "too slow: outgoing queue full");
-        }
+        send(connection, WireMessages.protocol(type, data));
     }
 
     private void reply(ClientConnection connection, ProtocolException problem) {
-        if (!connection.send(WireMessages.error(problem))) {
-            drop(connection, POLICY_VIOLATION, "too slow: outgoing queue full");
+        send(connection, WireMessages.error(problem));
+    }
+
+    private void send(ClientConnection connection, String json) {
+        if (!connection.send(json)) {
+            drop(connection, POLICY_VIOLATION, TOO_SLOW);
         }
     }
 
@@ -271,8 +275,12 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         var total = registry.totalCount();
         var sent = messagesSent.sum();
         return new ConnectionStats(registry.activeCount(), total, sent, registry.topicCount(),
-                java.time.Duration.between(startedAt, Instant.now()).toMillis() / 1000.0,
+                uptimeSeconds(),
                 total == 0 ? 0.0 : (double) sent / total);
+    }
+
+    private double uptimeSeconds() {
+        return Duration.between(startedAt, Instant.now()).toMillis() / 1000.0;
     }
 
     @Override
@@ -291,8 +299,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         var busHealthy = bus.isHealthy();
         var check = new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY,
                 (System.nanoTime() - started) / 1e6, busHealthy ? "event bus delivering" : "event bus unavailable");
-        var uptime = java.time.Duration.between(startedAt, Instant.now()).toMillis() / 1000.0;
-        return new HealthReport(name(), check.status(), Map.of("event_bus", check), uptime, Instant.now());
+        return new HealthReport(name(), check.status(), Map.of("event_bus", check), uptimeSeconds(), Instant.now());
     }
 
     @Override
