@@ -208,9 +208,28 @@ class WebSocketProtocolTest {
         }
     }
 
+    @Test
+    void connectionsListsEachClientWithItsSubscriptions() throws Exception {
+        try (var client = server.connect()) {
+            var id = client.next().path("connection_id").asText();
+            client.subscribe("jobs/listed");
+
+            var listed = get("/connections");
+            var mine = listed.findParents("connection_id").stream()
+                    .filter(info -> info.path("connection_id").asText().equals(id)).findFirst().orElseThrow();
+            assertThat(mine.path("subscriptions").get(0).asText()).isEqualTo("jobs/listed");
+            assertThat(mine.path("client_ip").asText()).isEqualTo("127.0.0.1");
+            assertThat(mine.path("user_agent").asText()).contains("Java-http-client");
+        }
+    }
+
     private static JsonNode getStats() throws Exception {
+        return get("/stats");
+    }
+
+    private static JsonNode get(String path) throws Exception {
         try (var http = HttpClient.newHttpClient()) {
-            var response = http.send(HttpRequest.newBuilder(server.http("/stats")).build(),
+            var response = http.send(HttpRequest.newBuilder(server.http(path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             var body = Json.read(response.body(), JsonNode.class);
