@@ -17,6 +17,8 @@ import io.agentforge.websocket.protocol.WireMessages;
 import io.agentforge.websocket.topics.TopicBridge;
 import io.agentforge.websocket.topics.Topics;
 import io.agentforge.websocket.topics.TrainingStatusView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The WebSocket service without its web server: admits connections, answers their requests, fans bus events out to
@@ -46,7 +46,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
     public static final int MESSAGE_TOO_BIG = 1009;
     public static final int TRY_AGAIN_LATER = 1013;
 
-    private static final Logger LOG = Logger.getLogger(WebSocketHub.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketHub.class);
     private static final int REPLAY_PAGE = 500;
     private static final String TOO_SLOW = "too slow: outgoing queue full";
     /** Per connection, so that one client cannot grow the topic index without bound (jobs/{id} topics are open). */
@@ -111,7 +111,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "failed to handle a message of connection " + connection.id(), e);
+            LOG.warn("failed to handle a message of connection " + connection.id(), e);
             reply(connection, new ProtocolException("internal_error", "the server failed to handle the message"));
         }
     }
@@ -201,7 +201,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
             reply(connection, "error", Map.of("code", "resume_unavailable", "topic", topic, "message",
                     "event " + since + " is no longer in the kept history; live messages follow, reload the state"));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "replay of " + topic + " since " + since + " failed", e);
+            LOG.warn("replay of " + topic + " since " + since + " failed", e);
             reply(connection, "error", Map.of("code", "resume_failed", "topic", topic, "message",
                     "the missed events could not be read; live messages follow"));
         } finally {
@@ -223,7 +223,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "failed to fan out event " + envelope.event().eventId(), e);
+            LOG.warn("failed to fan out event " + envelope.event().eventId(), e);
         }
     }
 
@@ -238,7 +238,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "heartbeat failed", e);
+            LOG.warn("heartbeat failed", e);
         }
     }
 
