@@ -1,5 +1,6 @@
 package io.agentforge.websocket;
 
+import io.agentforge.contracts.events.EventBus;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.config.WebSocketServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
@@ -8,20 +9,60 @@ import io.agentforge.platform.web.ServiceServer;
 import java.util.List;
 
 /**
- * The WebSocket service's HTTP server on {@code WEBSOCKET_SERVICE_PORT}: {@code /health} and {@code /metrics} for
- * now; {@code /ws} arrives with the connection hub.
+ * The WebSocket service as it runs: the {@link WebSocketHub} over the event bus, served on
+ * {@code WEBSOCKET_SERVICE_PORT} by the shared frame ({@code /health}, {@code /metrics}) plus {@code /ws},
+ * {@code /stats} and {@code /connections}, with the stats also as Prometheus gauges.
  */
-public final class WebSocketServer {
-    private WebSocketServer() {
+public final class WebSocketServer implements AutoCloseable {
+    private final WebSocketHub hub;
+    private final ServiceServer server;
+
+    private WebSocketServer(WebSocketHub hub, ServiceServer server) {
+        this.hub = hub;
+        this.server = server;
     }
 
     /**
      * @param dependencies checks of what the launcher handed over (the event bus)
      */
-    public static ServiceServer create(WebSocketServiceConfig config, List<HealthCheck> dependencies) {
-        return ServiceServer.builder(ServiceName.WEBSOCKET.id())
-                .port(config.port())
+    public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies) {
+        return create(WebSocketSettings.from(config), config.port(), bus, dependencies);
+    }
+
+    /** With every limit chosen by the caller (tests and benchmarks). */
+    public static WebSocketServer create(WebSocketSettings settings, int port, EventBus bus,
+                                         List<HealthCheck> dependencies) {
+        var hub = new WebSocketHub(settings, bus);
+        var routes = new WebSocketRoutes(hub, settings);
+        var server = ServiceServer.builder(ServiceName.WEBSOCKET.id())
+                .port(port)
                 .healthChecks(dependencies)
+                .routes(routes)
+                .extendServer(routes::register)
                 .build();
+        WebSocketMetrics.register(server.meterRegistry(), hub);
+        return new WebSocketServer(hub, server);
+    }
+
+    /** Subscribes to the bus, starts the heartbeat and opens the port. */
+    public WebSocketServer start() {
+        hub.start();
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public WebSocketHub hub() {
+        return hub;
+    }
+
+    /** Closes every client connection, then the port. */
+    @Override
+    public void close() {
+        hub.close();
+        server.close();
     }
 }

@@ -2,6 +2,7 @@ package io.agentforge.websocket;
 
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.WebSocketServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.WebTestClient;
@@ -17,8 +18,8 @@ class WebSocketServerTest {
     @Test
     void healthIsUnhealthyWhenAHandedOverDependencyIs() {
         var bus = HealthCheck.of("event_bus", () -> new DependencyCheck(ServiceStatus.UNHEALTHY, 0, "connection refused"));
-        try (var server = WebSocketServer.create(new WebSocketServiceConfig(0, 10, Duration.ofSeconds(30)), List.of(bus)).start()) {
-            var health = WebTestClient.of(server).get("/health");
+        try (var server = WebSocketServer.create(new WebSocketServiceConfig(0, 10, Duration.ofSeconds(30)), new InProcessEventBus(), List.of(bus)).start()) {
+            var health = WebTestClient.of(server.port()).get("/health");
 
             assertThat(health.status()).isEqualTo(503);
             assertThat(health.json().get("service").asText()).isEqualTo("websocket");
@@ -28,8 +29,8 @@ class WebSocketServerTest {
 
     @Test
     void servesPrometheusMetrics() {
-        try (var server = WebSocketServer.create(new WebSocketServiceConfig(0, 10, Duration.ofSeconds(30)), List.of()).start()) {
-            var client = WebTestClient.of(server);
+        try (var server = WebSocketServer.create(new WebSocketServiceConfig(0, 10, Duration.ofSeconds(30)), new InProcessEventBus(), List.of()).start()) {
+            var client = WebTestClient.of(server.port());
             assertThat(client.get("/health").status()).isEqualTo(200);
 
             assertThat(client.get("/metrics").body())

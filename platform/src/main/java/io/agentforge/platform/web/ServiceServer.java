@@ -12,6 +12,7 @@ import io.helidon.http.Status;
 import io.helidon.http.media.MediaContext;
 import io.helidon.http.media.jackson.JacksonSupport;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -107,6 +109,7 @@ public final class ServiceServer implements Service, AutoCloseable {
             web.maxPayloadSize(builder.maxPayloadSize);
         }
         web.directHandlers(ErrorMapping.directHandlers(builder.maxPayloadSize));
+        builder.serverExtensions.forEach(extension -> extension.accept(web));
         this.server = web.build();
     }
 
@@ -189,6 +192,7 @@ public final class ServiceServer implements Service, AutoCloseable {
         private String host = "0.0.0.0";
         private Duration healthTimeout = Duration.ofSeconds(2);
         private long maxPayloadSize = -1;
+        private final List<Consumer<WebServerConfig.Builder>> serverExtensions = new ArrayList<>();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -243,6 +247,15 @@ public final class ServiceServer implements Service, AutoCloseable {
         /** The largest request body accepted, in bytes; larger ones get 413. Helidon's default when not set. */
         public Builder maxPayloadSize(long bytes) {
             this.maxPayloadSize = bytes;
+            return this;
+        }
+
+        /**
+         * For a service that serves more than HTTP routes on its port, such as the WebSocket service's {@code /ws}:
+         * adds protocols and routings to the Helidon server being built, after the frame's own settings.
+         */
+        public Builder extendServer(Consumer<WebServerConfig.Builder> extension) {
+            serverExtensions.add(Objects.requireNonNull(extension, "extension"));
             return this;
         }
 

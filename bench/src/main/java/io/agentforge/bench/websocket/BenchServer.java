@@ -1,0 +1,115 @@
+package io.agentforge.bench.websocket;
+
+import io.agentforge.contracts.Json;
+import io.agentforge.contracts.events.Event;
+import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.config.WebSocketServiceConfig;
+import io.agentforge.websocket.WebSocketServer;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.WebServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The WebSocket service as the benchmark's server process: the production {@link WebSocketServer} over the real
+ * in-process bus on {@code port}, and on {@code port + 1} two bench-only routes: {@code POST
+ * /bench/publish?count=N&per_second=R} publishes {@code training_progress} events stamped with their publish time,
+ * and {@code GET /bench/rss} reports this process's resident memory and CPU time.
+ *
+ * <p>Usage: {@code BenchServer <port> <max_connections>}
+ */
+public final class BenchServer {
+    private BenchServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var port = Integer.parseInt(args[0]);
+        var lastSendComplete = new AtomicReference<>(Double.NaN);
+        var config = new WebSocketServiceConfig(port, Integer.parseInt(args[1]), Duration.ofSeconds(30));
+        var bus = new InProcessEventBus();
+        var service = WebSocketServer.create(config, bus, List.of()).start();
+        var hub = service.hub();
+        // The bench's own routes on the next port, so that the service is wired exactly as in production.
+        var control = WebServer.builder().host("127.0.0.1").port(port + 1).routing(http -> {
+            http.post("/bench/publish", (req, res) -> {
+                var count = req.query().first("count").asInt().orElse(1);
+                var perSecond = req.query().first("per_second").asInt().orElse(0);
+                var expected = (long) hub.stats().activeConnections() * count;
+                var sentBefore = hub.stats().totalMessagesSent();
+                var start = System.nanoTime();
+                Thread.ofVirtual().start(() -> publish(bus::publish, count, perSecond));
+                // How long until the server's last socket write returned: the server's share of the delivery time.
+                Thread.ofVirtual().start(() -> {
+                    while (hub.stats().totalMessagesSent() - sentBefore < expected) {
+                        sleepNanos(200_000);
+                    }
+                    lastSendComplete.set((System.nanoTime() - start) / 1e6);
+                });
+                res.send("publishing " + count);
+            });
+            http.get("/bench/rss", (req, res) -> {
+                res.header(HeaderValues.CONTENT_TYPE_JSON);
+                res.send(Json.write(Map.of("rss_bytes", residentBytes(), "stats", hub.stats(),
+                        "last_publish_all_written_ms", lastSendComplete.get(), "cpu_seconds", cpuSeconds())));
+            });
+        }).build().start();
+        System.out.println("READY " + service.port() + " control " + control.port() + " pid "
+                + ProcessHandle.current().pid());
+        Thread.currentThread().join();
+    }
+
+    /** Publishes at an even pace (or all at once for 0 per second), each event stamped just before publishing. */
+    static void publish(java.util.function.Consumer<Event> bus, int count, int perSecond) {
+        var start = System.nanoTime();
+        for (int seq = 0; seq < count; seq++) {
+            if (perSecond > 0) {
+                var due = start + seq * 1_000_000_000L / perSecond;
+                var wait = due - System.nanoTime();
+                if (wait > 0) {
+                    sleepNanos(wait);
+                }
+            }
+            bus.accept(Event.of(EventTypes.TRAINING_PROGRESS, "bench", Map.of("job_id", "bench-job", "seq", seq,
+                    "progress", (double) seq / count, "published_at_micros", epochMicros())));
+        }
+    }
+
+    static long epochMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    /** CPU time this process has used, all threads. */
+    static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
+    /** VmRSS of this process, from /proc. */
+    static long residentBytes() {
+        try {
+            for (var line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return -1;
+    }
+
+    private static void sleepNanos(long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.agentforge.websocket;
+
+import io.agentforge.websocket.connection.ClientConnection;
+import io.agentforge.websocket.connection.ClientSocket;
+import io.agentforge.websocket.protocol.WireMessages;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+
+import java.util.Optional;
+
+/**
+ * The Helidon side of one {@code /ws} connection (a new instance per connection): passes complete text messages to
+ * the {@link WebSocketHub} and enforces the message size across fragments (Helidon enforces it per frame).
+ */
+final class WebSocketEndpoint implements WsListener {
+    private final WebSocketHub hub;
+    private final int maxMessageBytes;
+    private final StringBuilder fragments = new StringBuilder();
+    private String userAgent;
+    private ClientConnection connection;
+
+    WebSocketEndpoint(WebSocketHub hub, int maxMessageBytes) {
+        this.hub = hub;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        userAgent = headers.first(HeaderNames.USER_AGENT).orElse(null);
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        var clientIp = session.socketContext().remotePeer().host();
+        hub.open(new SessionSocket(session), clientIp, userAgent).ifPresentOrElse(
+                opened -> connection = opened,
+                () -> session.close(WebSocketHub.TRY_AGAIN_LATER, "too many connections, try again later"));
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (connection == null) {
+            return;
+        }
+        if (fragments.length() + text.length() > maxMessageBytes) {
+            fragments.setLength(0);
+            hub.drop(connection, WebSocketHub.MESSAGE_TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+            return;
+        }
+        if (!last) {
+            fragments.append(text);
+            return;
+        }
+        var message = fragments.isEmpty() ? text : fragments.append(text).toString();
+        fragments.setLength(0);
+        hub.receive(connection, message);
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (connection != null && last) {
+            connection.heard();
+            connection.send(WireMessages.error("binary_not_supported", "send JSON text messages"));
+        }
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            connection.heard();
+        }
+        session.pong(buffer);
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            connection.heard();
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (connection != null) {
+            hub.closed(connection);
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (connection != null) {
+            hub.closed(connection);
+        }
+    }
+
+    /** A Helidon session as the hub's {@link ClientSocket}. */
+    private record SessionSocket(WsSession session) implements ClientSocket {
+        @Override
+        public void send(String text) {
+            session.send(text, true);
+        }
+
+        @Override
+        public void ping() {
+            session.ping(BufferData.empty());
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            session.close(code, reason);
+        }
+
+        @Override
+        public void abort() {
+            // Interrupting the connection's reader closes its socket; the client needs no answer from a dropped peer.
+            if (session instanceof ServerConnection serverConnection) {
+                serverConnection.close(true);
+            }
+        }
+    }
+}
