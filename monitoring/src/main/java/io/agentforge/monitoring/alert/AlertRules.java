@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The alert rules of the original system, as a pure function from measurements to the conditions that hold. */
+/**
+ * The alert rules of the original system, as a pure function from measurements to the conditions that hold. The two
+ * service rules are independent on purpose: a service that fails now and then flaps in and out of
+ * {@code service_down}, while its {@code high_error_rate} alert, computed over the window, stays steady.
+ */
 public final class AlertRules {
     public static final String HIGH_CPU = "high_cpu";
     public static final String HIGH_MEMORY = "high_memory";

@@ -21,6 +21,9 @@ import java.util.Optional;
  * the time since construction); disk usage is that of the file system holding the data directory.
  */
 public final class SystemSampler {
+    private static final int IDLE = CentralProcessor.TickType.IDLE.getIndex();
+    private static final int IOWAIT = CentralProcessor.TickType.IOWAIT.getIndex();
+
     private final HardwareAbstractionLayer hardware;
     private final CentralProcessor processor;
     private final GlobalMemory memory;
@@ -28,6 +31,7 @@ public final class SystemSampler {
     private final int historySize;
     private final ArrayDeque<SystemMetrics> history;
     private long[] previousTicks;
+    private double lastCpu;
 
     public SystemSampler(Path dataDir, int historySize) {
         if (historySize < 1) {
@@ -44,9 +48,7 @@ public final class SystemSampler {
 
     /** Takes a new sample and adds it to the history. */
     public synchronized SystemMetrics sample() {
-        var cpu = processor.getSystemCpuLoadBetweenTicks(previousTicks);
-        previousTicks = processor.getSystemCpuLoadTicks();
-        var metrics = new SystemMetrics(clamp(cpu), memoryUsage(), diskUsage(), networkIo(), Instant.now());
+        var metrics = new SystemMetrics(cpuUsage(), memoryUsage(), diskUsage(), networkIo(), Instant.now());
         if (history.size() == historySize) {
             history.removeFirst();
         }
@@ -62,6 +64,25 @@ public final class SystemSampler {
     /** The kept samples, oldest first. */
     public synchronized List<SystemMetrics> history() {
         return new ArrayList<>(history);
+    }
+
+    /**
+     * Busy ticks over all ticks since the previous sample. OSHI caches the tick counters for a few hundred
+     * milliseconds, so two samples closer than that see no ticks elapse; then the previous figure still stands.
+     */
+    private double cpuUsage() {
+        var ticks = processor.getSystemCpuLoadTicks();
+        long total = 0;
+        for (int i = 0; i < ticks.length; i++) {
+            total += ticks[i] - previousTicks[i];
+        }
+        if (total <= 0) {
+            return lastCpu;
+        }
+        var idle = ticks[IDLE] - previousTicks[IDLE] + ticks[IOWAIT] - previousTicks[IOWAIT];
+        previousTicks = ticks;
+        lastCpu = clamp(1.0 - (double) idle / total);
+        return lastCpu;
     }
 
     private double memoryUsage() {
