@@ -17,6 +17,7 @@ import io.agentforge.monitoring.alert.AlertStore;
 import io.agentforge.monitoring.health.HealthMonitor;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.monitoring.system.SystemSampler;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
             Thread.ofPlatform().name("monitoring-checks").daemon().factory());
     private volatile Instant lastRound;
     private volatile boolean started;
+    private volatile MonitoringMeters meters;
 
     public Monitoring(MonitoringSettings settings, EventBus bus, AlertStore alertStore) {
         this.settings = settings;
@@ -61,6 +63,12 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
     /** Adds a service to watch; may be called before or after {@link #start()}. */
     public Monitoring watch(HealthTarget target) {
         healthMonitor.watch(target);
+        return this;
+    }
+
+    /** Publishes what each round measures as meters of the given registry (the server frame's, for /metrics). */
+    public Monitoring bindMetrics(MeterRegistry registry) {
+        meters = new MonitoringMeters(registry);
         return this;
     }
 
@@ -78,6 +86,10 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
         var metrics = sampler.sample();
         publish(metrics);
         alertBook.reconcile(rules.evaluate(metrics, healths));
+        var bound = meters;
+        if (bound != null) {
+            bound.record(healths, metrics, alertBook.alerts(true));
+        }
         lastRound = Instant.now();
     }
 
