@@ -47,10 +47,10 @@ final class MonitoringMeters {
         systemGauge("agentforge.system.cpu.usage", SystemMetrics::cpuUsage);
         systemGauge("agentforge.system.memory.usage", SystemMetrics::memoryUsage);
         systemGauge("agentforge.system.disk.usage", SystemMetrics::diskUsage);
-        networkCounter("agentforge.system.network.sent", "bytes", m -> m.networkIo().bytesSent());
-        networkCounter("agentforge.system.network.received", "bytes", m -> m.networkIo().bytesRecv());
-        networkCounter("agentforge.system.network.packets.sent", "packets", m -> m.networkIo().packetsSent());
-        networkCounter("agentforge.system.network.packets.received", "packets", m -> m.networkIo().packetsRecv());
+        networkCounter("agentforge.system.network.io", "bytes", "sent", m -> m.networkIo().bytesSent());
+        networkCounter("agentforge.system.network.io", "bytes", "received", m -> m.networkIo().bytesRecv());
+        networkCounter("agentforge.system.network.packets", null, "sent", m -> m.networkIo().packetsSent());
+        networkCounter("agentforge.system.network.packets", null, "received", m -> m.networkIo().packetsRecv());
     }
 
     void record(List<ServiceHealth> services, SystemMetrics metrics, List<Alert> openAlerts) {
@@ -83,9 +83,10 @@ final class MonitoringMeters {
                 .description("Fraction 0..1 in the last sample").register(registry);
     }
 
-    private void networkCounter(String name, String unit, ToDoubleFunction<SystemMetrics> value) {
+    private void networkCounter(String name, String unit, String direction, ToDoubleFunction<SystemMetrics> value) {
         // The kernel's counters since boot: a counter in Prometheus's sense, so rate() gives the traffic.
         FunctionCounter.builder(name, system, ref -> ref.get() == null ? 0 : value.applyAsDouble(ref.get()))
-                .baseUnit(unit).description("Summed over the machine's network interfaces").register(registry);
+                .baseUnit(unit).tag("direction", direction)
+                .description("Summed over the machine's network interfaces").register(registry);
     }
 }

@@ -44,7 +44,7 @@ class MonitoringMetersTest {
                     .contains("agentforge_alerts_active{severity=\"warning\"} 1.0")
                     .contains("agentforge_alerts_active{severity=\"critical\"} 0.0")
                     .containsPattern("agentforge_system_memory_usage 0\\.\\d+")
-                    .containsPattern("agentforge_system_network_received_bytes_total [1-9]");
+                    .containsPattern("agentforge_system_network_io_bytes_total\\{direction=\"received\"\\} [1-9]");
         }
     }
 }
