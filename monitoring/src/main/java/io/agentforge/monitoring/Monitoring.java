@@ -174,7 +174,8 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
     }
 
     public Overview overview() {
-        return Overview.of(servicesHealth(), systemMetrics(), alerts(null), lastRound, uptimeSeconds());
+        return Overview.of(servicesHealth(), systemMetrics(), alerts(true), alertBook.count(), lastRound,
+                uptimeSeconds());
     }
 
     public int watchedCount() {

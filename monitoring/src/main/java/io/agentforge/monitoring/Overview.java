@@ -30,11 +30,11 @@ public record Overview(ServiceStatus overallStatus, ServiceCounts services, Syst
      * @param warnings open alerts of severity warning
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record AlertCounts(int total, int active, int critical, int warnings) {
+    public record AlertCounts(long total, int active, int critical, int warnings) {
     }
 
-    static Overview of(List<ServiceHealth> services, SystemMetrics metrics, List<Alert> alerts, Instant lastUpdated,
-                       double uptimeSeconds) {
+    static Overview of(List<ServiceHealth> services, SystemMetrics metrics, List<Alert> openAlerts, long totalAlerts,
+                       Instant lastUpdated, double uptimeSeconds) {
         int healthy = 0, degraded = 0, unhealthy = 0;
         for (var health : services) {
             switch (health.status()) {
@@ -44,19 +44,17 @@ public record Overview(ServiceStatus overallStatus, ServiceCounts services, Syst
             }
         }
         int active = 0, critical = 0, warnings = 0;
-        for (var alert : alerts) {
-            if (!alert.resolved()) {
-                active++;
-                if (alert.severity().compareTo(Severity.ERROR) >= 0) {
-                    critical++;
-                } else if (alert.severity() == Severity.WARNING) {
-                    warnings++;
-                }
+        for (var alert : openAlerts) {
+            active++;
+            if (alert.severity().compareTo(Severity.ERROR) >= 0) {
+                critical++;
+            } else if (alert.severity() == Severity.WARNING) {
+                warnings++;
             }
         }
         return new Overview(overall(services.size(), healthy, unhealthy),
                 new ServiceCounts(services.size(), healthy, degraded, unhealthy), metrics,
-                new AlertCounts(alerts.size(), active, critical, warnings), services, lastUpdated, uptimeSeconds);
+                new AlertCounts(totalAlerts, active, critical, warnings), services, lastUpdated, uptimeSeconds);
     }
 
     // All up: healthy. Nothing up: unhealthy. Anything in between: degraded, the system still serves in part.

@@ -91,6 +91,10 @@ public final class AlertBook {
         return store.list(active);
     }
 
+    public long count() {
+        return store.count();
+    }
+
     private void raise(AlertCondition condition) {
         var metadata = new LinkedHashMap<>(condition.metadata());
         metadata.put(CONDITION, condition.key());

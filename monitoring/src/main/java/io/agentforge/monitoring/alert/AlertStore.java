@@ -15,6 +15,9 @@ public interface AlertStore {
 
     Optional<Alert> find(String alertId);
 
+    /** How many alerts are kept, open and resolved. */
+    long count();
+
     /** Marks the alert resolved; returns it as now stored, or empty when there is no such alert. */
     Optional<Alert> resolve(String alertId, Instant at);
 }

@@ -45,6 +45,11 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
+    public synchronized long count() {
+        return alerts.size();
+    }
+
+    @Override
     public synchronized Optional<Alert> resolve(String alertId, Instant at) {
         var alert = alerts.get(alertId);
         if (alert == null) {
