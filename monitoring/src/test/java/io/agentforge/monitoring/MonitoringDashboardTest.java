@@ -4,7 +4,7 @@ import io.agentforge.contracts.Json;
 import io.agentforge.monitoring.alert.AlertThresholds;
 import io.agentforge.monitoring.alert.InMemoryAlertStore;
 import io.agentforge.monitoring.fixtures.HealthServer;
-import io.agentforge.monitoring.fixtures.TestBus;
+import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,10 +35,10 @@ class MonitoringDashboardTest {
         }
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var server = HealthServer.healthy();
-             var monitoring = new Monitoring(MonitoringSettings.of(Duration.ofSeconds(3),
-                     new AlertThresholds(0.0, 0.0), dataDir), TestBus.create(), new InMemoryAlertStore(10))) {
+             var monitoring = new Monitoring(MonitoringSettings.of(HealthServer.PATIENT,
+                     new AlertThresholds(0.0, 0.0), dataDir), new InProcessEventBus(), new InMemoryAlertStore(10))) {
             monitoring.watch(HealthTarget.http("training", server.url(), java.net.http.HttpClient.newHttpClient(),
-                    Duration.ofSeconds(3))).bindMetrics(registry);
+                    HealthServer.PATIENT)).bindMetrics(registry);
             monitoring.runRound();
         }
         var exported = new TreeSet<String>();

@@ -4,7 +4,7 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.monitoring.alert.AlertThresholds;
 import io.agentforge.monitoring.alert.InMemoryAlertStore;
 import io.agentforge.monitoring.fixtures.HealthServer;
-import io.agentforge.monitoring.fixtures.TestBus;
+import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,14 +24,14 @@ class MonitoringMetersTest {
     @Test
     void prometheusScrapeShowsWhatTheLastRoundMeasured() {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        EventBus bus = TestBus.create();
+        EventBus bus = new InProcessEventBus();
         try (var up = HealthServer.healthy(); var down = HealthServer.healthy();
-             var monitoring = new Monitoring(MonitoringSettings.of(Duration.ofSeconds(3),
+             var monitoring = new Monitoring(MonitoringSettings.of(HealthServer.PATIENT,
                      new AlertThresholds(1.0, 1.0), dataDir), bus, new InMemoryAlertStore(10))) {
             down.stop();
             var client = HttpClient.newHttpClient();
-            monitoring.watch(HealthTarget.http("training", up.url(), client, Duration.ofSeconds(3)))
-                    .watch(HealthTarget.http("models", down.url(), client, Duration.ofSeconds(3)))
+            monitoring.watch(HealthTarget.http("training", up.url(), client, HealthServer.PATIENT))
+                    .watch(HealthTarget.http("models", down.url(), client, HealthServer.PATIENT))
                     .bindMetrics(registry);
 
             monitoring.runRound();

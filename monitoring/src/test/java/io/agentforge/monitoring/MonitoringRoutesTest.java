@@ -6,7 +6,7 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.monitoring.alert.AlertThresholds;
 import io.agentforge.monitoring.alert.InMemoryAlertStore;
 import io.agentforge.monitoring.fixtures.HealthServer;
-import io.agentforge.monitoring.fixtures.TestBus;
+import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.helidon.webserver.WebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +29,7 @@ class MonitoringRoutesTest {
     Path dataDir;
 
     private final HttpClient client = HttpClient.newHttpClient();
-    private final EventBus bus = TestBus.create();
+    private final EventBus bus = new InProcessEventBus();
     private HealthServer training;
     private HealthServer models;
     private Monitoring monitoring;
@@ -41,9 +41,9 @@ class MonitoringRoutesTest {
         models = HealthServer.healthy();
         models.stop();
         monitoring = new Monitoring(MonitoringSettings.of(Duration.ofSeconds(1), new AlertThresholds(1.0, 1.0),
-                dataDir).withCheckTimeout(Duration.ofSeconds(3)), bus, new InMemoryAlertStore(10));
-        monitoring.watch(HealthTarget.http("training", training.url(), client, Duration.ofSeconds(3)))
-                .watch(HealthTarget.http("models", models.url(), client, Duration.ofSeconds(3)));
+                dataDir).withCheckTimeout(HealthServer.PATIENT), bus, new InMemoryAlertStore(10));
+        monitoring.watch(HealthTarget.http("training", training.url(), client, HealthServer.PATIENT))
+                .watch(HealthTarget.http("models", models.url(), client, HealthServer.PATIENT));
         monitoring.runRound();
         server = WebServer.builder().port(0).host("127.0.0.1")
                 .routing(routing -> routing.register(new MonitoringRoutes(monitoring))).build().start();

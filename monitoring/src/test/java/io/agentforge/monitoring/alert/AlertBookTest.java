@@ -5,7 +5,7 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.monitoring.Severity;
 import io.agentforge.monitoring.fixtures.EventLog;
-import io.agentforge.monitoring.fixtures.TestBus;
+import io.agentforge.platform.bus.InProcessEventBus;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AlertBookTest {
-    private final EventBus bus = TestBus.create();
+    private final EventBus bus = new InProcessEventBus();
     private final EventLog events = new EventLog(bus, "alert_*");
     private final AlertStore store = new InMemoryAlertStore(100);
     private final AlertBook book = new AlertBook(store, bus, "monitoring");
@@ -32,7 +32,7 @@ class AlertBookTest {
         book.reconcile(List.of(down("training"), down("models")));
 
         assertThat(book.alerts(true)).extracting(a -> a.service()).containsExactlyInAnyOrder("training", "models");
-        assertThat(events.ofType(EventTypes.ALERT_CREATED)).extracting(e -> e.data().get("service"))
+        assertThat(events.await(EventTypes.ALERT_CREATED, 2)).extracting(e -> e.data().get("service"))
                 .containsExactly("training", "models");
         var created = events.ofType(EventTypes.ALERT_CREATED).getFirst().data();
         assertThat(created).containsEntry("severity", "error").containsEntry("resolved", false)
@@ -53,7 +53,7 @@ class AlertBookTest {
             assertThat(a.resolved()).isTrue();
             assertThat(a.metadata()).containsKey("resolved_at");
         });
-        assertThat(events.ofType(AlertBook.ALERT_RESOLVED)).singleElement()
+        assertThat(events.await(AlertBook.ALERT_RESOLVED, 1)).singleElement()
                 .satisfies(e -> assertThat(e.data()).containsEntry("alert_id", trainingAlert.alertId()));
     }
 
@@ -65,7 +65,7 @@ class AlertBookTest {
 
         assertThat(book.alerts(null)).hasSize(2);
         assertThat(book.alerts(true)).hasSize(1);
-        assertThat(events.ofType(EventTypes.ALERT_CREATED)).hasSize(2);
+        assertThat(events.await(EventTypes.ALERT_CREATED, 2)).hasSize(2);
     }
 
     @Test
@@ -82,7 +82,7 @@ class AlertBookTest {
         book.reconcile(List.of());
         book.reconcile(List.of(down("training")));
         assertThat(book.alerts(true)).hasSize(1);
-        assertThat(events.ofType(EventTypes.ALERT_CREATED)).hasSize(2);
+        assertThat(events.await(EventTypes.ALERT_CREATED, 2)).hasSize(2);
     }
 
     @Test
@@ -100,6 +100,6 @@ class AlertBookTest {
 
         restarted.reconcile(List.of());
         assertThat(store.list(true)).isEmpty();
-        assertThat(events.ofType(EventTypes.ALERT_CREATED)).hasSize(1);
+        assertThat(events.await(EventTypes.ALERT_CREATED, 1)).hasSize(1);
     }
 }

@@ -8,7 +8,7 @@ import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.monitoring.fixtures.EventLog;
 import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.monitoring.fixtures.HealthServer.Answer;
-import io.agentforge.monitoring.fixtures.TestBus;
+import io.agentforge.platform.bus.InProcessEventBus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HealthMonitorTest {
-    // Generous: the first request of a cold JVM on a loaded machine can take a second; the timeout tests use their own.
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration TIMEOUT = HealthServer.PATIENT;
 
-    private final EventBus bus = TestBus.create();
+    private final EventBus bus = new InProcessEventBus();
     private final EventLog events = new EventLog(bus, "*");
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final HealthMonitor monitor = new HealthMonitor(bus, "monitoring", TIMEOUT, 10);
@@ -50,7 +49,7 @@ class HealthMonitorTest {
 
             assertThat(monitor.checkAll()).singleElement()
                     .satisfies(h -> assertThat(h.status()).isEqualTo(ServiceStatus.HEALTHY));
-            assertThat(events.ofType(EventTypes.SERVICE_HEALTH_CHANGED)).isEmpty();
+            assertThat(events.await(EventTypes.SERVICE_HEALTH_CHANGED, 0)).isEmpty();
 
             server.stop();
             var down = monitor.checkAll().getFirst();
@@ -61,7 +60,7 @@ class HealthMonitorTest {
             server.start();
             assertThat(monitor.checkAll().getFirst().status()).isEqualTo(ServiceStatus.HEALTHY);
 
-            var changes = events.ofType(EventTypes.SERVICE_HEALTH_CHANGED);
+            var changes = events.await(EventTypes.SERVICE_HEALTH_CHANGED, 2);
             assertThat(changes).hasSize(2);
             assertThat(changes.get(0).data()).containsEntry("service", "training")
                     .containsEntry("previous_status", "healthy").containsEntry("status", "unhealthy");
@@ -84,7 +83,7 @@ class HealthMonitorTest {
             assertThat(health.status()).isEqualTo(ServiceStatus.UNHEALTHY);
             assertThat(health.responseTime()).isGreaterThanOrEqualTo(timeout.toMillis());
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2_500));
-            assertThat(events.ofType(EventTypes.SERVICE_HEALTH_CHANGED)).singleElement()
+            assertThat(events.await(EventTypes.SERVICE_HEALTH_CHANGED, 1)).singleElement()
                     .satisfies(e -> assertThat(e.data()).containsEntry("status", "unhealthy")
                             .containsEntry("previous_status", null));
         }
@@ -134,7 +133,7 @@ class HealthMonitorTest {
             assertThat(healths).extracting(h -> h.serviceName() + "=" + h.status())
                     .containsExactly("training=degraded", "websocket=maintenance");
             assertThat(healths.getFirst().errorRate()).isZero();
-            assertThat(events.ofType(EventTypes.SERVICE_HEALTH_CHANGED)).hasSize(2);
+            assertThat(events.await(EventTypes.SERVICE_HEALTH_CHANGED, 2)).hasSize(2);
         }
     }
 
@@ -164,21 +163,25 @@ class HealthMonitorTest {
         assertThat(monitor.checkAll().getFirst().status()).isEqualTo(ServiceStatus.UNHEALTHY);
 
         assertThat(calls).hasValue(2);
-        assertThat(events.ofType(EventTypes.SERVICE_HEALTH_CHANGED)).singleElement()
+        assertThat(events.await(EventTypes.SERVICE_HEALTH_CHANGED, 1)).singleElement()
                 .satisfies(e -> assertThat((String) e.data().get("error")).contains("database gone"));
     }
 
     @Test
-    void slowServiceDoesNotDelayTheOthersBeyondTheTimeout() {
+    void slowServiceDoesNotDelayTheOthersBeyondTheTimeout() throws Exception {
+        var timeout = Duration.ofSeconds(2);
         try (var slow = new HealthServer(n -> new Answer(200, "{\"status\":\"healthy\"}", 8_000));
-             var fast = HealthServer.healthy()) {
-            monitor.watch(http("slow", slow));
-            monitor.watch(http("fast", fast));
+             var fast = HealthServer.healthy();
+             var monitor = monitorWithTimeout(timeout)) {
+            monitor.watch(HealthTarget.http("slow", slow.url(), client, TIMEOUT));
+            monitor.watch(HealthTarget.http("fast", fast.url(), client, TIMEOUT));
+            // Warm the client and JSON reading up first: this test is about the slow service, not a cold JVM.
+            http("fast", fast).probe().probe();
             var started = System.nanoTime();
 
             var healths = monitor.checkAll();
 
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.plusSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(timeout.plusSeconds(1));
             assertThat(healths).extracting(h -> h.serviceName() + "=" + h.status())
                     .containsExactly("slow=unhealthy", "fast=healthy");
         }
