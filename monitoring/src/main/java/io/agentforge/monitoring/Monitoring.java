@@ -80,12 +80,13 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
         return this;
     }
 
-    /** One round: probe, sample, publish, reconcile alerts. */
+    /** One round: sample, probe, reconcile alerts, publish the sample. */
     public void runRound() {
-        var healths = healthMonitor.checkAll();
+        // The machine first, so that nothing stands between a failed probe and its alert.
         var metrics = sampler.sample();
-        publish(metrics);
+        var healths = healthMonitor.checkAll();
         alertBook.reconcile(rules.evaluate(metrics, healths));
+        publish(metrics);
         var bound = meters;
         if (bound != null) {
             bound.record(healths, metrics, alertBook.alerts(true));
