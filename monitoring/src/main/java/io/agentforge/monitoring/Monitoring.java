@@ -31,8 +31,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Monitoring service: every check interval it probes the watched services, samples the machine, publishes the
- * sample on {@code system_metrics} and reconciles the alerts with what the rules say holds now.
+ * The Monitoring service: every check interval it samples the machine, probes the watched services, reconciles the
+ * alerts with what the rules say holds now, and publishes the sample on {@code system_metrics}.
  */
 public final class Monitoring implements MonitoringService, AutoCloseable {
     public static final String NAME = "monitoring";
