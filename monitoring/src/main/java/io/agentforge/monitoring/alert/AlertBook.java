@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * Keeps exactly one open alert per holding condition. {@link #reconcile} is given the conditions that hold now: a new
  * one raises an alert (published as {@code alert_created}), one that no longer holds has its alert resolved (published
  * as {@code alert_resolved}). An alert resolved by hand while its condition still holds is not raised again until the
- * condition has cleared and come back.
+ * condition has cleared and come back. Replicas sharing one database take over each other's open alerts rather than
+ * duplicating them (two replicas raising the same alert in the same instant can still both insert it).
  */
 public final class AlertBook {
     /** Not in SPEC section 6's list, which is open ("more may be added"); dashboards use it to clear an alert. */
@@ -58,13 +59,18 @@ public final class AlertBook {
         var holdingKeys = holding.stream().map(AlertCondition::key).collect(Collectors.toSet());
         for (var condition : holding) {
             if (!openByCondition.containsKey(condition.key()) && !resolvedByHand.contains(condition.key())) {
-                raise(condition);
+                // Another replica sharing the database may have raised it already: take that one over.
+                store.findOpen(condition.rule(), condition.service()).ifPresentOrElse(
+                        open -> openByCondition.put(condition.key(), open.alertId()), () -> raise(condition));
             }
         }
         var cleared = openByCondition.keySet().stream().filter(key -> !holdingKeys.contains(key)).toList();
         for (var key : cleared) {
             var alertId = openByCondition.remove(key);
-            store.resolve(alertId, Instant.now()).ifPresent(alert -> publish(ALERT_RESOLVED, alert));
+            var stillOpen = store.find(alertId).filter(alert -> !alert.resolved()).isPresent();
+            if (stillOpen) {
+                store.resolve(alertId, Instant.now()).ifPresent(alert -> publish(ALERT_RESOLVED, alert));
+            }
         }
         resolvedByHand.retainAll(holdingKeys);
     }

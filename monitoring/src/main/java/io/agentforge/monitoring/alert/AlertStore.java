@@ -15,6 +15,9 @@ public interface AlertStore {
 
     Optional<Alert> find(String alertId);
 
+    /** The open alert a rule raised for a service, e.g. by another replica of the Monitoring service. */
+    Optional<Alert> findOpen(String rule, String service);
+
     /** How many alerts are kept, open and resolved. */
     long count();
 

@@ -45,6 +45,13 @@ public final class InMemoryAlertStore implements AlertStore {
     }
 
     @Override
+    public synchronized Optional<Alert> findOpen(String rule, String service) {
+        return alerts.values().stream()
+                .filter(a -> !a.resolved() && a.service().equals(service) && rule.equals(a.metadata().get("rule")))
+                .findFirst();
+    }
+
+    @Override
     public synchronized long count() {
         return alerts.size();
     }

@@ -40,6 +40,11 @@ public final class PersistentAlertStore implements AlertStore {
     }
 
     @Override
+    public Optional<Alert> findOpen(String rule, String service) {
+        return repository.findActive(rule, service);
+    }
+
+    @Override
     public long count() {
         return repository.list(null, PageRequest.first(1)).total();
     }

@@ -66,6 +66,26 @@ class PersistentAlertStoreTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void twoReplicasOnOneDatabaseShareOneAlertPerCondition(String kind) {
+        try (var database = Database.open(databaseUrl(kind), dataDir)) {
+            var store = new PersistentAlertStore(new AlertRepository(database));
+            var first = new AlertBook(store, bus, "monitoring");
+            var second = new AlertBook(new PersistentAlertStore(new AlertRepository(database)), bus, "monitoring");
+
+            first.reconcile(List.of(down("training")));
+            second.reconcile(List.of(down("training")));
+            assertThat(store.list(true)).hasSize(1);
+
+            second.reconcile(List.of());
+            first.reconcile(List.of());
+            assertThat(store.list(true)).isEmpty();
+            assertThat(events.await(EventTypes.ALERT_CREATED, 1)).hasSize(1);
+            assertThat(events.await(AlertBook.ALERT_RESOLVED, 1)).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void alertResolvedByHandIsStoredResolved(String kind) {
         try (var database = Database.open(databaseUrl(kind), dataDir)) {
             var store = new PersistentAlertStore(new AlertRepository(database));
