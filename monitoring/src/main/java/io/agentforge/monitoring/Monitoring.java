@@ -131,7 +131,8 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
         return new HealthReport(NAME, status, checks, uptimeSeconds(), Instant.now());
     }
 
-    private DependencyCheck roundsCheck() {
+    /** Whether the periodic rounds are running: unhealthy when none has finished for three intervals. */
+    public DependencyCheck roundsCheck() {
         var last = lastRound;
         if (!started) {
             return new DependencyCheck(ServiceStatus.HEALTHY, 0, "not scheduled (rounds run on demand)");

@@ -1,12 +1,9 @@
 package io.agentforge.monitoring;
 
-import io.agentforge.contracts.Json;
-import io.agentforge.contracts.api.ApiResponse;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.monitoring.SystemMetrics;
-import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
+import io.agentforge.platform.web.Exchange;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,7 +13,8 @@ import java.util.List;
 
 /**
  * The Monitoring service's REST routes (SPEC section 1, issue 8); {@code /health} and {@code /metrics} come from the
- * shared server frame. Handlers parse, ask {@link Monitoring}, and answer in the {@code ApiResponse} envelope.
+ * shared server frame ({@link MonitoringServer}). Handlers parse, ask {@link Monitoring}, and answer in the
+ * {@code ApiResponse} envelope; failures are thrown and mapped to HTTP by the frame.
  */
 public final class MonitoringRoutes implements HttpService {
     private final Monitoring monitoring;
@@ -31,8 +29,8 @@ public final class MonitoringRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/overview", (req, res) -> ok(res, monitoring.overview()))
-                .get("/services/health", (req, res) -> ok(res, monitoring.servicesHealth()))
+        rules.get("/overview", (req, res) -> Exchange.ok(res, monitoring.overview()))
+                .get("/services/health", (req, res) -> Exchange.ok(res, monitoring.servicesHealth()))
                 .get("/services/{name}/health", this::serviceHealth)
                 .get("/metrics/system", this::systemMetrics)
                 .get("/alerts", this::alerts)
@@ -41,24 +39,24 @@ public final class MonitoringRoutes implements HttpService {
 
     private void serviceHealth(ServerRequest req, ServerResponse res) {
         var name = req.path().pathParameters().get("name");
-        ok(res, monitoring.servicesHealth().stream().filter(h -> h.serviceName().equals(name)).findFirst()
+        Exchange.ok(res, monitoring.servicesHealth().stream().filter(h -> h.serviceName().equals(name)).findFirst()
                 .orElseThrow(() -> new NotFoundException("service", name)));
     }
 
     private void systemMetrics(ServerRequest req, ServerResponse res) {
         var history = monitoring.systemHistory();
         var limit = intParam(req, "limit", history.size());
-        ok(res, new SystemMetricsView(monitoring.systemMetrics(),
+        Exchange.ok(res, new SystemMetricsView(monitoring.systemMetrics(),
                 history.subList(Math.max(0, history.size() - limit), history.size())));
     }
 
     private void alerts(ServerRequest req, ServerResponse res) {
-        ok(res, monitoring.alerts(booleanParam(req, "active")));
+        Exchange.ok(res, monitoring.alerts(booleanParam(req, "active")));
     }
 
     private void resolve(ServerRequest req, ServerResponse res) {
         var alert = monitoring.resolve(req.path().pathParameters().get("id"));
-        ok(res, alert, "Alert " + alert.alertId() + " resolved");
+        Exchange.ok(res, alert, "Alert " + alert.alertId() + " resolved");
     }
 
     private static Boolean booleanParam(ServerRequest req, String name) {
@@ -87,16 +85,5 @@ public final class MonitoringRoutes implements HttpService {
             // Falls through to the same 400 as a negative number.
         }
         throw new InvalidRequestException(name, "a whole number from 0", value);
-    }
-
-    // Until the platform's web frame (Exchange, ErrorMapping) is merged: the same envelope, written here.
-    private static void ok(ServerResponse res, Object data) {
-        ok(res, data, null);
-    }
-
-    private static void ok(ServerResponse res, Object data, String message) {
-        res.status(Status.OK_200);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(Json.write(ApiResponse.ok(data, message)));
     }
 }

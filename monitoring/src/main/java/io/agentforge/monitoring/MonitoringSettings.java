@@ -1,6 +1,7 @@
 package io.agentforge.monitoring;
 
 import io.agentforge.monitoring.alert.AlertThresholds;
+import io.agentforge.platform.config.MonitoringServiceConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,13 @@ public record MonitoringSettings(Duration checkInterval, Duration checkTimeout, 
     public static MonitoringSettings of(Duration checkInterval, AlertThresholds thresholds, Path dataDir) {
         var timeout = checkInterval.compareTo(MAX_TIMEOUT) < 0 ? checkInterval : MAX_TIMEOUT;
         return new MonitoringSettings(checkInterval, timeout, thresholds, 100, 360, dataDir);
+    }
+
+    /** From the parsed environment: {@code CHECK_INTERVAL}, {@code ALERT_THRESHOLDS} (an optional {@code error_rate}). */
+    public static MonitoringSettings from(MonitoringServiceConfig config, Path dataDir) {
+        var thresholds = config.alertThresholds();
+        return of(config.checkInterval(), new AlertThresholds(thresholds.cpu(), thresholds.memory(),
+                thresholds.of("error_rate").orElse(AlertThresholds.DEFAULT_ERROR_RATE)), dataDir);
     }
 
     public MonitoringSettings withCheckTimeout(Duration timeout) {

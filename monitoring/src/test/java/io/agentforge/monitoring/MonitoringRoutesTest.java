@@ -2,13 +2,16 @@ package io.agentforge.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
-import io.agentforge.contracts.events.EventBus;
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.monitoring.alert.AlertThresholds;
 import io.agentforge.monitoring.alert.InMemoryAlertStore;
 import io.agentforge.monitoring.fixtures.HealthServer;
-import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.monitoring.health.HealthTarget;
-import io.helidon.webserver.WebServer;
+import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.config.MonitoringServiceConfig;
+import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.web.ServiceServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,39 +24,48 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** Every route of the Monitoring server, over real HTTP, watching a real service frame and a stopped one. */
 class MonitoringRoutesTest {
     @TempDir
     Path dataDir;
 
     private final HttpClient client = HttpClient.newHttpClient();
-    private final EventBus bus = new InProcessEventBus();
-    private HealthServer training;
+    private final InProcessEventBus bus = new InProcessEventBus();
+    private ServiceServer training;
     private HealthServer models;
     private Monitoring monitoring;
-    private WebServer server;
+    private ServiceServer server;
 
     @BeforeEach
     void startServer() {
-        training = HealthServer.healthy();
+        training = ServiceServer.builder("training").port(0).host("127.0.0.1").build().start();
         models = HealthServer.healthy();
         models.stop();
-        monitoring = new Monitoring(MonitoringSettings.of(Duration.ofSeconds(1), new AlertThresholds(1.0, 1.0),
-                dataDir).withCheckTimeout(HealthServer.PATIENT), bus, new InMemoryAlertStore(10));
-        monitoring.watch(HealthTarget.http("training", training.url(), client, HealthServer.PATIENT))
+        var settings = MonitoringSettings.of(Duration.ofSeconds(1), new AlertThresholds(1.0, 1.0), dataDir)
+                .withCheckTimeout(HealthServer.PATIENT);
+        monitoring = new Monitoring(settings, bus, new InMemoryAlertStore(10));
+        monitoring.watch(HealthTarget.http("training", URI.create("http://127.0.0.1:" + training.port()), client,
+                        HealthServer.PATIENT))
                 .watch(HealthTarget.http("models", models.url(), client, HealthServer.PATIENT));
+        server = MonitoringServer.create(new MonitoringServiceConfig(0, Duration.ofSeconds(1),
+                        new io.agentforge.platform.config.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
+                List.of(HealthCheck.of("event_bus", () -> new DependencyCheck(
+                        bus.isHealthy() ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY, 0, "in-process"))),
+                monitoring).start();
         monitoring.runRound();
-        server = WebServer.builder().port(0).host("127.0.0.1")
-                .routing(routing -> routing.register(new MonitoringRoutes(monitoring))).build().start();
     }
 
     @AfterEach
     void stopServer() {
-        server.stop();
+        server.close();
         monitoring.close();
         training.close();
+        bus.close();
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
@@ -98,7 +110,10 @@ class MonitoringRoutesTest {
         assertThat(data.get(1).path("status").asText()).isEqualTo("unhealthy");
         assertThat(data.get(1).path("error_rate").asDouble()).isEqualTo(1.0);
         assertThat(data.get(0).path("uptime_percentage").asDouble()).isEqualTo(100.0);
+        assertThat(data.get(0).path("response_time").asDouble()).isPositive();
         assertThat(get("/services/training/health").path("data").path("status").asText()).isEqualTo("healthy");
+        var unknown = send(HttpRequest.newBuilder(uri("/services/nope/health")).GET().build(), 404);
+        assertThat(unknown.path("success").asBoolean()).isFalse();
     }
 
     @Test
@@ -113,6 +128,7 @@ class MonitoringRoutesTest {
         assertThat(last.path("history")).hasSize(1);
         assertThat(last.path("history").get(0).path("timestamp").asText())
                 .isEqualTo(data.path("current").path("timestamp").asText());
+        send(HttpRequest.newBuilder(uri("/metrics/system?limit=-1")).GET().build(), 400);
     }
 
     @Test
@@ -129,5 +145,31 @@ class MonitoringRoutesTest {
         assertThat(get("/alerts?active=false").path("data")).hasSize(1);
         assertThat(get("/alerts?active=true").path("data")).hasSize(1);
         assertThat(get("/alerts").path("data")).hasSize(2);
+    }
+
+    @Test
+    void unknownAlertIsNotFoundAndAMalformedFilterIsABadRequest() throws Exception {
+        var missing = send(HttpRequest.newBuilder(uri("/alerts/no-such-alert/resolve"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), 404);
+        var malformed = send(HttpRequest.newBuilder(uri("/alerts?active=maybe")).GET().build(), 400);
+
+        assertThat(missing.path("success").asBoolean()).isFalse();
+        assertThat(missing.path("error").asText()).contains("no-such-alert");
+        assertThat(malformed.path("error").asText()).contains("active");
+    }
+
+    @Test
+    void healthAndPrometheusMetricsComeFromTheSharedFrame() throws Exception {
+        var health = get("/health");
+        get("/overview");
+        var metrics = client.send(HttpRequest.newBuilder(uri("/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(health.path("service").asText()).isEqualTo("monitoring");
+        assertThat(health.path("checks").has("check_rounds")).isTrue();
+        assertThat(health.path("checks").has("event_bus")).isTrue();
+        assertThat(metrics).contains("agentforge_monitored_service_up{service=\"monitoring\",target=\"models\"} 0.0")
+                .contains("agentforge_alerts_active{service=\"monitoring\",severity=\"error\"} 1.0")
+                .contains("route=\"/overview\"").doesNotContain("route=\"unmatched\"");
     }
 }
