@@ -8,8 +8,8 @@ import io.agentforge.platform.web.ServiceServer;
 import java.util.List;
 
 /**
- * The Monitoring service's HTTP server on {@code MONITORING_SERVICE_PORT}: {@code /health} and {@code /metrics} for
- * now; the overview, service health and alert routes arrive with the monitors.
+ * The Monitoring service's HTTP server on {@code MONITORING_SERVICE_PORT}: the shared frame ({@code /health},
+ * {@code /metrics}) plus {@link MonitoringRoutes}; the round's measurements become meters of the frame's registry.
  */
 public final class MonitoringServer {
     private MonitoringServer() {
@@ -17,11 +17,17 @@ public final class MonitoringServer {
 
     /**
      * @param dependencies checks of what the launcher handed over (database, event bus)
+     * @param monitoring   the service itself; the caller starts its rounds and closes it
      */
-    public static ServiceServer create(MonitoringServiceConfig config, List<HealthCheck> dependencies) {
-        return ServiceServer.builder(ServiceName.MONITORING.id())
+    public static ServiceServer create(MonitoringServiceConfig config, List<HealthCheck> dependencies,
+                                       Monitoring monitoring) {
+        var server = ServiceServer.builder(ServiceName.MONITORING.id())
                 .port(config.port())
                 .healthChecks(dependencies)
+                .healthCheck("check_rounds", monitoring::roundsCheck)
+                .routes(new MonitoringRoutes(monitoring))
                 .build();
+        monitoring.bindMetrics(server.meterRegistry());
+        return server;
     }
 }

@@ -2,12 +2,17 @@ package io.agentforge.monitoring;
 
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.monitoring.alert.InMemoryAlertStore;
+import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.AlertThresholds;
 import io.agentforge.platform.config.MonitoringServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.WebTestClient;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +20,28 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MonitoringServerTest {
+    private static final MonitoringServiceConfig CONFIG = new MonitoringServiceConfig(0, Duration.ofSeconds(30),
+            new AlertThresholds(Map.of("cpu", 0.8, "memory", 0.9)));
+
+    @TempDir
+    Path dataDir;
+
+    private final InProcessEventBus bus = new InProcessEventBus();
+
+    @AfterEach
+    void closeBus() {
+        bus.close();
+    }
+
+    private Monitoring monitoring() {
+        return new Monitoring(MonitoringSettings.from(CONFIG, dataDir), bus, new InMemoryAlertStore(100));
+    }
 
     @Test
     void healthIsUnhealthyWhenAHandedOverDependencyIs() {
-        var bus = HealthCheck.of("event_bus", () -> new DependencyCheck(ServiceStatus.UNHEALTHY, 0, "connection refused"));
-        try (var server = MonitoringServer.create(new MonitoringServiceConfig(0, Duration.ofSeconds(30), new AlertThresholds(Map.of("cpu", 0.8, "memory", 0.9))), List.of(bus)).start()) {
+        var broken = HealthCheck.of("event_bus", () -> new DependencyCheck(ServiceStatus.UNHEALTHY, 0, "connection refused"));
+        try (var monitoring = monitoring();
+             var server = MonitoringServer.create(CONFIG, List.of(broken), monitoring).start()) {
             var health = WebTestClient.of(server).get("/health");
 
             assertThat(health.status()).isEqualTo(503);
@@ -30,7 +52,8 @@ class MonitoringServerTest {
 
     @Test
     void servesPrometheusMetrics() {
-        try (var server = MonitoringServer.create(new MonitoringServiceConfig(0, Duration.ofSeconds(30), new AlertThresholds(Map.of("cpu", 0.8, "memory", 0.9))), List.of()).start()) {
+        try (var monitoring = monitoring();
+             var server = MonitoringServer.create(CONFIG, List.of(), monitoring).start()) {
             var client = WebTestClient.of(server);
             assertThat(client.get("/health").status()).isEqualTo(200);
 

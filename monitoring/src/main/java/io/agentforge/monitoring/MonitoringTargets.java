@@ -1,0 +1,40 @@
+package io.agentforge.monitoring;
+
+import io.agentforge.contracts.Service;
+import io.agentforge.monitoring.health.HealthTarget;
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.config.ServiceUrls;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which services the Monitoring service watches, and how: over HTTP when a {@code *_SERVICE_URL} names the service
+ * (distributed mode), in-process when it runs in this JVM (all-in-one), not at all otherwise. The API service has no
+ * URL of its own in SPEC section 2, so it is watched only in-process.
+ */
+public final class MonitoringTargets {
+    private MonitoringTargets() {
+    }
+
+    public static List<HealthTarget> of(ServiceUrls urls, Map<ServiceName, ? extends Service> inProcess,
+                                        Duration timeout) {
+        var client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        var targets = new ArrayList<HealthTarget>();
+        for (var service : ServiceName.values()) {
+            if (service == ServiceName.MONITORING) {
+                continue;
+            }
+            var url = urls.of(service);
+            if (url.isPresent()) {
+                targets.add(HealthTarget.http(service.id(), url.get(), client, timeout));
+            } else if (inProcess.containsKey(service)) {
+                targets.add(HealthTarget.inProcess(inProcess.get(service)));
+            }
+        }
+        return targets;
+    }
+}
