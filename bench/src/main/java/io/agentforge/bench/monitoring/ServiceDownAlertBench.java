@@ -31,16 +31,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * From a service going down to the {@code service_down} alert arriving at a bus subscriber, at
- * {@code CHECK_INTERVAL=1 s}, with the pieces the all-in-one mode uses: a real Training service frame watched over
- * HTTP, the scheduled rounds, alerts in the embedded database, the in-process bus, the Monitoring server running.
+ * From a service going down to the {@code service_down} alert arriving at a bus subscriber and at a WebSocket client
+ * subscribed to {@code admin_alerts}, at {@code CHECK_INTERVAL=1 s}, with the pieces the all-in-one mode uses: a real
+ * Training service frame watched over HTTP, the scheduled rounds, alerts in the embedded database, the in-process bus,
+ * the Monitoring server and the WebSocket service running.
  * Each trial stops the service at a random moment of the check cycle, times the alert, starts the service again on the
  * same port and waits for the alert to resolve.
  *
  * <p>Usage: {@code ServiceDownAlertBench [trials=20] [intervalMillis=1000] [resultsFile]}
  */
 public final class ServiceDownAlertBench {
-    private record Trial(double latencyMs, double stopMs) {
+    private record Trial(double busMs, double socketMs, double stopMs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -50,6 +51,7 @@ public final class ServiceDownAlertBench {
         var dataDir = Files.createTempDirectory("bench-monitoring");
 
         var created = new ArrayBlockingQueue<Long>(16);
+        var delivered = new ArrayBlockingQueue<Long>(16);
         var resolved = new ArrayBlockingQueue<Long>(16);
         var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         var training = ServiceServer.builder("training").port(0).host("127.0.0.1").build().start();
@@ -61,7 +63,9 @@ public final class ServiceDownAlertBench {
              var monitoring = new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database)));
              var server = MonitoringServer.create(new MonitoringServiceConfig(0, interval,
                      new io.agentforge.platform.config.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
-                     List.of(), monitoring).start()) {
+                     List.of(), monitoring).start();
+             var websocket = WebSocketServiceOnBus.start(bus);
+             var dashboard = AlertSocket.connect(websocket.uri(), delivered)) {
             bus.subscribe(EventTypes.ALERT_CREATED, envelope -> {
                 if (isServiceDown(envelope.event().data())) {
                     created.add(System.nanoTime());
@@ -83,11 +87,13 @@ public final class ServiceDownAlertBench {
                 training.close();
                 var stopped = System.nanoTime();
                 var alertAt = take(created, Duration.ofSeconds(30), "alert_created");
+                var socketAt = take(delivered, Duration.ofSeconds(30), "alert_created over the WebSocket");
                 training = ServiceServer.builder("training").port(port).host("127.0.0.1").build().start();
                 take(resolved, Duration.ofSeconds(30), "alert_resolved");
                 if (i > 0) { // the first trial warms the JVM up
-                    measured.add(new Trial((alertAt - down) / 1e6, (stopped - down) / 1e6));
-                    System.out.printf(Locale.ROOT, "trial %2d: %7.1f ms%n", i, (alertAt - down) / 1e6);
+                    measured.add(new Trial((alertAt - down) / 1e6, (socketAt - down) / 1e6, (stopped - down) / 1e6));
+                    System.out.printf(Locale.ROOT, "trial %2d: bus %7.1f ms, websocket %7.1f ms%n", i,
+                            (alertAt - down) / 1e6, (socketAt - down) / 1e6);
                 }
             }
         } finally {
@@ -122,32 +128,42 @@ public final class ServiceDownAlertBench {
     }
 
     private static String report(List<Trial> trials, Duration interval, int requested) throws IOException {
-        var latencies = trials.stream().mapToDouble(Trial::latencyMs).sorted().toArray();
+        var bus = trials.stream().mapToDouble(Trial::busMs).sorted().toArray();
+        var socket = trials.stream().mapToDouble(Trial::socketMs).sorted().toArray();
+        var hop = trials.stream().mapToDouble(t -> t.socketMs() - t.busMs()).sorted().toArray();
         var stops = trials.stream().mapToDouble(Trial::stopMs).sorted().toArray();
-        var mean = java.util.Arrays.stream(latencies).average().orElse(Double.NaN);
         var out = new StringBuilder();
-        out.append("# Monitoring: service down → service_down alert on the bus\n\n");
+        out.append("# Monitoring: service down → service_down alert on the bus and at a WebSocket client\n\n");
         out.append("- date: ").append(Instant.now()).append('\n');
         out.append("- machine: ").append(machine()).append('\n');
         out.append("- java: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(Runtime.version()).append('\n');
         out.append("- CHECK_INTERVAL: ").append(interval.toMillis()).append(" ms; trials: ").append(requested)
                 .append(" (after one warm-up)\n");
-        out.append("- measured: from the start of stopping the Training service frame (HTTP, same host) to a bus "
-                + "subscriber receiving alert_created with rule service_down\n\n");
-        out.append("| statistic | latency (ms) |\n|---|---|\n");
-        out.append(row("min", latencies[0]));
-        out.append(row("p50", percentile(latencies, 0.50)));
-        out.append(row("p90", percentile(latencies, 0.90)));
-        out.append(row("max", latencies[latencies.length - 1]));
-        out.append(row("mean", mean));
+        out.append("- measured: from the start of stopping the Training service frame (watched over HTTP on the same "
+                + "host) to (a) a bus subscriber receiving alert_created with rule service_down, and (b) a WebSocket "
+                + "client subscribed to admin_alerts receiving it from the WebSocket service (its hub and /ws on "
+                + "the same in-process bus)\n\n");
+        out.append("| statistic | to the bus (ms) | to the WebSocket client (ms) | bus → client (ms) |\n");
+        out.append("|---|---|---|---|\n");
+        out.append(row("min", bus[0], socket[0], hop[0]));
+        out.append(row("p50", percentile(bus, 0.50), percentile(socket, 0.50), percentile(hop, 0.50)));
+        out.append(row("p90", percentile(bus, 0.90), percentile(socket, 0.90), percentile(hop, 0.90)));
+        out.append(row("max", bus[bus.length - 1], socket[socket.length - 1], hop[hop.length - 1]));
+        out.append(row("mean", mean(bus), mean(socket), mean(hop)));
+        out.append("\nThe bus → client column is the WebSocket client's arrival minus the bus subscriber's: both are "
+                + "subscribers of the same bus on their own threads, so it can be slightly negative.\n");
         out.append(String.format(Locale.ROOT, "%nStopping the service itself (Helidon's graceful stop) took a median "
                 + "of %.1f ms of that.%n", percentile(stops, 0.5)));
         return out.toString();
     }
 
-    private static String row(String name, double value) {
-        return String.format(Locale.ROOT, "| %s | %.1f |%n", name, value);
+    private static String row(String name, double bus, double socket, double hop) {
+        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.2f |%n", name, bus, socket, hop);
+    }
+
+    private static double mean(double[] values) {
+        return java.util.Arrays.stream(values).average().orElse(Double.NaN);
     }
 
     private static double percentile(double[] sorted, double p) {
