@@ -13,6 +13,9 @@ import io.agentforge.platform.config.MonitoringServiceConfig;
 import io.agentforge.platform.persistence.AlertRepository;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
+import io.agentforge.websocket.WebSocketRoutes;
+import io.agentforge.websocket.WebSocketServer;
+import io.agentforge.websocket.WebSocketSettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -64,8 +67,9 @@ public final class ServiceDownAlertBench {
              var server = MonitoringServer.create(new MonitoringServiceConfig(0, interval,
                      new io.agentforge.platform.config.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
                      List.of(), monitoring).start();
-             var websocket = WebSocketServiceOnBus.start(bus);
-             var dashboard = AlertSocket.connect(websocket.uri(), delivered)) {
+             var websocket = WebSocketServer.create(WebSocketSettings.defaults(), 0, bus, List.of()).start();
+             var dashboard = AlertSocket.connect(URI.create("ws://127.0.0.1:" + websocket.port()
+                     + WebSocketRoutes.PATH), delivered)) {
             bus.subscribe(EventTypes.ALERT_CREATED, envelope -> {
                 if (isServiceDown(envelope.event().data())) {
                     created.add(System.nanoTime());
@@ -142,7 +146,7 @@ public final class ServiceDownAlertBench {
                 .append(" (after one warm-up)\n");
         out.append("- measured: from the start of stopping the Training service frame (watched over HTTP on the same "
                 + "host) to (a) a bus subscriber receiving alert_created with rule service_down, and (b) a WebSocket "
-                + "client subscribed to admin_alerts receiving it from the WebSocket service (its hub and /ws on "
+                + "client subscribed to admin_alerts receiving it from the WebSocket service (the production WebSocketServer on "
                 + "the same in-process bus)\n\n");
         out.append("| statistic | to the bus (ms) | to the WebSocket client (ms) | bus → client (ms) |\n");
         out.append("|---|---|---|---|\n");
