@@ -146,8 +146,8 @@ public final class ServiceDownAlertBench {
                 .append(" (after one warm-up)\n");
         out.append("- measured: from the start of stopping the Training service frame (watched over HTTP on the same "
                 + "host) to (a) a bus subscriber receiving alert_created with rule service_down, and (b) a WebSocket "
-                + "client subscribed to admin_alerts receiving it from the WebSocket service (the production WebSocketServer on "
-                + "the same in-process bus)\n\n");
+                + "client subscribed to admin_alerts receiving it from the WebSocket service (the production "
+                + "WebSocketServer on the same in-process bus)\n\n");
         out.append("| statistic | to the bus (ms) | to the WebSocket client (ms) | bus → client (ms) |\n");
         out.append("|---|---|---|---|\n");
         out.append(row("min", bus[0], socket[0], hop[0]));
