@@ -22,13 +22,16 @@ public interface EventBus extends AutoCloseable {
     /**
      * A durable subscription in a consumer group: each matching event goes to one member of the group, and a group
      * that stops and subscribes again continues after the last event it handled, including events published while
-     * it was away.
+     * it was away. A group seen for the first time starts from now, not from the retained history. All members of
+     * a group subscribe with the same pattern. Delivery is at least once: an event whose handler never returned
+     * (the process died) is delivered again, so handlers should tolerate a repeat.
      */
     Subscription subscribeGroup(String group, String pattern, Consumer<EventEnvelope> handler);
 
     /**
-     * Events published after the event with the given id (an event id, not a position), oldest first, at most
-     * {@code limit}. Used by clients that reconnect; the history kept is bounded.
+     * Events published after the event with the given id (an event id, not a position), oldest first: the first
+     * {@code limit} of them, so a caller pages on with the last one it got. Used by clients that reconnect; the
+     * history kept is bounded.
      *
      * @throws java.util.NoSuchElementException when the id is no longer (or never was) in the kept history
      */

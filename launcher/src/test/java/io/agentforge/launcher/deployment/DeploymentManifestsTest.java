@@ -1,0 +1,324 @@
+package io.agentforge.launcher.deployment;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Docker and kubectl are not available where the tests run, so the deployment files are checked here: every
+ * Kubernetes manifest parses into the typed fabric8 model, and the cross-references between files (ports,
+ * labels and selectors, config names, probe paths, volume claims) and against the configuration contract hold.
+ */
+class DeploymentManifestsTest {
+    /** The variables of SPEC section 2 (plus DATA_DIR), the only names the services read. */
+    private static final Set<String> SPEC_VARIABLES = Set.of(
+            "TRAINING_SERVICE_PORT", "MAX_CONCURRENT_JOBS", "CUDA_VISIBLE_DEVICES", "MODEL_SERVICE_PORT",
+            "STORAGE_PATH", "MAX_FILE_SIZE", "WEBSOCKET_SERVICE_PORT", "MAX_CONNECTIONS", "PING_INTERVAL",
+            "API_SERVICE_PORT", "CORS_ORIGINS", "MONITORING_SERVICE_PORT", "CHECK_INTERVAL", "ALERT_THRESHOLDS",
+            "REDIS_URL", "DATABASE_URL", "TRAINING_SERVICE_URL", "MODEL_SERVICE_URL", "WEBSOCKET_SERVICE_URL",
+            "MONITORING_SERVICE_URL", "SERVICE_NAME", "DATA_DIR");
+    /** Each service, the variable naming its port, and its port. */
+    private static final Map<String, String> PORT_VARIABLES = Map.of(
+            "api", "API_SERVICE_PORT", "training", "TRAINING_SERVICE_PORT", "models", "MODEL_SERVICE_PORT",
+            "websocket", "WEBSOCKET_SERVICE_PORT", "monitoring", "MONITORING_SERVICE_PORT");
+    private static final Map<String, String> URL_VARIABLES = Map.of(
+            "training", "TRAINING_SERVICE_URL", "models", "MODEL_SERVICE_URL",
+            "websocket", "WEBSOCKET_SERVICE_URL", "monitoring", "MONITORING_SERVICE_URL");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static Path root;
+    private static Path kubernetes;
+    private static final List<HasMetadata> resources = new ArrayList<>();
+
+    @BeforeAll
+    static void readManifests() throws IOException {
+        root = Path.of("").toAbsolutePath();
+        while (!Files.exists(root.resolve("docker-compose.yml"))) {
+            root = root.getParent();
+        }
+        kubernetes = root.resolve("deployment/kubernetes");
+        for (var file : kustomizationResources()) {
+            for (var document : documents(kubernetes.resolve(file))) {
+                resources.add(typed(document, file));
+            }
+        }
+    }
+
+    @Test
+    void kustomizationListsEveryManifestAndEveryListedFileExists() throws IOException {
+        try (var files = Files.list(kubernetes)) {
+            var manifests = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                    .collect(Collectors.toSet());
+            assertThat(Set.copyOf(kustomizationResources())).isEqualTo(manifests);
+        }
+        assertThat(resources).extracting(r -> r.getMetadata().getNamespace())
+                .allMatch(ns -> ns == null || ns.equals("agent-forge"));
+    }
+
+    @Test
+    void everyServiceHasADeploymentWithHealthProbesResourcesAndItsOwnPort() {
+        var config = configMap().getData();
+        for (var service : PORT_VARIABLES.keySet()) {
+            var deployment = deployment(service);
+            var container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+            assertThat(container.getArgs()).as(service + " args").containsExactly("start", service);
+            int port = Integer.parseInt(config.get(PORT_VARIABLES.get(service)));
+            assertThat(containerPort(container, "http")).as(service + " container port").isEqualTo(port);
+            for (Probe probe : List.of(container.getReadinessProbe(), container.getLivenessProbe())) {
+                assertThat(probe).as(service + " probes").isNotNull();
+                assertThat(probe.getHttpGet().getPath()).isEqualTo("/health");
+                assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+            }
+            assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+            assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+            assertThat(container.getEnvFrom()).extracting(e -> e.getConfigMapRef() == null ? null
+                    : e.getConfigMapRef().getName()).contains(configMap().getMetadata().getName());
+            assertThat(container.getEnvFrom()).extracting(e -> e.getSecretRef() == null ? null
+                    : e.getSecretRef().getName()).contains(secret().getMetadata().getName());
+        }
+    }
+
+    @Test
+    void selectorsMatchTemplateLabelsAndServicesReachANamedContainerPort() {
+        for (var deployment : all(Deployment.class)) {
+            var labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(labels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+        }
+        for (var service : all(Service.class)) {
+            var targets = all(Deployment.class).stream()
+                    .filter(d -> d.getSpec().getTemplate().getMetadata().getLabels()
+                            .entrySet().containsAll(service.getSpec().getSelector().entrySet()))
+                    .toList();
+            assertThat(targets).as("deployments selected by service " + service.getMetadata().getName()).hasSize(1);
+            var container = targets.getFirst().getSpec().getTemplate().getSpec().getContainers().getFirst();
+            for (var port : service.getSpec().getPorts()) {
+                assertThat(containerPort(container, port.getTargetPort().getStrVal()))
+                        .as("service " + service.getMetadata().getName()).isEqualTo(port.getPort());
+            }
+        }
+    }
+
+    @Test
+    void configUsesOnlySpecVariablesAndItsUrlsNameRealServicesAndPorts() {
+        var config = configMap().getData();
+        assertThat(SPEC_VARIABLES).containsAll(config.keySet());
+        assertThat(SPEC_VARIABLES).contains("DATABASE_URL");
+        assertThat(secret().getStringData()).containsKey("DATABASE_URL");
+        URL_VARIABLES.forEach((service, variable) -> {
+            var url = URI.create(config.get(variable));
+            var k8sService = all(Service.class).stream()
+                    .filter(s -> s.getMetadata().getName().equals(url.getHost())).findFirst().orElseThrow();
+            assertThat(k8sService.getSpec().getPorts().getFirst().getPort()).isEqualTo(url.getPort());
+            assertThat(url.getHost()).isEqualTo(service);
+        });
+        var redis = URI.create(config.get("REDIS_URL"));
+        assertThat(all(Service.class)).anyMatch(s -> s.getMetadata().getName().equals(redis.getHost())
+                && s.getSpec().getPorts().getFirst().getPort() == redis.getPort());
+    }
+
+    @Test
+    void volumeClaimsAutoscalersAndDisruptionBudgetsPointAtThingsThatExist() {
+        var claims = all(PersistentVolumeClaim.class).stream().map(c -> c.getMetadata().getName()).toList();
+        for (var deployment : all(Deployment.class)) {
+            var volumes = deployment.getSpec().getTemplate().getSpec().getVolumes();
+            if (volumes != null) {
+                volumes.stream().filter(v -> v.getPersistentVolumeClaim() != null)
+                        .forEach(v -> assertThat(claims).contains(v.getPersistentVolumeClaim().getClaimName()));
+            }
+        }
+        var autoscaled = all(HorizontalPodAutoscaler.class).stream()
+                .map(h -> h.getSpec().getScaleTargetRef().getName()).toList();
+        assertThat(autoscaled).containsExactlyInAnyOrder("api", "training");
+        autoscaled.forEach(name -> deployment(name));
+        for (var budget : all(PodDisruptionBudget.class)) {
+            var selector = budget.getSpec().getSelector().getMatchLabels();
+            assertThat(all(Deployment.class)).anyMatch(d -> d.getSpec().getTemplate().getMetadata().getLabels()
+                    .entrySet().containsAll(selector.entrySet()));
+        }
+        assertThat(all(Namespace.class)).extracting(n -> n.getMetadata().getName()).containsExactly("agent-forge");
+    }
+
+    @Test
+    void composeRunsEveryServiceWithSpecConfigHealthchecksAndHealthyDependencies() throws IOException {
+        var compose = YAML.readTree(root.resolve("docker-compose.yml").toFile()).get("services");
+        var env = new Properties();
+        try (var in = Files.newBufferedReader(root.resolve("deployment/compose/agent-forge.env"))) {
+            env.load(in);
+        }
+        assertThat(SPEC_VARIABLES).containsAll(env.stringPropertyNames().stream().map(String::valueOf).toList());
+        for (var service : PORT_VARIABLES.keySet()) {
+            var node = compose.get(service);
+            assertThat(node).as("compose service " + service).isNotNull();
+            assertThat(node.get("command").get(1).asText()).isEqualTo(service);
+            assertThat(node.get("env_file").get(0).asText()).isEqualTo("deployment/compose/agent-forge.env");
+            assertThat(node.get("environment").get("SERVICE_NAME").asText()).isEqualTo(service);
+            assertThat(node.get("healthcheck").get("test").toString()).contains("healthcheck");
+            node.get("depends_on").fields().forEachRemaining(dependency -> {
+                assertThat(compose.has(dependency.getKey())).as(service + " depends on " + dependency.getKey()).isTrue();
+                assertThat(dependency.getValue().get("condition").asText()).isEqualTo("service_healthy");
+            });
+        }
+        URL_VARIABLES.forEach((service, variable) -> {
+            var url = URI.create(env.getProperty(variable));
+            assertThat(compose.has(url.getHost())).as(variable).isTrue();
+            assertThat(String.valueOf(url.getPort())).isEqualTo(env.getProperty(PORT_VARIABLES.get(url.getHost())));
+        });
+        for (var backing : List.of("REDIS_URL", "DATABASE_URL")) {
+            assertThat(compose.has(URI.create(env.getProperty(backing)).getHost())).as(backing).isTrue();
+        }
+    }
+
+    @Test
+    void prometheusScrapesEveryServiceOnItsPort() throws IOException {
+        var prometheus = YAML.readTree(root.resolve("deployment/prometheus/prometheus.yml").toFile());
+        var job = prometheus.get("scrape_configs").get(0);
+        assertThat(job.get("metrics_path").asText()).isEqualTo("/metrics");
+        var targets = new ArrayList<String>();
+        job.get("static_configs").get(0).get("targets").forEach(t -> targets.add(t.asText()));
+        var config = configMap().getData();
+        var expected = PORT_VARIABLES.entrySet().stream()
+                .map(e -> e.getKey() + ":" + config.get(e.getValue())).toList();
+        assertThat(targets).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static List<String> kustomizationResources() throws IOException {
+        var resources = new ArrayList<String>();
+        YAML.readTree(kubernetes.resolve("kustomization.yaml").toFile()).get("resources")
+                .forEach(r -> resources.add(r.asText()));
+        return resources;
+    }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        var documents = new ArrayList<JsonNode>();
+        try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(file.toFile())) {
+            var iterator = YAML.readValues(parser, JsonNode.class);
+            while (iterator.hasNext()) {
+                var node = iterator.next();
+                if (node != null && !node.isEmpty()) {
+                    documents.add(node);
+                }
+            }
+        }
+        return documents;
+    }
+
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = new HashMap<>(Map.of(
+            "Namespace", Namespace.class, "ConfigMap", ConfigMap.class, "Secret", Secret.class,
+            "PersistentVolumeClaim", PersistentVolumeClaim.class, "Deployment", Deployment.class,
+            "Service", Service.class, "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
+            "PodDisruptionBudget", PodDisruptionBudget.class));
+
+    /** Parses one document into its typed class; a misspelt field anywhere fails (unknown properties are errors). */
+    private static HasMetadata typed(JsonNode document, String file) throws IOException {
+        var kind = document.path("kind").asText();
+        assertThat(KINDS).as("kind " + kind + " in " + file).containsKey(kind);
+        var value = YAML.treeToValue(document, KINDS.get(kind));
+        assertThat(unknownFields(value, kind)).as("unknown fields in " + file).isEmpty();
+        // A round trip through the typed model must keep every field the file had.
+        var again = (ObjectNode) YAML.valueToTree(value);
+        assertThat(fieldPaths(again, "")).as("fields of " + kind + " in " + file)
+                .containsAll(fieldPaths(document, ""));
+        return value;
+    }
+
+    /** Fields the typed model did not recognise (fabric8 keeps them aside instead of failing), anywhere in the tree. */
+    private static List<String> unknownFields(Object value, String path) {
+        var unknown = new ArrayList<String>();
+        if (value == null || !value.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return unknown;
+        }
+        for (var method : value.getClass().getMethods()) {
+            if (method.getParameterCount() != 0 || !method.getName().startsWith("get")
+                    || method.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object child;
+            try {
+                child = method.invoke(value);
+            } catch (ReflectiveOperationException e) {
+                continue;
+            }
+            if (method.getName().equals("getAdditionalProperties") && child instanceof Map<?, ?> extra) {
+                extra.keySet().forEach(k -> unknown.add(path + "/" + k));
+            } else if (child instanceof List<?> list) {
+                list.forEach(item -> unknown.addAll(unknownFields(item, path + "/" + method.getName())));
+            } else if (child instanceof Map<?, ?> map) {
+                map.values().forEach(item -> unknown.addAll(unknownFields(item, path + "/" + method.getName())));
+            } else {
+                unknown.addAll(unknownFields(child, path + "/" + method.getName()));
+            }
+        }
+        return unknown;
+    }
+
+    private static Set<String> fieldPaths(JsonNode node, String prefix) {
+        var paths = new java.util.TreeSet<String>();
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                paths.add(prefix + "/" + e.getKey());
+                paths.addAll(fieldPaths(e.getValue(), prefix + "/" + e.getKey()));
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                paths.addAll(fieldPaths(node.get(i), prefix + "[" + i + "]"));
+            }
+        }
+        return paths;
+    }
+
+    private static <T extends HasMetadata> List<T> all(Class<T> type) {
+        return resources.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static Deployment deployment(String name) {
+        return all(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment " + name));
+    }
+
+    private static ConfigMap configMap() {
+        return all(ConfigMap.class).getFirst();
+    }
+
+    private static Secret secret() {
+        return all(Secret.class).getFirst();
+    }
+
+    private static int containerPort(Container container, String name) {
+        return container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("container " + container.getName() + " has no port " + name))
+                .getContainerPort();
+    }
+}

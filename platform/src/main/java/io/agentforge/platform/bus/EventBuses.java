@@ -1,0 +1,64 @@
+package io.agentforge.platform.bus;
+
+import io.agentforge.contracts.events.EventBus;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Picks the bus at start-up: Redis Streams when {@code REDIS_URL} is set, in-process otherwise (SPEC section 6). */
+public final class EventBuses {
+    private EventBuses() {
+    }
+
+    /**
+     * @param redisUrl     {@code REDIS_URL}, e.g. {@code redis://127.0.0.1:6379}; null or blank for the in-process bus
+     * @param consumerName this process's name in consumer groups, see {@link #consumerName(String)}
+     */
+    public static EventBus create(String redisUrl, String consumerName) {
+        if (redisUrl == null || redisUrl.isBlank()) {
+            return new InProcessEventBus();
+        }
+        return new RedisStreamsEventBus(RedisStreamsEventBus.Settings.of(redisUrl, consumerName));
+    }
+
+    /**
+     * Orders two positions from the same bus, for consumers that merge {@code after(...)} with a live subscription
+     * and must drop the overlap. Works for both forms: a counter ({@code "42"}) and a Redis entry id
+     * ({@code "1764170000000-3"}), which do not sort as strings.
+     */
+    public static int comparePositions(String a, String b) {
+        long[] left = parsePosition(a);
+        long[] right = parsePosition(b);
+        int byFirst = Long.compare(left[0], right[0]);
+        return byFirst != 0 ? byFirst : Long.compare(left[1], right[1]);
+    }
+
+    private static long[] parsePosition(String position) {
+        int dash = position.indexOf('-');
+        try {
+            return dash < 0
+                    ? new long[] {Long.parseLong(position), 0}
+                    : new long[] {Long.parseLong(position, 0, dash, 10),
+                            Long.parseLong(position, dash + 1, position.length(), 10)};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an event bus position: '" + position + "'", e);
+        }
+    }
+
+    /**
+     * A consumer name that is the same when this replica restarts (so it re-reads its own unacknowledged events)
+     * and differs between replicas: the service name and the host name, which is the pod name on Kubernetes and
+     * the container id under Docker.
+     */
+    public static String consumerName(String serviceName) {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return serviceName + "@" + host;
+    }
+}

@@ -1,0 +1,60 @@
+package io.agentforge.platform.bus;
+
+import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.testing.RedisServerFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventBusesTest {
+    @RegisterExtension
+    static final RedisServerFixture REDIS = new RedisServerFixture();
+
+    @Test
+    void withoutRedisUrlTheBusIsInProcess() {
+        try (var bus = EventBuses.create(null, "api@host"); var blank = EventBuses.create(" ", "api@host")) {
+            assertThat(bus).isInstanceOf(InProcessEventBus.class);
+            assertThat(blank).isInstanceOf(InProcessEventBus.class);
+        }
+    }
+
+    @Test
+    void withRedisUrlTheBusIsOnRedisStreams() {
+        try (var bus = EventBuses.create(REDIS.url(), "api@host")) {
+            assertThat(bus).isInstanceOf(RedisStreamsEventBus.class);
+            assertThat(((RedisStreamsEventBus) bus).settings().consumerName()).isEqualTo("api@host");
+            assertThat(bus.isHealthy()).isTrue();
+            assertThat(bus.publish(EventBusContract.event(EventTypes.ALERT_CREATED))).matches("\\d+-\\d+");
+        }
+    }
+
+    @Test
+    void unreachableRedisStopsStartUpNamingTheVariable() {
+        assertThatThrownBy(() -> EventBuses.create("redis://127.0.0.1:1", "api@host"))
+                .hasMessageContaining("REDIS_URL");
+    }
+
+    @Test
+    void redisPasswordNeverAppearsInMessagesOrSettings() {
+        assertThatThrownBy(() -> EventBuses.create("redis://agent:s3cret@127.0.0.1:1", "api@host"))
+                .message().doesNotContain("s3cret").contains("127.0.0.1:1");
+        assertThat(RedisStreamsEventBus.Settings.of("redis://:s3cret@redis:6379/0", "api@host").toString())
+                .doesNotContain("s3cret").contains("redis:6379");
+    }
+
+    @Test
+    void positionsCompareAsNumbersNotStrings() {
+        assertThat(EventBuses.comparePositions("9", "10")).isNegative();
+        assertThat(EventBuses.comparePositions("1764170000000-10", "1764170000000-9")).isPositive();
+        assertThat(EventBuses.comparePositions("1764170000001-0", "1764170000000-99")).isPositive();
+        assertThat(EventBuses.comparePositions("7-1", "7-1")).isZero();
+        assertThatThrownBy(() -> EventBuses.comparePositions("abc", "1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void consumerNameCombinesServiceAndHost() {
+        assertThat(EventBuses.consumerName("training")).startsWith("training@").hasSizeGreaterThan("training@".length());
+    }
+}
