@@ -1,0 +1,9 @@
+package io.agentforge.platform.config;
+
+import java.time.Duration;
+
+/**
+ * @param checkInterval time between two health checks of every service
+ */
+public record MonitoringServiceConfig(int port, Duration checkInterval, AlertThresholds alertThresholds) {
+}

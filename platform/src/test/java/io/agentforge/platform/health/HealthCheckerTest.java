@@ -1,0 +1,106 @@
+package io.agentforge.platform.health;
+
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.ServiceStatus;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HealthCheckerTest {
+
+    private static HealthCheck check(String name, ServiceStatus status) {
+        return HealthCheck.of(name, () -> new DependencyCheck(status, 0, name + " is " + status));
+    }
+
+    private static HealthCheck sleeping(String name, Duration duration) {
+        return HealthCheck.of(name, () -> {
+            try {
+                Thread.sleep(duration);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted");
+            }
+            return new DependencyCheck(ServiceStatus.HEALTHY, 0, "slept");
+        });
+    }
+
+    @Test
+    void serviceWithoutChecksIsHealthy() {
+        var report = new HealthChecker("api", List.of(), Duration.ofSeconds(1)).report();
+
+        assertThat(report.service()).isEqualTo("api");
+        assertThat(report.status()).isEqualTo(ServiceStatus.HEALTHY);
+        assertThat(report.checks()).isEmpty();
+    }
+
+    @Test
+    void overallStatusIsTheWorstCheck() {
+        var healthy = check("a", ServiceStatus.HEALTHY);
+        var degraded = check("b", ServiceStatus.DEGRADED);
+        var unhealthy = check("c", ServiceStatus.UNHEALTHY);
+
+        assertThat(new HealthChecker("s", List.of(healthy, degraded), Duration.ofSeconds(1)).report().status())
+                .isEqualTo(ServiceStatus.DEGRADED);
+        assertThat(new HealthChecker("s", List.of(degraded, unhealthy, healthy), Duration.ofSeconds(1)).report().status())
+                .isEqualTo(ServiceStatus.UNHEALTHY);
+    }
+
+    @Test
+    void checksRunInParallelSoSlowOnesDoNotAddUp() {
+        var checker = new HealthChecker("s", List.of(
+                sleeping("one", Duration.ofMillis(300)), sleeping("two", Duration.ofMillis(300)),
+                sleeping("three", Duration.ofMillis(300))), Duration.ofSeconds(5));
+
+        var start = System.nanoTime();
+        var report = checker.report();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+        assertThat(report.status()).isEqualTo(ServiceStatus.HEALTHY);
+        assertThat(report.checks().get("one").responseTime()).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void checkThatThrowsIsUnhealthyWithItsError() {
+        var report = new HealthChecker("s", List.of(HealthCheck.of("db", () -> {
+            throw new IllegalStateException("connection refused");
+        })), Duration.ofSeconds(1)).report();
+
+        assertThat(report.status()).isEqualTo(ServiceStatus.UNHEALTHY);
+        assertThat(report.checks().get("db").detail()).isEqualTo("IllegalStateException: connection refused");
+    }
+
+    @Test
+    void checkThatReturnsNothingIsUnhealthy() {
+        var report = new HealthChecker("s", List.of(HealthCheck.of("db", () -> null)), Duration.ofSeconds(1)).report();
+
+        assertThat(report.checks().get("db").status()).isEqualTo(ServiceStatus.UNHEALTHY);
+    }
+
+    @Test
+    void slowCheckIsUnhealthyAtTheTimeout() {
+        var report = new HealthChecker("s", List.of(sleeping("slow", Duration.ofSeconds(30)), check("fast", ServiceStatus.HEALTHY)),
+                Duration.ofMillis(200)).report();
+
+        assertThat(report.checks().get("slow").status()).isEqualTo(ServiceStatus.UNHEALTHY);
+        assertThat(report.checks().get("slow").detail()).isEqualTo("no answer within 200 ms");
+        assertThat(report.checks().get("fast").status()).isEqualTo(ServiceStatus.HEALTHY);
+    }
+
+    @Test
+    void uptimeGrows() throws InterruptedException {
+        var checker = new HealthChecker("s", List.of(), Duration.ofSeconds(1));
+        Thread.sleep(120);
+
+        assertThat(checker.report().uptimeSeconds()).isGreaterThanOrEqualTo(0.12);
+    }
+
+    @Test
+    void checkNamesMustBeUnique() {
+        assertThatThrownBy(() -> new HealthChecker("s", List.of(check("db", ServiceStatus.HEALTHY),
+                check("db", ServiceStatus.HEALTHY)), Duration.ofSeconds(1)))
+                .hasMessageContaining("db");
+    }
+}
