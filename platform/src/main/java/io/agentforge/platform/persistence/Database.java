@@ -1,0 +1,280 @@
+package io.agentforge.platform.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.agentforge.contracts.errors.DependencyUnavailableException;
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.ServiceStatus;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The metadata store: an H2 file under the data directory by default, PostgreSQL when {@code DATABASE_URL} is set.
+ * Opening it migrates the schema (Flyway, {@code classpath:db/migration}), so a process that holds a Database holds
+ * a current schema. One pool per process; the repositories share it.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final int CHECK_TIMEOUT_SECONDS = 2;
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(CHECK_TIMEOUT_SECONDS);
+    private static final Duration SLOW_CHECK = Duration.ofSeconds(1);
+    /** How long a failed database should make clients wait before they retry. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    private final HikariDataSource dataSource;
+    private final boolean postgres;
+    private final String description;
+
+    private Database(HikariDataSource dataSource, boolean postgres, String description) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+        this.description = description;
+    }
+
+    /**
+     * Opens (and migrates) the database.
+     *
+     * @param databaseUrl {@code DATABASE_URL}, or null/blank for the embedded database
+     * @param dataDir     the data directory; the embedded database lives in {@code dataDir/agentforge.mv.db}
+     * @throws IllegalArgumentException when {@code databaseUrl} is malformed (the message names DATABASE_URL)
+     * @throws DependencyUnavailableException when the database cannot be reached or migrated
+     */
+    public static Database open(String databaseUrl, Path dataDir) {
+        var config = new HikariConfig();
+        boolean postgres;
+        String description;
+        if (databaseUrl == null || databaseUrl.isBlank()) {
+            var directory = dataDir.toAbsolutePath().normalize();
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the data directory " + directory, e);
+            }
+            // MODE=PostgreSQL and lower-case names keep the SQL portable; LOCK_TIMEOUT lets a transaction wait for
+            // a row another one holds (H2's 1 s default is short for a busy claim); AUTO_SERVER lets a second
+            // process on the same data directory (a service started alone next to another) share the file through
+            // the first one instead of failing on H2's file lock. H2 refuses AUTO_SERVER with DB_CLOSE_ON_EXIT=FALSE,
+            // so its own shutdown hook closes the file at exit; requests still running then are being cut off anyway.
+            config.setJdbcUrl("jdbc:h2:file:" + directory.resolve("agentforge")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                    + ";LOCK_TIMEOUT=10000;AUTO_SERVER=TRUE");
+            config.setUsername("sa");
+            config.setPassword("");
+            postgres = false;
+            description = "H2 " + directory.resolve("agentforge.mv.db");
+        } else {
+            var url = DatabaseUrl.parse(databaseUrl);
+            config.setJdbcUrl(url.jdbcUrl());
+            if (url.user() != null) {
+                config.setUsername(url.user());
+            }
+            if (url.password() != null) {
+                config.setPassword(url.password());
+            }
+            postgres = true;
+            description = "PostgreSQL " + url;
+        }
+        config.setPoolName(postgres ? "agentforge-postgres" : "agentforge-h2");
+        config.setMaximumPoolSize(10);
+        config.setConnectionTimeout(10_000);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new DependencyUnavailableException("database (" + description + ")", RETRY_AFTER, rootCause(e));
+        }
+        try {
+            var result = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+            LOG.info("Database {} at schema version {} ({} migrations applied now)", description,
+                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
+                    result.migrationsExecuted);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            var cause = rootCause(e);
+            if (isConnectionFailure(cause)) {
+                throw new DependencyUnavailableException("database (" + description + ")", RETRY_AFTER, cause);
+            }
+            // A migration that fails on a reachable database is a broken schema or script, not an outage.
+            throw new IllegalStateException("Migrating the database (" + description + ") failed: " + e.getMessage(), e);
+        }
+        return new Database(dataSource, postgres, description);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** Which database this is, for logs and health details; never contains a password. */
+    public String description() {
+        return description;
+    }
+
+    /** Work on one connection; {@link SQLException}s are allowed to escape it and are translated by the caller. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs the work in one transaction: committed when it returns, rolled back when it throws anything, so that
+     * bad input never leaves a half-written row.
+     *
+     * @throws DependencyUnavailableException when the database cannot be reached
+     * @throws DatabaseException              for any other SQL failure
+     */
+    public <T> T inTransaction(Work<T> work) {
+        try (var connection = connect()) {
+            connection.setAutoCommit(false);
+            try {
+                var result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Runs read-only or single-statement work on a pooled connection in auto-commit mode. */
+    public <T> T withConnection(Work<T> work) {
+        try (var connection = connect()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Asks the database a real question (a query on the schema's own table) and measures the answer; unhealthy
+     * with the error when it fails or does not answer within {@value #CHECK_TIMEOUT_SECONDS} s.
+     */
+    public DependencyCheck check() {
+        var start = System.nanoTime();
+        // The pool would wait its whole connection timeout for a dead server; a health check must answer sooner.
+        var probe = CompletableFuture.supplyAsync(this::probe, task -> Thread.ofVirtual().start(task));
+        try {
+            var detail = probe.get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            var elapsed = Duration.ofNanos(System.nanoTime() - start);
+            var status = elapsed.compareTo(SLOW_CHECK) > 0 ? ServiceStatus.DEGRADED : ServiceStatus.HEALTHY;
+            return new DependencyCheck(status, millis(elapsed), detail);
+        } catch (TimeoutException e) {
+            probe.cancel(true);
+            return new DependencyCheck(ServiceStatus.UNHEALTHY, millis(Duration.ofNanos(System.nanoTime() - start)),
+                    description + ": no answer within " + CHECK_TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            var cause = rootCause(e.getCause());
+            return new DependencyCheck(ServiceStatus.UNHEALTHY, millis(Duration.ofNanos(System.nanoTime() - start)),
+                    description + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DependencyCheck(ServiceStatus.UNHEALTHY, 0, description + ": check interrupted");
+        }
+    }
+
+    private String probe() {
+        try (var connection = connect();
+             var statement = connection.createStatement()) {
+            statement.setQueryTimeout(CHECK_TIMEOUT_SECONDS);
+            try (var rows = statement.executeQuery("SELECT COUNT(*) FROM persistence_locks")) {
+                rows.next();
+                rows.getLong(1);
+            }
+            var meta = connection.getMetaData();
+            return meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion() + " (" + description + ")";
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
+    /**
+     * Locks a row of {@code persistence_locks} until the transaction ends: the portable way (H2 and PostgreSQL,
+     * one process or many) to let one transaction at a time through a short critical section.
+     */
+    static void lockGate(Connection connection, String name) throws SQLException {
+        try (var lock = connection.prepareStatement("SELECT name FROM persistence_locks WHERE name = ? FOR UPDATE")) {
+            lock.setString(1, name);
+            try (var rows = lock.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("Lock row " + name + " is missing: is the schema migrated?");
+                }
+            }
+        }
+    }
+
+    /** Closes the pool; an embedded H2 database closes with its last connection. */
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    private Connection connect() throws SQLException {
+        if (dataSource.isClosed()) {
+            throw new DependencyUnavailableException("database", RETRY_AFTER,
+                    new IllegalStateException(description + " is closed"));
+        }
+        return dataSource.getConnection();
+    }
+
+    /** Connection failures become 503 (try again later); anything else is our bug or bad data. */
+    RuntimeException translate(SQLException e) {
+        if (isConnectionFailure(e) || dataSource.isClosed()) {
+            return new DependencyUnavailableException("database", RETRY_AFTER, e);
+        }
+        return new DatabaseException(e);
+    }
+
+    private static boolean isConnectionFailure(Throwable e) {
+        if (e instanceof SQLTransientConnectionException || e instanceof java.net.ConnectException) {
+            return true;
+        }
+        var state = e instanceof SQLException sql ? sql.getSQLState() : null;
+        return state != null && state.startsWith("08");
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        var cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static double millis(Duration duration) {
+        return duration.toNanos() / 1_000_000.0;
+    }
+}

@@ -1,0 +1,69 @@
+package io.agentforge.platform.persistence;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * The frame of every repository contract: one database per test class (an H2 file in a temporary directory, or a
+ * fresh database on the embedded PostgreSQL), emptied before each test. Subclasses say which.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PersistenceContract {
+    /** Leaves a tenth of a millisecond of room, so that microsecond truncation is exercised by the round trips. */
+    static final Instant START = Instant.parse("2026-11-26T12:00:00.123456Z");
+
+    protected Database database;
+    protected MutableClock clock;
+
+    /** A new Database on this class's database: each call is a separate pool, as another replica would have. */
+    protected abstract Database openDatabase();
+
+    protected abstract boolean expectsPostgres();
+
+    @BeforeAll
+    void openShared() {
+        database = openDatabase();
+    }
+
+    @AfterAll
+    void closeShared() {
+        database.close();
+    }
+
+    @BeforeEach
+    void emptyTables() {
+        clock = new MutableClock(START);
+        database.inTransaction(connection -> {
+            try (var statement = connection.createStatement()) {
+                for (var table : new String[]{"model_handoffs", "model_parents", "model_tags", "models",
+                        "job_metrics", "training_jobs", "alerts"}) {
+                    statement.executeUpdate("DELETE FROM " + table);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Counts rows with plain SQL, to see what a failed call left behind. */
+    protected long count(String table) {
+        return database.withConnection(connection -> {
+            try (var statement = connection.createStatement();
+                 var rows = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
+
+    protected void execute(String sql) throws SQLException {
+        try (var connection = database.dataSource().getConnection();
+             var statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+}
