@@ -120,6 +120,8 @@ public final class Pipeline implements AutoCloseable {
         try {
             for (var phase : ModelPhase.values()) {
                 if (phase.ordinal() > 0) {
+                    // The phase is current before its start is tried, so a refusal is reported at this phase.
+                    run.phase = phase;
                     run.begin(phase, startOrExplain(phase, run));
                     publishUpdate(run);
                 }
