@@ -6,6 +6,7 @@ import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.health.HealthChecker;
+import io.agentforge.platform.health.HeapMemoryCheck;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.http.media.MediaContext;
@@ -35,7 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP server of one service, the same frame for all five: a Helidon SE web server on the service's port with
- * {@code GET /health} (the service's checks, run for real on every call), {@code GET /metrics} (Prometheus text:
+ * {@code GET /health} (its own JVM's heap plus the checks it was given, all run for real on every call; 200 while
+ * healthy or degraded, 503 when unhealthy), {@code GET /metrics} (Prometheus text:
  * JVM metrics and every request by method, route and status), the service's own routes, and one error mapping that
  * answers every failure in the {@code ApiResponse} envelope.
  *
@@ -65,7 +67,11 @@ public final class ServiceServer implements Service, AutoCloseable {
 
     private ServiceServer(Builder builder) {
         this.name = builder.name;
-        this.health = new HealthChecker(name, builder.checks, builder.healthTimeout);
+        // Every service reports its own JVM first, then the dependencies it was given.
+        var checks = new ArrayList<HealthCheck>();
+        checks.add(HealthCheck.of("jvm", new HeapMemoryCheck()));
+        checks.addAll(builder.checks);
+        this.health = new HealthChecker(name, checks, builder.healthTimeout);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics.config().commonTags("service", name);
         new ClassLoaderMetrics().bindTo(metrics);
@@ -107,9 +113,17 @@ public final class ServiceServer implements Service, AutoCloseable {
         return new Builder(serviceName);
     }
 
-    /** Binds the port and starts serving; returns once the server accepts connections. */
+    /**
+     * Binds the port and starts serving; returns once the server accepts connections.
+     *
+     * @throws IllegalStateException when it cannot listen, e.g. the port is taken
+     */
     public ServiceServer start() {
         server.start();
+        // Helidon logs a failed bind and returns rather than throwing; a caller must not believe it is serving.
+        if (!server.isRunning()) {
+            throw new IllegalStateException("the " + name + " server did not start (is its port in use?)");
+        }
         return this;
     }
 

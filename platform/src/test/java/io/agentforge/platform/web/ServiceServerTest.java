@@ -1,7 +1,5 @@
 package io.agentforge.platform.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.agentforge.contracts.Json;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.errors.InvalidRequestException;
@@ -17,10 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,8 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ServiceServerTest {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     /** A record with the validation a real request record has, to see that its message reaches the caller. */
     record Order(String item, int quantity) {
         Order {
@@ -82,21 +74,12 @@ class ServiceServerTest {
         return server;
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private WebTestClient.Reply get(String path) {
+        return WebTestClient.of(server).get(path);
     }
 
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + server.port() + path);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws IOException {
-        return Json.mapper().readTree(response.body());
+    private WebTestClient.Reply post(String path, String body) {
+        return WebTestClient.of(server).post(path, body);
     }
 
     private static DependencyCheck status(ServiceStatus status, String detail) {
@@ -104,7 +87,7 @@ class ServiceServerTest {
     }
 
     @Test
-    void healthReportsEveryCheckWithItsMeasuredTimeAndTheUptime() throws Exception {
+    void healthReportsEveryCheckWithItsMeasuredTimeAndTheUptime() {
         start(ServiceServer.builder("training")
                 .healthCheck("database", () -> status(ServiceStatus.HEALTHY, "select 1 ok"))
                 .healthCheck("event_bus", () -> {
@@ -115,29 +98,30 @@ class ServiceServerTest {
 
         var response = get("/health");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-        var body = json(response);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        var body = response.json();
         assertThat(body.get("service").asText()).isEqualTo("training");
         assertThat(body.get("status").asText()).isEqualTo("healthy");
         assertThat(body.get("uptime_seconds").asDouble()).isGreaterThanOrEqualTo(0.05);
         assertThat(body.get("timestamp").asText()).endsWith("Z");
+        assertThat(body.get("checks").get("jvm").get("detail").asText()).startsWith("heap ");
         assertThat(body.get("checks").get("database").get("detail").asText()).isEqualTo("select 1 ok");
         assertThat(body.get("checks").get("event_bus").get("response_time").asDouble()).isGreaterThanOrEqualTo(30);
     }
 
     @Test
-    void degradedDependencyStillAnswers200() throws Exception {
+    void degradedDependencyStillAnswers200() {
         start(ServiceServer.builder("models").healthCheck("storage", () -> status(ServiceStatus.DEGRADED, "12 MB free")));
 
         var response = get("/health");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(json(response).get("status").asText()).isEqualTo("degraded");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("status").asText()).isEqualTo("degraded");
     }
 
     @Test
-    void failingCheckMakesTheServiceUnhealthyWith503() throws Exception {
+    void failingCheckMakesTheServiceUnhealthyWith503() {
         var database = new AtomicReference<>(status(ServiceStatus.HEALTHY, "ok"));
         start(ServiceServer.builder("api")
                 .healthCheck("database", database::get)
@@ -147,8 +131,8 @@ class ServiceServerTest {
 
         var response = get("/health");
 
-        assertThat(response.statusCode()).isEqualTo(503);
-        var body = json(response);
+        assertThat(response.status()).isEqualTo(503);
+        var body = response.json();
         assertThat(body.get("status").asText()).isEqualTo("unhealthy");
         assertThat(body.get("checks").get("database").get("status").asText()).isEqualTo("healthy");
         assertThat(body.get("checks").get("event_bus").get("status").asText()).isEqualTo("unhealthy");
@@ -156,18 +140,18 @@ class ServiceServerTest {
     }
 
     @Test
-    void checksRunOnEveryCallSoRecoveryIsSeen() throws Exception {
+    void checksRunOnEveryCallSoRecoveryIsSeen() {
         var database = new AtomicReference<>(status(ServiceStatus.UNHEALTHY, "down"));
         start(ServiceServer.builder("api").healthCheck("database", database::get));
-        assertThat(get("/health").statusCode()).isEqualTo(503);
+        assertThat(get("/health").status()).isEqualTo(503);
 
         database.set(status(ServiceStatus.HEALTHY, "up again"));
 
-        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(get("/health").status()).isEqualTo(200);
     }
 
     @Test
-    void hungCheckIsUnhealthyAfterTheTimeoutAndDoesNotHangHealth() throws Exception {
+    void hungCheckIsUnhealthyAfterTheTimeoutAndDoesNotHangHealth() {
         start(ServiceServer.builder("websocket")
                 .healthTimeout(Duration.ofMillis(300))
                 .healthCheck("hung", () -> {
@@ -179,12 +163,12 @@ class ServiceServerTest {
         var response = get("/health");
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-        assertThat(response.statusCode()).isEqualTo(503);
-        assertThat(json(response).get("checks").get("hung").get("detail").asText()).isEqualTo("no answer within 300 ms");
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.json().get("checks").get("hung").get("detail").asText()).isEqualTo("no answer within 300 ms");
     }
 
     @Test
-    void metricsArePrometheusTextWithJvmMetricsAndRequestsByRouteTemplate() throws Exception {
+    void metricsArePrometheusTextWithJvmMetricsAndRequestsByRouteTemplate() {
         start(ServiceServer.builder("monitoring"));
         get("/items/1");
         get("/items/2");
@@ -193,8 +177,8 @@ class ServiceServerTest {
 
         var response = get("/metrics");
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         var text = response.body();
         assertThat(text).contains("# TYPE jvm_memory_used_bytes gauge", "jvm_threads_live_threads", "process_uptime_seconds",
                 "system_cpu_count");
@@ -206,7 +190,7 @@ class ServiceServerTest {
     }
 
     @Test
-    void requestsToUnknownRoutesAreCountedUnderOneSeries() throws Exception {
+    void requestsToUnknownRoutesAreCountedUnderOneSeries() {
         start(ServiceServer.builder("monitoring"));
         get("/nope/1");
         get("/nope/2");
@@ -224,138 +208,138 @@ class ServiceServerTest {
             "/fail/too-large,   413, model upload exceeds the limit of 1024 bytes",
             "/fail/unavailable, 503, 'training is unavailable: connection refused'",
     })
-    void serviceFailuresMapToTheirStatusInTheEnvelope(String path, int status, String error) throws Exception {
+    void serviceFailuresMapToTheirStatusInTheEnvelope(String path, int status, String error) {
         start(ServiceServer.builder("api"));
 
         var response = get(path);
 
-        assertThat(response.statusCode()).isEqualTo(status);
-        var body = json(response);
+        assertThat(response.status()).isEqualTo(status);
+        var body = response.json();
         assertThat(body.get("success").asBoolean()).isFalse();
         assertThat(body.get("error").asText()).isEqualTo(error);
         assertThat(body.get("timestamp").asText()).isNotBlank();
     }
 
     @Test
-    void failureDetailsAreTheEnvelopesData() throws Exception {
+    void failureDetailsAreTheEnvelopesData() {
         start(ServiceServer.builder("api"));
 
-        var conflict = json(get("/fail/conflict"));
-        var invalid = json(get("/fail/invalid"));
+        var conflict = get("/fail/conflict").json();
+        var invalid = get("/fail/invalid").json();
 
         assertThat(conflict.get("data").get("required_phase").asText()).isEqualTo("cognate");
         assertThat(invalid.get("data").get("field").asText()).isEqualTo("max_steps");
     }
 
     @Test
-    void unavailableDependencyTellsWhenToRetry() throws Exception {
+    void unavailableDependencyTellsWhenToRetry() {
         start(ServiceServer.builder("api"));
 
         var response = get("/fail/unavailable");
 
-        assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
-        assertThat(json(response).get("data").get("dependency").asText()).isEqualTo("training");
+        assertThat(response.header("Retry-After")).hasValue("7");
+        assertThat(response.json().get("data").get("dependency").asText()).isEqualTo("training");
     }
 
     @Test
-    void unknownRouteIs404InTheEnvelope() throws Exception {
+    void unknownRouteIs404InTheEnvelope() {
         start(ServiceServer.builder("api"));
 
         var response = get("/no/such/route");
 
-        assertThat(response.statusCode()).isEqualTo(404);
-        var body = json(response);
+        assertThat(response.status()).isEqualTo(404);
+        var body = response.json();
         assertThat(body.get("success").asBoolean()).isFalse();
         assertThat(body.get("error").asText()).isEqualTo("no route for GET /no/such/route");
     }
 
     @Test
-    void unexpectedFailureIsA500WithoutInternalDetails() throws Exception {
+    void unexpectedFailureIsA500WithoutInternalDetails() {
         start(ServiceServer.builder("api"));
 
         var response = get("/fail/bug");
 
-        assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(json(response).get("success").asBoolean()).isFalse();
+        assertThat(response.status()).isEqualTo(500);
+        assertThat(response.json().get("success").asBoolean()).isFalse();
         assertThat(response.body()).doesNotContain("secret internal detail").doesNotContain("IllegalStateException");
     }
 
     @Test
-    void jsonBodyIsReadIntoTheRecord() throws Exception {
+    void jsonBodyIsReadIntoTheRecord() {
         start(ServiceServer.builder("api"));
 
         var response = post("/orders", "{\"item\": \"gpu\", \"quantity\": 2, \"ignored_extra\": true}");
 
-        assertThat(response.statusCode()).isEqualTo(201);
-        var body = json(response);
+        assertThat(response.status()).isEqualTo(201);
+        var body = response.json();
         assertThat(body.get("success").asBoolean()).isTrue();
         assertThat(body.get("data").get("item").asText()).isEqualTo("gpu");
         assertThat(body.get("data").get("quantity").asInt()).isEqualTo(2);
     }
 
     @Test
-    void malformedJsonIs400NamingTheProblem() throws Exception {
+    void malformedJsonIs400NamingTheProblem() {
         start(ServiceServer.builder("api"));
 
         var response = post("/orders", "{\"item\": \"gpu\", quantity: 2}");
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        var body = json(response);
+        assertThat(response.status()).isEqualTo(400);
+        var body = response.json();
         assertThat(body.get("success").asBoolean()).isFalse();
         assertThat(body.get("error").asText()).startsWith("malformed JSON body at line 1, column ");
     }
 
     @Test
-    void wrongTypeIs400NamingTheField() throws Exception {
+    void wrongTypeIs400NamingTheField() {
         start(ServiceServer.builder("api"));
 
         var response = post("/orders", "{\"item\": \"gpu\", \"quantity\": \"two\"}");
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        var body = json(response);
+        assertThat(response.status()).isEqualTo(400);
+        var body = response.json();
         assertThat(body.get("error").asText()).startsWith("invalid value of quantity in the JSON body");
         assertThat(body.get("data").get("field").asText()).isEqualTo("quantity");
     }
 
     @Test
-    void validationInTheRecordReachesTheCaller() throws Exception {
+    void validationInTheRecordReachesTheCaller() {
         start(ServiceServer.builder("api"));
 
         var response = post("/orders", "{\"item\": \"gpu\", \"quantity\": 0}");
 
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(json(response).get("error").asText()).isEqualTo("invalid quantity: expected an integer of at least 1, got 0");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").asText()).isEqualTo("invalid quantity: expected an integer of at least 1, got 0");
     }
 
     @Test
-    void missingBodyIs400UnlessTheRouteHasADefault() throws Exception {
+    void missingBodyIs400UnlessTheRouteHasADefault() {
         start(ServiceServer.builder("api"));
 
         var required = post("/orders", "");
         var optional = post("/orders/optional", "");
 
-        assertThat(required.statusCode()).isEqualTo(400);
-        assertThat(json(required).get("error").asText()).isEqualTo("the request needs a JSON body");
-        assertThat(optional.statusCode()).isEqualTo(202);
-        assertThat(json(optional).get("data").get("item").asText()).isEqualTo("default");
-        assertThat(json(optional).get("message").asText()).isEqualTo("queued");
+        assertThat(required.status()).isEqualTo(400);
+        assertThat(required.json().get("error").asText()).isEqualTo("the request needs a JSON body");
+        assertThat(optional.status()).isEqualTo(202);
+        assertThat(optional.json().get("data").get("item").asText()).isEqualTo("default");
+        assertThat(optional.json().get("message").asText()).isEqualTo("queued");
     }
 
     @Test
-    void bodyOverTheLimitIs413InTheEnvelope() throws Exception {
+    void bodyOverTheLimitIs413InTheEnvelope() {
         start(ServiceServer.builder("models").maxPayloadSize(100));
 
         var response = post("/orders", "{\"item\": \"" + "x".repeat(200) + "\", \"quantity\": 1}");
 
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(json(response).get("success").asBoolean()).isFalse();
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().get("success").asBoolean()).isFalse();
     }
 
     @Test
-    void closeReleasesThePort() throws Exception {
+    void closeReleasesThePort() throws IOException {
         start(ServiceServer.builder("api"));
         var port = server.port();
-        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(get("/health").status()).isEqualTo(200);
 
         server.close();
 

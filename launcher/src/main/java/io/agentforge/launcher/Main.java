@@ -1,0 +1,115 @@
+package io.agentforge.launcher;
+
+import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.platform.config.ConfigException;
+import io.agentforge.platform.config.ServiceName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code agent-forge start [service]}: reads the configuration, starts all five services (or the one named, or the one
+ * of {@code SERVICE_NAME}) and runs until Ctrl-C or SIGTERM, then stops them cleanly. Exit code 2 for a usage or
+ * configuration error, 1 when a service cannot start.
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    static final String USAGE = """
+            usage: agent-forge start [service]   run all five services in this process, or one of:
+                                                 %s
+                   agent-forge help              this text
+            Configuration comes from environment variables; see README.md.""".formatted(ServiceName.choices());
+
+    private Main() {
+    }
+
+    /** What the command line asks for. */
+    sealed interface Command {
+        /** Start the named service, or all of them when none is named. */
+        record Start(Optional<ServiceName> service) implements Command {
+        }
+
+        record Help() implements Command {
+        }
+
+        record Invalid(String reason) implements Command {
+        }
+    }
+
+    static Command parse(String... args) {
+        if (args.length == 0) {
+            return new Command.Invalid("no command given");
+        }
+        return switch (args[0]) {
+            case "help", "--help", "-h" -> new Command.Help();
+            case "start" -> switch (args.length) {
+                case 1 -> new Command.Start(Optional.empty());
+                case 2 -> ServiceName.parse(args[1])
+                        .<Command>map(service -> new Command.Start(Optional.of(service)))
+                        .orElse(new Command.Invalid("unknown service \"" + args[1] + "\"; expected one of "
+                                + ServiceName.choices()));
+                default -> new Command.Invalid("start takes at most one service");
+            };
+            default -> new Command.Invalid("unknown command \"" + args[0] + "\"");
+        };
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        switch (parse(args)) {
+            case Command.Help ignored -> System.out.println(USAGE);
+            case Command.Invalid invalid -> {
+                System.err.println("agent-forge: " + invalid.reason());
+                System.err.println(USAGE);
+                System.exit(2);
+            }
+            case Command.Start start -> start(start.service());
+        }
+    }
+
+    private static void start(Optional<ServiceName> named) throws InterruptedException {
+        var startedAt = System.nanoTime();
+        AgentForgeConfig config;
+        try {
+            config = AgentForgeConfig.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("agent-forge: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        List<ServiceName> services = named.or(config::serviceName).map(List::of).orElse(Wiring.allServices());
+
+        Wiring wiring;
+        try {
+            wiring = Wiring.start(config, services);
+        } catch (ConfigException e) {
+            System.err.println("agent-forge: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("start-up failed", e);
+            System.err.println("agent-forge: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            wiring.close();
+            LOG.info("stopped");
+            stopped.countDown();
+        }, "agent-forge-shutdown"));
+
+        System.out.printf("Agent Forge started in %.1f s%n", (System.nanoTime() - startedAt) / 1e9);
+        wiring.servers().forEach((service, server) ->
+                System.out.printf("  %-11s http://localhost:%d  (/health, /metrics)%n", service, server.port()));
+        System.out.println("Ctrl-C stops it.");
+        System.out.flush();
+        // The servers run on their own threads; this one only waits for the shutdown hook to finish.
+        stopped.await();
+    }
+}

@@ -1,0 +1,102 @@
+package io.agentforge.launcher;
+
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.web.WebTestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+    @TempDir
+    static Path data;
+
+    private static Process launch(Map<String, String> env, String... args) throws IOException {
+        return launcher(env, args).start();
+    }
+
+    /** Runs Main in a JVM of its own, as the ./agent-forge script does, with the test's class path. */
+    private static ProcessBuilder launcher(Map<String, String> env, String... args) {
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        var command = new ArrayList<>(List.of(java, "-cp", classPath, Main.class.getName()));
+        command.addAll(List.of(args));
+        var builder = new ProcessBuilder(command);
+        // Free ports and a scratch data directory: never the user's 8000-8004 or ./data.
+        builder.environment().putAll(Map.of("API_SERVICE_PORT", "0", "TRAINING_SERVICE_PORT", "0",
+                "MODEL_SERVICE_PORT", "0", "WEBSOCKET_SERVICE_PORT", "0", "MONITORING_SERVICE_PORT", "0",
+                "DATA_DIR", data.toString(), "STORAGE_PATH", data.resolve("models").toString()));
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    private static String text(java.io.InputStream stream) throws IOException {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void malformedConfigurationStopsStartUpWithTheVariableNamed() throws Exception {
+        var process = launch(Map.of("MAX_CONCURRENT_JOBS", "abc"), "start");
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        var stderr = text(process.getErrorStream());
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(stderr.strip()).isEqualTo("agent-forge: MAX_CONCURRENT_JOBS: expected a positive integer, got \"abc\"");
+    }
+
+    @Test
+    void unknownCommandPrintsUsageAndExits2() throws Exception {
+        var process = launch(Map.of(), "frobnicate");
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(text(process.getErrorStream())).contains("unknown command \"frobnicate\"", "usage: agent-forge start");
+    }
+
+    @Test
+    void startsOneServiceThatAnswersAndStopsCleanlyOnSigterm() throws Exception {
+        // Output goes to a file: a pipe read after the process exits may lose its last lines.
+        var output = data.resolve("launcher.out");
+        var process = launcher(Map.of(), "start", "websocket").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            var listening = Pattern.compile("\\s+websocket\\s+http://localhost:(\\d+)");
+            var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Integer port = null;
+            while (port == null && System.nanoTime() < deadline && process.isAlive()) {
+                var matcher = listening.matcher(Files.readString(output));
+                port = matcher.find() ? Integer.parseInt(matcher.group(1)) : null;
+                Thread.sleep(100);
+            }
+            assertThat(port).as("the launcher prints where the service listens: " + Files.readString(output)).isNotNull();
+            assertThat(WebTestClient.of(port).get("/health").json().get("service").asText()).isEqualTo("websocket");
+
+            process.destroy(); // SIGTERM, as Ctrl-C or a container stop would send
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(output)).contains("stopping", "stopped");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void commandLineIsParsed() {
+        assertThat(Main.parse("start")).isEqualTo(new Main.Command.Start(Optional.empty()));
+        assertThat(Main.parse("start", "models")).isEqualTo(new Main.Command.Start(Optional.of(ServiceName.MODELS)));
+        assertThat(Main.parse("--help")).isInstanceOf(Main.Command.Help.class);
+        assertThat(Main.parse("start", "gateway")).isInstanceOf(Main.Command.Invalid.class);
+        assertThat(Main.parse("start", "api", "models")).isInstanceOf(Main.Command.Invalid.class);
+        assertThat(Main.parse()).isInstanceOf(Main.Command.Invalid.class);
+    }
+}

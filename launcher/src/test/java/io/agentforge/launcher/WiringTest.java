@@ -1,0 +1,82 @@
+package io.agentforge.launcher;
+
+import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.platform.config.ConfigException;
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.web.WebTestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WiringTest {
+    @TempDir
+    Path data;
+
+    private AgentForgeConfig config(Map<String, String> overrides) {
+        var env = new java.util.HashMap<>(Map.of(
+                "API_SERVICE_PORT", "0", "TRAINING_SERVICE_PORT", "0", "MODEL_SERVICE_PORT", "0",
+                "WEBSOCKET_SERVICE_PORT", "0", "MONITORING_SERVICE_PORT", "0",
+                "DATA_DIR", data.toString(), "STORAGE_PATH", data.resolve("models").toString()));
+        env.putAll(overrides);
+        return AgentForgeConfig.fromEnvironment(env);
+    }
+
+    @Test
+    void allFiveServicesStartInOneJvmEachOnItsOwnPortAndAnswerHealth() {
+        try (var wiring = Wiring.start(config(Map.of()), Wiring.allServices())) {
+            assertThat(wiring.servers()).containsOnlyKeys(ServiceName.values());
+            assertThat(wiring.servers().values().stream().map(s -> s.port()).distinct()).hasSize(5);
+
+            for (var entry : wiring.servers().entrySet()) {
+                var health = WebTestClient.of(entry.getValue()).get("/health");
+                assertThat(health.status()).as(entry.getKey() + " /health").isEqualTo(200);
+                assertThat(health.json().get("service").asText()).isEqualTo(entry.getKey().id());
+                assertThat(WebTestClient.of(entry.getValue()).get("/metrics").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void oneServiceStartsAlone() {
+        try (var wiring = Wiring.start(config(Map.of()), List.of(ServiceName.MODELS))) {
+            assertThat(wiring.servers()).containsOnlyKeys(ServiceName.MODELS);
+            assertThat(WebTestClient.of(wiring.servers().get(ServiceName.MODELS)).get("/health").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void closeStopsEveryService() {
+        var wiring = Wiring.start(config(Map.of()), Wiring.allServices());
+        var servers = List.copyOf(wiring.servers().values());
+
+        wiring.close();
+
+        assertThat(servers).noneMatch(server -> server.isRunning());
+    }
+
+    @Test
+    void portTakenStopsTheServicesAlreadyStartedAndNamesTheService() throws Exception {
+        try (var taken = new ServerSocket(0)) {
+            var config = config(Map.of("MONITORING_SERVICE_PORT", String.valueOf(taken.getLocalPort())));
+
+            assertThatThrownBy(() -> Wiring.start(config, Wiring.allServices()))
+                    .hasMessageStartingWith("cannot start monitoring on port " + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void twoServicesOnOnePortIsAConfigurationError() {
+        var config = config(Map.of("API_SERVICE_PORT", "18123", "TRAINING_SERVICE_PORT", "18123"));
+
+        assertThatThrownBy(() -> Wiring.start(config, Wiring.allServices()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TRAINING_SERVICE_PORT");
+    }
+}

@@ -1,0 +1,42 @@
+package io.agentforge.monitoring;
+
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.platform.config.AlertThresholds;
+import io.agentforge.platform.config.MonitoringServiceConfig;
+import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.web.WebTestClient;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MonitoringServerTest {
+
+    @Test
+    void healthIsUnhealthyWhenAHandedOverDependencyIs() {
+        var bus = HealthCheck.of("event_bus", () -> new DependencyCheck(ServiceStatus.UNHEALTHY, 0, "connection refused"));
+        try (var server = MonitoringServer.create(new MonitoringServiceConfig(0, Duration.ofSeconds(30), new AlertThresholds(Map.of("cpu", 0.8, "memory", 0.9))), List.of(bus)).start()) {
+            var health = WebTestClient.of(server).get("/health");
+
+            assertThat(health.status()).isEqualTo(503);
+            assertThat(health.json().get("service").asText()).isEqualTo("monitoring");
+            assertThat(health.json().get("checks").get("event_bus").get("detail").asText()).isEqualTo("connection refused");
+        }
+    }
+
+    @Test
+    void servesPrometheusMetrics() {
+        try (var server = MonitoringServer.create(new MonitoringServiceConfig(0, Duration.ofSeconds(30), new AlertThresholds(Map.of("cpu", 0.8, "memory", 0.9))), List.of()).start()) {
+            var client = WebTestClient.of(server);
+            assertThat(client.get("/health").status()).isEqualTo(200);
+
+            assertThat(client.get("/metrics").body())
+                    .contains("jvm_memory_used_bytes")
+                    .contains("route=\"/health\",service=\"monitoring\",status=\"200\"");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.agentforge.training;
+
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.platform.health.DiskSpaceCheck;
+import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.web.ServiceServer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Training service's HTTP server on {@code TRAINING_SERVICE_PORT}: {@code /health} and {@code /metrics} for now;
+ * the job routes arrive with the job queue.
+ */
+public final class TrainingServer {
+    /** Below this much free space checkpoints of even a small model may not fit: the service is degraded. */
+    static final long MINIMUM_FREE_BYTES = 512L * 1024 * 1024;
+
+    private TrainingServer() {
+    }
+
+    /**
+     * @param dataDir      where the service keeps local state (checkpoints, and the embedded database in the
+     *                     all-in-one start); its free space is part of the service's health
+     * @param dependencies checks of what the launcher handed over (database, event bus)
+     */
+    public static ServiceServer create(TrainingServiceConfig config, Path dataDir, List<HealthCheck> dependencies) {
+        return ServiceServer.builder(ServiceName.TRAINING.id())
+                .port(config.port())
+                .healthCheck("data_dir", new DiskSpaceCheck(dataDir, MINIMUM_FREE_BYTES))
+                .healthChecks(dependencies)
+                .build();
+    }
+}
