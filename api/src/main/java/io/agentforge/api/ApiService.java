@@ -14,6 +14,7 @@ import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.ServiceServer;
 import io.helidon.webserver.cors.CorsSupport;
 
@@ -39,9 +40,10 @@ public final class ApiService implements AutoCloseable {
      * @param models     the Model service
      * @param bus        the event bus (pipeline events out, training events in)
      * @param reportedOn further services whose health {@code /health} reports (e.g. WebSocket, Monitoring)
+     * @param checks     checks of what the launcher handed over (database, event bus)
      */
     public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
-                      List<Service> reportedOn) {
+                      List<Service> reportedOn, List<HealthCheck> checks) {
         this.latestProgress = new LatestProgress(bus);
         var phases = new PhaseOrchestrator(training, new Prerequisites(models), latestProgress);
         this.pipeline = new Pipeline(phases, training, models, bus, Duration.ofSeconds(2), Duration.ofMinutes(5));
@@ -49,9 +51,7 @@ public final class ApiService implements AutoCloseable {
         var builder = ServiceServer.builder(NAME)
                 .port(config.port())
                 .maxPayloadSize(MAX_BODY_BYTES)
-                .healthCheck("event_bus", () -> new DependencyCheck(
-                        bus.isHealthy() ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED, 0,
-                        bus.isHealthy() ? "publishing" : "cannot publish"))
+                .healthChecks(checks)
                 .healthCheck(training.name(), () -> dependency(training))
                 .healthCheck(models.name(), () -> dependency(models));
         reportedOn.forEach(service -> builder.healthCheck(service.name(), () -> dependency(service)));

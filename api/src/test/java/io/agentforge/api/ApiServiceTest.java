@@ -51,7 +51,7 @@ class ApiServiceTest {
         bus = new InProcessEventBus();
         training = new JobLedger(bus, EnumSet.of(ModelPhase.COGNATE));
         models = new ModelShelf(storage);
-        api = new ApiService(new ApiServiceConfig(0, List.of(ALLOWED_ORIGIN)), training, models, bus, List.of()).start();
+        api = new ApiService(new ApiServiceConfig(0, List.of(ALLOWED_ORIGIN)), training, models, bus, List.of(), List.of()).start();
         client = new ApiClient(api.port());
         bus.subscribe("pipeline_*", pipelineEvents::add);
     }

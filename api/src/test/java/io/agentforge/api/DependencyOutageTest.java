@@ -40,7 +40,7 @@ class DependencyOutageTest {
         models.save("cognate-seed42", ModelPhase.COGNATE, "j1", 1000, List.of(), "abc");
         try (var bus = new InProcessEventBus();
              var api = new ApiService(new ApiServiceConfig(0, List.of()), new RemoteTrainingService(client), models,
-                     bus, List.of()).start()) {
+                     bus, List.of(), List.of()).start()) {
             var http = new ApiClient(api.port());
 
             var jobs = http.get("/jobs");

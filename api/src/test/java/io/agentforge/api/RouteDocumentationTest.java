@@ -30,7 +30,7 @@ class RouteDocumentationTest {
     void everyRouteIsDocumentedAndEveryDocumentedRouteIsServed() {
         try (var bus = new InProcessEventBus();
              var api = new ApiService(new ApiServiceConfig(0, List.of()), new JobLedger(bus, Set.of()),
-                     new ModelShelf(storage), bus, List.of()).start()) {
+                     new ModelShelf(storage), bus, List.of(), List.of()).start()) {
             var documented = ApiDocument.load().operations();
             var served = new ArrayList<String>(FRAME_ROUTES);
             api.routes().forEach(route -> served.add(route.operation()));
@@ -57,7 +57,7 @@ class RouteDocumentationTest {
     void theServedDocumentIsTheResourceAsJson() throws Exception {
         try (var bus = new InProcessEventBus();
              var api = new ApiService(new ApiServiceConfig(0, List.of()), new JobLedger(bus, Set.of()),
-                     new ModelShelf(storage), bus, List.of()).start()) {
+                     new ModelShelf(storage), bus, List.of(), List.of()).start()) {
             var served = new ApiClient(api.port()).raw(new ApiClient(api.port()).request("/openapi.json").GET());
             var document = Json.mapper().readTree(served.body());
 
