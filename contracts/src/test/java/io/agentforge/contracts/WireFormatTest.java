@@ -80,6 +80,10 @@ class WireFormatTest {
         assertRoundTrip("""
                 {"model_ids":["m1"],"export_format":"djl","include_metadata":false,"compression":false}
                 """, ModelExportRequest.class);
+        assertRoundTrip("""
+                {"export_id":"x1","created_at":"2026-11-26T17:00:00Z","format":"pytorch",
+                 "models":[{"model_id":"m1","name":"cognate-a","export_path":"cognate-a-v2"}],"total_models":1}
+                """, io.agentforge.contracts.models.ExportManifest.class);
     }
 
     @Test

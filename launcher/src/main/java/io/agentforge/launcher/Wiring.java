@@ -1,11 +1,14 @@
 package io.agentforge.launcher;
 
 import io.agentforge.api.ApiServer;
+import io.agentforge.contracts.events.EventBus;
 import io.agentforge.models.ModelServer;
 import io.agentforge.monitoring.MonitoringServer;
+import io.agentforge.platform.bus.EventBuses;
 import io.agentforge.platform.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.websocket.WebSocketServer;
@@ -52,6 +55,16 @@ public final class Wiring implements AutoCloseable {
             //      dependencies.add(HealthCheck.of("database", database::check));
             //    and the same for the bus (in-process, or Redis when config.redisUrl() is set).
             var dependencies = new ArrayList<HealthCheck>();
+            // The Model service needs both already; opened only when it runs here, until every service does.
+            Database database = null;
+            EventBus bus = null;
+            if (services.contains(ServiceName.MODELS)) {
+                database = Database.open(config.databaseUrl().orElse(null), config.dataDir());
+                resources.push(database);
+                bus = EventBuses.create(config.redisUrl().orElse(null),
+                        EventBuses.consumerName(config.serviceName().map(ServiceName::id).orElse("agent-forge")));
+                resources.push(bus);
+            }
 
             // 2. The services, each on its own port.
             var servers = new EnumMap<ServiceName, ServiceServer>(ServiceName.class);
@@ -59,7 +72,11 @@ public final class Wiring implements AutoCloseable {
                 var server = switch (service) {
                     case API -> ApiServer.create(config.api(), dependencies);
                     case TRAINING -> TrainingServer.create(config.training(), config.dataDir(), dependencies);
-                    case MODELS -> ModelServer.create(config.models(), dependencies);
+                    case MODELS -> {
+                        var registry = ModelServer.registry(config.models(), database, bus);
+                        resources.push(registry);
+                        yield ModelServer.create(config.models(), registry);
+                    }
                     case WEBSOCKET -> WebSocketServer.create(config.websocket(), dependencies);
                     case MONITORING -> MonitoringServer.create(config.monitoring(), dependencies);
                 };

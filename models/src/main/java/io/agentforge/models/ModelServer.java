@@ -1,30 +1,67 @@
 package io.agentforge.models;
 
+import io.agentforge.contracts.events.EventBus;
+import io.agentforge.models.export.ModelExporter;
+import io.agentforge.models.inference.ModelInference;
+import io.agentforge.models.registry.ModelRegistry;
+import io.agentforge.models.storage.ArtifactStore;
+import io.agentforge.models.web.ModelRoutes;
 import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.health.DiskSpaceCheck;
-import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.persistence.ModelRepository;
 import io.agentforge.platform.web.ServiceServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.List;
+import java.time.Duration;
 
 /**
- * The Model service's HTTP server on {@code MODEL_SERVICE_PORT}: {@code /health} and {@code /metrics} for now; the
- * model routes arrive with the model registry.
+ * Builds the Model service: the {@link ModelRegistry} (the in-process {@code ModelService}) and its HTTP server on
+ * {@code MODEL_SERVICE_PORT}.
+ *
+ * <pre>{@code
+ * var models = ModelServer.registry(config.models(), database, bus);
+ * var server = ModelServer.create(config.models(), models).start();
+ * }</pre>
  */
 public final class ModelServer {
+    /** Orphans younger than this may belong to a save in flight in another replica. */
+    public static final Duration ORPHAN_GRACE = Duration.ofMinutes(10);
+    private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+
     private ModelServer() {
     }
 
     /**
-     * @param dependencies checks of what the launcher handed over (database, event bus)
+     * The registry over the artifact directory {@code STORAGE_PATH} and the database, with a background sweep of
+     * artifacts a crash left without a row.
      */
-    public static ServiceServer create(ModelServiceConfig config, List<HealthCheck> dependencies) {
+    public static ModelRegistry registry(ModelServiceConfig config, Database database, EventBus bus) {
+        var store = new ArtifactStore(config.storagePath(), config.maxFileSizeBytes());
+        // An archive may expand beyond its zipped size; ten times the upload limit bounds a zip bomb, not a model.
+        long maxExpanded = config.maxFileSizeBytes() > Long.MAX_VALUE / 10
+                ? Long.MAX_VALUE : config.maxFileSizeBytes() * 10;
+        var exporter = new ModelExporter(store.root(), maxExpanded, ModelExporter.standardFormats());
+        var inference = new ModelInference(ModelInference.defaultMemoryBudget(), maxExpanded);
+        var registry = new ModelRegistry(database, new ModelRepository(database), store, exporter, inference, bus);
+        Thread.ofVirtual().name("models-orphan-sweep").start(() -> {
+            try {
+                registry.sweepOrphans(ORPHAN_GRACE);
+            } catch (RuntimeException e) {
+                LOG.warn("The sweep for orphaned artifacts under {} failed: {}", store.root(), e.toString());
+            }
+        });
+        return registry;
+    }
+
+    /** The HTTP server: the model routes plus the frame's {@code /health} and {@code /metrics}. */
+    public static ServiceServer create(ModelServiceConfig config, ModelRegistry registry) {
         return ServiceServer.builder(ServiceName.MODELS.id())
                 .port(config.port())
-                // Degraded when the next artifact of the largest accepted size would not fit.
-                .healthCheck("storage", new DiskSpaceCheck(config.storagePath(), config.maxFileSizeBytes()))
-                .healthChecks(dependencies)
+                .healthChecks(registry.healthChecks())
+                .maxPayloadSize(config.maxFileSizeBytes())
+                .routes(new ModelRoutes(registry, config.maxFileSizeBytes()))
                 .build();
     }
 }

@@ -5,7 +5,7 @@ import io.agentforge.contracts.Service;
 import io.agentforge.contracts.phases.ModelPhase;
 
 import java.io.InputStream;
-import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The Model service: the only owner of model artifacts and their metadata. In-process in the all-in-one start,
@@ -37,11 +37,29 @@ public interface ModelService extends Service {
     /** Marks the model as its phase's winner, unmarking the previous one. */
     ModelMetadata markWinner(String modelId);
 
+    /** Every phase's winner, in pipeline order; phases without a winner are absent. */
+    List<ModelMetadata> winners();
+
     /** Records that a model passes from one phase to the next. */
     ModelHandoff handoff(String modelId, ModelPhase from, ModelPhase to);
 
-    /** Writes an export with its manifest; returns where it is. */
-    Path export(ModelExportRequest request);
+    /** Handoffs, newest first; a null phase does not filter. */
+    List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to);
+
+    /**
+     * Writes an export with its {@code export_manifest.json}, zipped when the request asks for compression.
+     *
+     * @throws io.agentforge.contracts.errors.InvalidRequestException naming {@code export_format} or
+     *                                                                {@code model_ids} (with the unknown id)
+     */
+    ModelExport export(ModelExportRequest request);
+
+    /**
+     * Opens a compressed export (its zip) for reading.
+     *
+     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown or uncompressed export
+     */
+    InputStream openExport(String exportId);
 
     /** Generates text with the stored model. */
     Generation generate(String modelId, GenerationRequest request);

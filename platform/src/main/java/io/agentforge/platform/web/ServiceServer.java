@@ -96,6 +96,8 @@ public final class ServiceServer implements Service, AutoCloseable {
                 .host(builder.host)
                 // The launcher stops services in its own order; Helidon's hook would race it.
                 .shutdownHook(false)
+                // Without TCP_NODELAY a response larger than one segment waits for the client's delayed ACK (~40 ms).
+                .connectionOptions(options -> options.tcpNoDelay(true))
                 .mediaContext(MediaContext.builder()
                         .mediaSupportsDiscoverServices(false)
                         .addMediaSupport(JacksonSupport.create(Json.mapper()))

@@ -1,0 +1,58 @@
+package io.agentforge.engine.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.agentforge.engine.data.Example;
+import io.agentforge.engine.tokenizer.SpecialToken;
+
+import java.util.List;
+
+/**
+ * Examples as tensors: inputs and next-token targets (batch, time), padded, and a weight per target that is 1 where
+ * the loss counts (after the prompt, before the padding) and 0 elsewhere.
+ */
+record Batch(NDArray inputs, NDArray targets, NDArray weights, int scoredTokens, int inputTokens) {
+
+    static Batch of(List<Example> examples, int contextLength, NDManager manager) {
+        int rows = examples.size();
+        int time = 0;
+        for (Example e : examples) {
+            time = Math.max(time, Math.min(e.tokens().length, contextLength + 1) - 1);
+        }
+        long[] inputs = new long[rows * time];
+        long[] targets = new long[rows * time];
+        float[] weights = new float[rows * time];
+        java.util.Arrays.fill(inputs, SpecialToken.PADDING.id());
+        java.util.Arrays.fill(targets, SpecialToken.PADDING.id());
+        int scored = 0;
+        int inputTokens = 0;
+        for (int r = 0; r < rows; r++) {
+            Example e = examples.get(r);
+            int length = Math.min(e.tokens().length, contextLength + 1) - 1;
+            for (int t = 0; t < length; t++) {
+                inputs[r * time + t] = e.tokens()[t];
+                targets[r * time + t] = e.tokens()[t + 1];
+                if (t + 1 >= e.promptLength()) {
+                    weights[r * time + t] = 1f;
+                    scored++;
+                }
+            }
+            inputTokens += length;
+        }
+        var shape = new Shape(rows, time);
+        return new Batch(manager.create(inputs, shape), manager.create(targets, shape), manager.create(weights, shape), scored, inputTokens);
+    }
+
+    /** Mean cross-entropy over the scored targets. */
+    NDArray loss(NDArray logits) {
+        return negativeLogLikelihood(logits).sum().div(Math.max(1, scoredTokens));
+    }
+
+    /** Per-target negative log-likelihood (batch, time), zero where not scored. */
+    NDArray negativeLogLikelihood(NDArray logits) {
+        NDArray logProbabilities = logits.logSoftmax(-1);
+        NDArray picked = logProbabilities.gather(targets.expandDims(-1), -1).squeeze(-1);
+        return picked.mul(weights).neg();
+    }
+}

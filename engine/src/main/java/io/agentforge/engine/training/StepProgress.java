@@ -1,0 +1,12 @@
+package io.agentforge.engine.training;
+
+/**
+ * What one optimizer step measured.
+ *
+ * @param gradNorm     global L2 norm of the (filtered) gradient before clipping
+ * @param tokensPerSec input tokens of the step over its wall time
+ * @param eval         the select split's result when this step evaluated, else null
+ */
+public record StepProgress(long step, long totalSteps, double loss, double learningRate, double gradNorm,
+                           double tokensPerSec, EvalResult eval) {
+}
