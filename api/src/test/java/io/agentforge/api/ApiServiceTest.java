@@ -286,6 +286,23 @@ class ApiServiceTest {
     }
 
     @Test
+    void exportsModelsAndServesTheZipWithItsManifest() throws IOException {
+        var a = models.save("cognate-seed42", ModelPhase.COGNATE, "j1", 1_000, List.of(), "hello");
+
+        var export = client.post("/models/export", "{\"model_ids\":[\"" + a.modelId() + "\"]}");
+        var zip = client.raw(client.request(export.data().get("download_url").asText()).GET());
+
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.data().get("export").get("manifest").get("total_models").asInt()).isEqualTo(1);
+        assertThat(zip.statusCode()).isEqualTo(200);
+        try (var entries = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            assertThat(entries.getNextEntry().getName()).isEqualTo("export_manifest.json");
+            assertThat(Json.mapper().readTree(entries.readAllBytes()).get("models").get(0).get("model_id").asText())
+                    .isEqualTo(a.modelId());
+        }
+    }
+
+    @Test
     void chatAnswersWithTextTheModelGenerated() {
         var model = models.save("tiny", ModelPhase.COGNATE, "j1", 4_096, List.of(), "abababab");
 

@@ -42,7 +42,7 @@ class RouteDocumentationTest {
             for (var operation : documented) {
                 var parts = operation.split(" ", 2);
                 var path = parts[1].replace("{phase}", "cognate").replace("{job_id}", "no-such-job")
-                        .replace("{model_id}", "no-such-model");
+                        .replace("{model_id}", "no-such-model").replace("{export_id}", "no-such-export");
                 var response = client.raw(client.request(path).method(parts[0],
                         parts[0].equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
                                 : HttpRequest.BodyPublishers.noBody()));

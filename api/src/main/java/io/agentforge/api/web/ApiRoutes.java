@@ -8,6 +8,7 @@ import io.agentforge.api.phases.PhaseOrchestrator;
 import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.contracts.api.ChatRequest;
 import io.agentforge.contracts.api.PhaseStartRequest;
+import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.phases.ModelPhase;
@@ -81,6 +82,7 @@ public final class ApiRoutes implements HttpService {
                 new Route(Method.GET, "/jobs/{job_id}/metrics", this::jobMetrics),
                 new Route(Method.GET, "/models", this::listModels),
                 new Route(Method.POST, "/models/export", this::exportModels),
+                new Route(Method.GET, "/models/exports/{export_id}/download", this::downloadExport),
                 new Route(Method.GET, "/models/{model_id}", this::getModel),
                 new Route(Method.GET, "/models/{model_id}/download", this::downloadModel),
                 new Route(Method.DELETE, "/models/{model_id}", this::deleteModel),
@@ -154,10 +156,20 @@ public final class ApiRoutes implements HttpService {
     }
 
     private void exportModels(ServerRequest req, ServerResponse res) {
-        var request = Exchange.body(req, ModelExportRequest.class);
-        var path = models.export(request);
-        Exchange.ok(res, new ExportResult(path.toString(), request.modelIds(), request.exportFormat(),
-                request.compression()), "exported " + request.modelIds().size() + " models");
+        var export = models.export(Exchange.body(req, ModelExportRequest.class));
+        var id = export.manifest().exportId();
+        Exchange.ok(res, new ExportResult(export, export.compressed() ? "/models/exports/" + id + "/download" : null),
+                "exported " + export.manifest().totalModels() + " models as " + export.manifest().format());
+    }
+
+    private void downloadExport(ServerRequest req, ServerResponse res) throws IOException {
+        var id = param(req, "export_id");
+        try (var in = models.openExport(id); var out = res
+                .header(HeaderValues.create("Content-Type", "application/zip"))
+                .header(HeaderValues.create("Content-Disposition", "attachment; filename=\"export-" + id + ".zip\""))
+                .outputStream()) {
+            in.transferTo(out);
+        }
     }
 
     private void getModel(ServerRequest req, ServerResponse res) {
@@ -214,8 +226,8 @@ public final class ApiRoutes implements HttpService {
         }
     }
 
-    /** Where an export was written. */
+    /** An export and, when it is one zip, where to fetch it from this API. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ExportResult(String exportPath, List<String> modelIds, String exportFormat, boolean compression) {
+    record ExportResult(ModelExport export, String downloadUrl) {
     }
 }

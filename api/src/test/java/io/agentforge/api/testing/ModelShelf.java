@@ -1,10 +1,13 @@
 package io.agentforge.api.testing;
 
+import io.agentforge.contracts.Json;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.models.ExportManifest;
 import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
+import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
 import io.agentforge.contracts.models.ModelMetadata;
@@ -33,6 +36,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * A Model service over a temporary directory: artifacts on disk with their sha256, verified when opened; metadata and
@@ -145,9 +150,52 @@ public final class ModelShelf implements ModelService {
     }
 
     @Override
-    public Path export(ModelExportRequest request) {
-        request.modelIds().forEach(this::model);
-        return dir.resolve("export-" + UUID.randomUUID() + (request.compression() ? ".zip" : ""));
+    public List<ModelMetadata> winners() {
+        return models.values().stream().filter(ModelMetadata::isWinner)
+                .sorted(Comparator.comparing(ModelMetadata::phase)).toList();
+    }
+
+    @Override
+    public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
+        return handoffs.reversed().stream().filter(h -> from == null || h.fromPhase() == from)
+                .filter(h -> to == null || h.toPhase() == to).toList();
+    }
+
+    /** Writes the manifest (the whole export, for these text models) as a zip, or as a directory. */
+    @Override
+    public ModelExport export(ModelExportRequest request) {
+        var exportId = UUID.randomUUID().toString();
+        var entries = request.modelIds().stream().map(this::model)
+                .map(m -> new ExportManifest.ExportedModel(m.modelId(), m.name(), m.name() + "-v" + m.version()))
+                .toList();
+        var manifest = new ExportManifest(exportId, Instant.now(), request.exportFormat(), entries, entries.size());
+        try {
+            var json = Json.mapper().writeValueAsBytes(manifest);
+            if (!request.compression()) {
+                var folder = Files.createDirectories(dir.resolve("exports").resolve(exportId));
+                Files.write(folder.resolve("export_manifest.json"), json);
+                return new ModelExport(manifest, false, "exports/" + exportId, json.length);
+            }
+            var zip = Files.createDirectories(dir.resolve("exports")).resolve(exportId + ".zip");
+            try (var out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.putNextEntry(new ZipEntry("export_manifest.json"));
+                out.write(json);
+                out.closeEntry();
+            }
+            return new ModelExport(manifest, true, "exports/" + exportId + ".zip", Files.size(zip));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public InputStream openExport(String exportId) {
+        var zip = dir.resolve("exports").resolve(exportId + ".zip");
+        try {
+            return Files.newInputStream(zip);
+        } catch (IOException e) {
+            throw new NotFoundException("export", exportId);
+        }
     }
 
     @Override
