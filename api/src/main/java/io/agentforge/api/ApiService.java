@@ -47,7 +47,7 @@ public final class ApiService implements AutoCloseable {
         this.latestProgress = new LatestProgress(bus);
         var phases = new PhaseOrchestrator(training, new Prerequisites(models), latestProgress);
         this.pipeline = new Pipeline(phases, training, models, bus, Duration.ofSeconds(2), Duration.ofMinutes(5));
-        this.routes = new ApiRoutes(training, models, phases, pipeline, new Chat(models), ApiDocument.load());
+        this.routes = new ApiRoutes(training, models, phases, pipeline, new Chat(models), ApiDocument.load(), bus);
         var builder = ServiceServer.builder(NAME)
                 .port(config.port())
                 .maxPayloadSize(MAX_BODY_BYTES)
@@ -79,6 +79,7 @@ public final class ApiService implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        routes.close();
         pipeline.close();
         latestProgress.close();
     }

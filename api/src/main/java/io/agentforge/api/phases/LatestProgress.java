@@ -32,6 +32,11 @@ public final class LatestProgress implements AutoCloseable {
         return byJob.get(jobId);
     }
 
+    /** Keeps metrics read from a job's history, e.g. of a finished job whose history will not change. */
+    public synchronized void remember(String jobId, Map<String, Double> metrics) {
+        byJob.put(jobId, Map.copyOf(metrics));
+    }
+
     private void record(EventEnvelope envelope) {
         var data = envelope.event().data();
         if (data.get("job_id") instanceof String jobId && data.get("metrics") instanceof Map<?, ?> metrics) {

@@ -106,6 +106,10 @@ public final class PhaseOrchestrator {
         if (metrics == null && job.currentStep() > 0) {
             var history = training.metrics(job.jobId());
             metrics = history.isEmpty() ? Map.of() : history.getLast().metrics();
+            if (job.status().isFinal()) {
+                // A finished job's history is complete: read it once, not on every status call.
+                latestProgress.remember(job.jobId(), metrics);
+            }
         }
         int totalSteps = job.config() == null ? 0 : job.config().maxSteps();
         return new PhaseStatus(job.phase(), job.status().wireName(), job.jobId(), job.startedAt(), job.progress(),

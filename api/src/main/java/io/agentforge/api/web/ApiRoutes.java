@@ -1,13 +1,16 @@
 package io.agentforge.api.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.api.chat.Chat;
 import io.agentforge.api.models.ModelCatalog;
 import io.agentforge.api.phases.PhaseOrchestrator;
 import io.agentforge.api.pipeline.Pipeline;
+import io.agentforge.contracts.Json;
 import io.agentforge.contracts.api.ChatRequest;
 import io.agentforge.contracts.api.PhaseStartRequest;
+import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelService;
@@ -25,6 +28,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +41,12 @@ import java.util.Set;
  * service and answers; failures are thrown and mapped to statuses by the platform's error mapping. The route table
  * is data ({@link #table()}), so that a test can hold it against the OpenAPI document.
  */
-public final class ApiRoutes implements HttpService {
+public final class ApiRoutes implements HttpService, AutoCloseable {
+    private static final byte[] ENVELOPE_HEAD = "{\"success\":true,\"data\":".getBytes(StandardCharsets.UTF_8);
     private static final Set<String> JOB_QUERY = Set.of("phase", "status", "offset", "limit");
     private static final Set<String> MODEL_QUERY = Set.of("phase", "offset", "limit");
+    /** How stale a cached read may be when its change announced itself nowhere. */
+    private static final Duration CACHE_TTL = Duration.ofSeconds(1);
 
     private final TrainingService training;
     private final ModelService models;
@@ -47,9 +56,10 @@ public final class ApiRoutes implements HttpService {
     private final ModelCatalog catalog;
     private final ApiDocument document;
     private final SwaggerUi docs;
+    private final ReadCache cache;
 
     public ApiRoutes(TrainingService training, ModelService models, PhaseOrchestrator phases, Pipeline pipeline,
-                     Chat chat, ApiDocument document) {
+                     Chat chat, ApiDocument document, EventBus bus) {
         this.training = training;
         this.models = models;
         this.phases = phases;
@@ -58,6 +68,7 @@ public final class ApiRoutes implements HttpService {
         this.catalog = new ModelCatalog(models);
         this.document = document;
         this.docs = new SwaggerUi(document.title());
+        this.cache = new ReadCache(bus, CACHE_TTL);
     }
 
     /** One route: method, path template (OpenAPI spelling) and handler. */
@@ -115,21 +126,25 @@ public final class ApiRoutes implements HttpService {
     }
 
     private void allPhases(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, phases.overview());
+        okCached(res, cache.get("phases", () -> json(phases.overview())));
     }
 
     private void startPhase(ServerRequest req, ServerResponse res) {
         var body = Exchange.bodyOr(req, PhaseStartRequest.class, () -> new PhaseStartRequest(null, null, null));
         var started = phases.start(param(req, "phase"), body);
+        cache.invalidate();
         Exchange.accepted(res, started, started.message());
     }
 
     private void phaseStatus(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, phases.status(param(req, "phase")));
+        var phase = PhaseOrchestrator.pathPhase(param(req, "phase"));
+        okCached(res, cache.get("phase " + phase, () -> json(phases.status(phase))));
     }
 
     private void stopPhase(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, phases.stop(param(req, "phase")), "job cancelled; its worker stops at a checkpoint");
+        var job = phases.stop(param(req, "phase"));
+        cache.invalidate();
+        Exchange.ok(res, job, "job cancelled; its worker stops at a checkpoint");
     }
 
     private void listJobs(ServerRequest req, ServerResponse res) {
@@ -143,7 +158,9 @@ public final class ApiRoutes implements HttpService {
     }
 
     private void cancelJob(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, training.cancel(param(req, "job_id")), "job cancelled; its worker stops at a checkpoint");
+        var job = training.cancel(param(req, "job_id"));
+        cache.invalidate();
+        Exchange.ok(res, job, "job cancelled; its worker stops at a checkpoint");
     }
 
     private void jobMetrics(ServerRequest req, ServerResponse res) {
@@ -152,7 +169,10 @@ public final class ApiRoutes implements HttpService {
 
     private void listModels(ServerRequest req, ServerResponse res) {
         var query = new QueryParameters(req.query(), MODEL_QUERY);
-        Exchange.ok(res, catalog.list(query.optional("phase", ModelPhase::parse), query.page()));
+        var phase = query.optional("phase", ModelPhase::parse);
+        var page = query.page();
+        okCached(res, cache.get("models " + phase + " " + page.offset() + " " + page.limit(),
+                () -> json(catalog.list(phase, page))));
     }
 
     private void exportModels(ServerRequest req, ServerResponse res) {
@@ -193,6 +213,7 @@ public final class ApiRoutes implements HttpService {
     private void deleteModel(ServerRequest req, ServerResponse res) {
         var id = param(req, "model_id");
         models.delete(id);
+        cache.invalidate();
         Exchange.ok(res, Map.of("model_id", id, "deleted", true), "model " + id + " deleted");
     }
 
@@ -203,6 +224,7 @@ public final class ApiRoutes implements HttpService {
     private void runPipeline(ServerRequest req, ServerResponse res) {
         var body = Exchange.bodyOr(req, PipelineRunRequest.class, () -> new PipelineRunRequest(null));
         var status = pipeline.run(body.parameters());
+        cache.invalidate();
         Exchange.accepted(res, status, status.message());
     }
 
@@ -211,7 +233,37 @@ public final class ApiRoutes implements HttpService {
     }
 
     private void resetPipeline(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, pipeline.reset(), "pipeline reset; models are kept");
+        var status = pipeline.reset();
+        cache.invalidate();
+        Exchange.ok(res, status, "pipeline reset; models are kept");
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    /**
+     * The success envelope around data already serialised, as {@link Exchange#ok} would write it; the cached part is
+     * the data, the timestamp is this answer's.
+     */
+    private static void okCached(ServerResponse res, byte[] data) {
+        var tail = (",\"message\":null,\"error\":null,\"timestamp\":\"" + Instant.now() + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        var body = new byte[ENVELOPE_HEAD.length + data.length + tail.length];
+        System.arraycopy(ENVELOPE_HEAD, 0, body, 0, ENVELOPE_HEAD.length);
+        System.arraycopy(data, 0, body, ENVELOPE_HEAD.length, data.length);
+        System.arraycopy(tail, 0, body, ENVELOPE_HEAD.length + data.length, tail.length);
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(body);
+    }
+
+    private static byte[] json(Object data) {
+        try {
+            return Json.mapper().writeValueAsBytes(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + data.getClass().getName() + " as JSON", e);
+        }
     }
 
     private static String param(ServerRequest req, String name) {
