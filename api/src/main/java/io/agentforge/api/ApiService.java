@@ -7,6 +7,7 @@ import io.agentforge.api.phases.Prerequisites;
 import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.api.web.ApiDocument;
 import io.agentforge.api.web.ApiRoutes;
+import io.agentforge.api.web.OriginGate;
 import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
@@ -55,7 +56,7 @@ public final class ApiService implements AutoCloseable {
                 .healthCheck(training.name(), () -> dependency(training))
                 .healthCheck(models.name(), () -> dependency(models));
         reportedOn.forEach(service -> builder.healthCheck(service.name(), () -> dependency(service)));
-        this.server = builder.routes(cors(config.corsOrigins()), routes).build();
+        this.server = builder.routes(new OriginGate(config.corsOrigins()), cors(config.corsOrigins()), routes).build();
     }
 
     public ApiService start() {
@@ -85,8 +86,8 @@ public final class ApiService implements AutoCloseable {
     }
 
     /**
-     * Browsers may call from the configured origins only; a request from another origin is refused by Helidon's CORS
-     * support before it reaches a handler. Registered first, so it sees every route of this service.
+     * The CORS headers for the configured origins (other origins were refused by the {@link OriginGate} before).
+     * Registered before the routes, so it sees every route of this service.
      */
     private static CorsSupport cors(List<String> origins) {
         return CorsSupport.builder()

@@ -383,9 +383,10 @@ class ApiServiceTest {
     }
 
     @Test
-    void corsAnswersTheConfiguredOriginAndRefusesOthers() {
+    void corsAnswersTheConfiguredOriginAndRefusesOthers() throws IOException {
         var allowed = client.send("GET", "/phases/status", null, ALLOWED_ORIGIN);
         var refused = client.raw(client.request("/phases/status").header("Origin", "http://evil.example").GET());
+        var sameOrigin = client.send("GET", "/phases/status", null, "http://localhost:" + api.port());
         var preflight = client.raw(client.request("/phases/cognate/start")
                 .header("Origin", ALLOWED_ORIGIN)
                 .header("Access-Control-Request-Method", "POST")
@@ -394,6 +395,9 @@ class ApiServiceTest {
         assertThat(allowed.status()).isEqualTo(200);
         assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED_ORIGIN);
         assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(refused.body()).get("error").asText()).contains("http://evil.example")
+                .contains(ALLOWED_ORIGIN);
+        assertThat(sameOrigin.status()).isEqualTo(200);
         assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         assertThat(preflight.statusCode()).isEqualTo(200);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains(ALLOWED_ORIGIN);
