@@ -5,13 +5,21 @@ import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.health.DiskSpaceCheck;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.ServiceServer;
+import io.agentforge.training.jobs.TrainingJobs;
+import io.agentforge.training.web.TrainingRoutes;
 
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The Training service's HTTP server on {@code TRAINING_SERVICE_PORT}: {@code /health} and {@code /metrics} for now;
- * the job routes arrive with the job queue.
+ * The Training service's HTTP server on {@code TRAINING_SERVICE_PORT}: the job routes, {@code /health} and
+ * {@code /metrics}.
+ *
+ * <pre>{@code
+ * var training = TrainingJobs.start(database, bus, models,
+ *         SchedulerSettings.defaults(config.training().maxConcurrentJobs(), config.dataDir()));
+ * var server = TrainingServer.create(config.training(), config.dataDir(), dependencies, training).start();
+ * }</pre>
  */
 public final class TrainingServer {
     /** Below this much free space checkpoints of even a small model may not fit: the service is degraded. */
@@ -21,15 +29,32 @@ public final class TrainingServer {
     }
 
     /**
+     * The frame alone: {@code /health} and {@code /metrics}, without the job routes.
+     *
      * @param dataDir      where the service keeps local state (checkpoints, and the embedded database in the
      *                     all-in-one start); its free space is part of the service's health
      * @param dependencies checks of what the launcher handed over (database, event bus)
      */
     public static ServiceServer create(TrainingServiceConfig config, Path dataDir, List<HealthCheck> dependencies) {
+        return builder(config, dataDir, dependencies).build();
+    }
+
+    /** The whole service: the job routes over {@code training}, its worker slots in the health report, its metrics. */
+    public static ServiceServer create(TrainingServiceConfig config, Path dataDir, List<HealthCheck> dependencies,
+                                       TrainingJobs training) {
+        var server = builder(config, dataDir, dependencies)
+                .healthCheck("workers", training::workers)
+                .routes(new TrainingRoutes(training))
+                .build();
+        training.bindMetrics(server.meterRegistry());
+        return server;
+    }
+
+    private static ServiceServer.Builder builder(TrainingServiceConfig config, Path dataDir,
+                                                 List<HealthCheck> dependencies) {
         return ServiceServer.builder(ServiceName.TRAINING.id())
                 .port(config.port())
                 .healthCheck("data_dir", new DiskSpaceCheck(dataDir, MINIMUM_FREE_BYTES))
-                .healthChecks(dependencies)
-                .build();
+                .healthChecks(dependencies);
     }
 }

@@ -1,0 +1,98 @@
+package io.agentforge.training.artifacts;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.agentforge.contracts.Json;
+import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.models.NewModel;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.training.worker.WorkerMessage.Artifact;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saves a job's artifacts through the Model service (each directory packed on the fly in the shared artifact format,
+ * {@link ModelArchive}), in order, so that a child's parent is saved (and has an id)
+ * before the child. Which artifacts are saved is remembered in the job directory: a job retried after a crash
+ * halfway through saving does not store a model twice.
+ */
+public final class TrainedModels {
+    static final String SAVED_FILE = "saved-models.json";
+
+    private final ModelService models;
+
+    public TrainedModels(ModelService models) {
+        this.models = models;
+    }
+
+    /** Saves what is not saved yet; returns model ids by artifact name. */
+    public Map<String, String> saveAll(String jobId, ModelPhase phase, Path jobDir, List<Artifact> artifacts) {
+        var saved = readSaved(jobDir);
+        for (var artifact : artifacts) {
+            if (saved.containsKey(artifact.name())) {
+                continue;
+            }
+            var parents = artifact.parent() == null ? List.<String>of() : List.of(requireSaved(saved, artifact));
+            var model = new NewModel(artifact.name(), phase, jobId, artifact.parameters(), artifact.metrics(),
+                    tags(phase, artifact), parents);
+            try (var in = ModelArchive.packing(artifact.directory())) {
+                saved.put(artifact.name(), models.save(model, in).modelId());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot hand over " + artifact.directory(), e);
+            }
+            writeSaved(jobDir, saved);
+        }
+        return saved;
+    }
+
+    private static String requireSaved(Map<String, String> saved, Artifact artifact) {
+        var parent = saved.get(artifact.parent());
+        if (parent == null) {
+            throw new IllegalStateException(artifact.name() + " names parent " + artifact.parent()
+                    + ", which comes after it or not at all");
+        }
+        return parent;
+    }
+
+    private static List<String> tags(ModelPhase phase, Artifact artifact) {
+        var tags = new ArrayList<String>();
+        tags.add(phase.wireName());
+        tags.add(artifact.role());
+        if (artifact.parameters().get("seed") instanceof Number seed) {
+            tags.add("seed=" + seed.longValue());
+        }
+        return tags;
+    }
+
+    private static Map<String, String> readSaved(Path jobDir) {
+        var file = jobDir.resolve(SAVED_FILE);
+        try {
+            if (!Files.exists(file)) {
+                return new LinkedHashMap<>();
+            }
+            return Json.mapper().readValue(file.toFile(), new TypeReference<LinkedHashMap<String, String>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeSaved(Path jobDir, Map<String, String> saved) {
+        try {
+            var temporary = jobDir.resolve(SAVED_FILE + ".tmp");
+            Files.writeString(temporary, Json.write(saved));
+            Files.move(temporary, jobDir.resolve(SAVED_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

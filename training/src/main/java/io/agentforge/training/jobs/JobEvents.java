@@ -1,0 +1,54 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.contracts.Json;
+import io.agentforge.contracts.events.Event;
+import io.agentforge.contracts.events.EventBus;
+import io.agentforge.contracts.training.TrainingJob;
+import io.agentforge.contracts.training.TrainingProgress;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code training_*} events: a {@link TrainingProgress} payload plus the job's phase and status, so that a
+ * dashboard can show a job from its events alone. A bus that is down never fails a job: the database holds the truth.
+ */
+final class JobEvents {
+    static final String SOURCE = "training";
+    static final String TRAINING_CANCELLED = "training_cancelled";
+    static final String TRAINING_PAUSED = "training_paused";
+    private static final Logger LOG = LoggerFactory.getLogger(JobEvents.class);
+
+    private final EventBus bus;
+
+    JobEvents(EventBus bus) {
+        this.bus = bus;
+    }
+
+    void progress(String type, TrainingJob job, TrainingProgress progress, Map<String, Object> extra) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = new LinkedHashMap<>(Json.mapper().convertValue(progress, Map.class));
+        data.put("phase", job.phase().wireName());
+        data.put("status", job.status().wireName());
+        data.putAll(extra);
+        try {
+            bus.publish(Event.of(type, SOURCE, data));
+        } catch (RuntimeException e) {
+            LOG.warn("could not publish {} for job {}", type, job.jobId(), e);
+        }
+    }
+
+    /** An event about the job as it stands (started, completed, failed, cancelled, paused). */
+    void state(String type, TrainingJob job, int totalSteps, Map<String, Object> extra) {
+        var progress = new TrainingProgress(job.jobId(), job.progress(), job.currentStep(), totalSteps,
+                job.message(), Map.of(), Instant.now());
+        var all = new LinkedHashMap<>(extra);
+        if (job.errorMessage() != null) {
+            all.put("error_message", job.errorMessage());
+        }
+        progress(type, job, progress, all);
+    }
+}

@@ -1,0 +1,147 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.contracts.training.TrainingJob;
+import io.agentforge.contracts.training.TrainingProgress;
+import io.agentforge.platform.persistence.JobRepository;
+import io.agentforge.platform.persistence.QueuedJob;
+import io.agentforge.training.supervisor.WorkerLaunch;
+import io.agentforge.training.supervisor.WorkerProcess;
+import io.agentforge.training.worker.WorkerMessage;
+import io.agentforge.training.worker.WorkerSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One run of a job on this instance: its worker, and what the worker's messages become (the job row, the metric
+ * history, {@code training_*} events). How the run ends is decided by the {@link JobScheduler}.
+ */
+final class JobRun {
+    private final QueuedJob claimed;
+    private final WorkerSpec spec;
+    private final String owner;
+    private final JobRepository repository;
+    private final JobEvents events;
+    private volatile WorkerProcess worker;
+    private volatile String releasedBecause;
+    private volatile int totalSteps;
+
+    JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobRepository repository, JobEvents events) {
+        this.claimed = claimed;
+        this.spec = spec;
+        this.owner = owner;
+        this.repository = repository;
+        this.events = events;
+        this.totalSteps = claimed.totalSteps();
+    }
+
+    WorkerProcess start(WorkerLaunch launch) {
+        worker = WorkerProcess.start(launch, spec, this::onMessage);
+        return worker;
+    }
+
+    private void onMessage(WorkerMessage message) {
+        switch (message) {
+            case WorkerMessage.Started started -> {
+                totalSteps = started.totalSteps();
+                if (started.resumedFromStep() > 0) {
+                    // The run repeats the steps after its checkpoint; the history should read as one run.
+                    repository.discardMetricsAfter(jobId(), started.resumedFromStep());
+                }
+                events.state(EventTypes.TRAINING_STARTED, running(), totalSteps, Map.of("attempt", spec.attempt(),
+                        "resumed_from_step", started.resumedFromStep(), "worker_pid", started.pid(),
+                        "instance", owner));
+            }
+            case WorkerMessage.Progress progress -> record(progress);
+            case WorkerMessage.Checkpointed checkpointed ->
+                    repository.saveCheckpoint(jobId(), owner, spec.jobDir().toString());
+            case WorkerMessage.Heartbeat ignored -> {
+                // Its arrival is the news: WorkerProcess.lastHeard() moved.
+            }
+            case WorkerMessage.Completed ignored -> {
+                // Decided when the process has exited: JobScheduler.finished.
+            }
+            case WorkerMessage.Stopped ignored -> {
+            }
+            case WorkerMessage.Failed ignored -> {
+            }
+        }
+    }
+
+    private void record(WorkerMessage.Progress progress) {
+        var metrics = new LinkedHashMap<String, Double>();
+        progress.metrics().forEach((name, value) -> {
+            // A diverged loss is reported by the worker's failure; a NaN here would only break JSON readers.
+            if (value != null && Double.isFinite(value)) {
+                metrics.put(name, value);
+            }
+        });
+        int total = Math.max(1, progress.totalSteps());
+        var point = new TrainingProgress(jobId(), Math.min(1.0, Math.max(0.0, (double) progress.step() / total)),
+                progress.step(), progress.totalSteps(), progress.message(), metrics, Instant.now());
+        if (repository.recordProgress(point)) {
+            events.progress(EventTypes.TRAINING_PROGRESS, running(), point, Map.of());
+        } else if (repository.findQueued(jobId()).paused()) {
+            // Paused: the worker runs on to its checkpoint, and the resumed run continues after it, so these steps
+            // belong to the history (the resumed run discards any after its checkpoint).
+            repository.appendMetric(point);
+        }
+    }
+
+    private TrainingJob running() {
+        var job = claimed.job();
+        return new TrainingJob(job.jobId(), job.phase(), job.config(), job.parameters(), TaskStatus.RUNNING,
+                job.createdAt(), job.startedAt(), job.completedAt(), job.progress(), job.currentStep(),
+                job.message(), job.errorMessage());
+    }
+
+    /** Stops the worker (checkpoint, then kill after the grace) because the job is no longer this run's to finish. */
+    void release(String reason, Duration grace) {
+        releasedBecause = reason;
+        var current = worker;
+        if (current != null) {
+            current.stop(grace);
+        }
+    }
+
+    /** Lets go of the worker without a word to it or the database, as this process's death would. */
+    void abandon() {
+        releasedBecause = "abandoned";
+        var current = worker;
+        if (current != null) {
+            current.closeInput();
+        }
+    }
+
+    boolean released() {
+        return releasedBecause != null;
+    }
+
+    String releasedBecause() {
+        return releasedBecause;
+    }
+
+    String jobId() {
+        return claimed.jobId();
+    }
+
+    QueuedJob claimed() {
+        return claimed;
+    }
+
+    WorkerSpec spec() {
+        return spec;
+    }
+
+    WorkerProcess worker() {
+        return worker;
+    }
+
+    int totalSteps() {
+        return totalSteps;
+    }
+}

@@ -1,0 +1,278 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.platform.persistence.JobRepository;
+import io.agentforge.platform.persistence.QueuedJob;
+import io.agentforge.training.artifacts.TrainedModels;
+import io.agentforge.training.parameters.PhaseParameters;
+import io.agentforge.training.supervisor.WorkerExit;
+import io.agentforge.training.supervisor.WorkerLog;
+import io.agentforge.training.supervisor.WorkerProcess;
+import io.agentforge.training.worker.WorkerMessage;
+import io.agentforge.training.worker.WorkerSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop of one instance: every tick it renews the leases of its runs (a run whose lease it lost — the job was
+ * cancelled, paused or taken over — is stopped), recovers jobs whose owner stopped renewing (requeued to continue
+ * from their checkpoint, or failed after {@code maxAttempts}), and claims pending jobs while slots are free. Ticks
+ * run on one thread, so these never race each other within an instance; across instances the database decides.
+ */
+public final class JobScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
+
+    private final JobRepository repository;
+    private final JobEvents events;
+    private final TrainedModels models;
+    private final SchedulerSettings settings;
+    private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-scheduler").factory());
+    private volatile boolean closing;
+
+    JobScheduler(JobRepository repository, JobEvents events, TrainedModels models, SchedulerSettings settings) {
+        this.repository = repository;
+        this.events = events;
+        this.models = models;
+        this.settings = settings;
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::tick, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a round soon, e.g. after a submit, instead of at the next tick. */
+    void wake() {
+        if (!closing) {
+            timer.execute(this::tick);
+        }
+    }
+
+    private void tick() {
+        guarded("renewing leases", this::renewLeases);
+        guarded("recovering expired leases", this::recoverExpired);
+        guarded("claiming jobs", this::claimFreeSlots);
+    }
+
+    private void renewLeases() {
+        var now = Instant.now();
+        for (var run : runs.values()) {
+            if (run.released()) {
+                continue;
+            }
+            if (!repository.renewLease(run.jobId(), settings.owner(), settings.lease())) {
+                var current = repository.findQueued(run.jobId());
+                if (current.job().status() == TaskStatus.RUNNING) {
+                    // Our lease ran out (the database was away?) and another instance runs the job from the last
+                    // checkpoint: a checkpoint written now would overwrite its state, so no grace.
+                    run.release("taken over by " + current.leaseOwner(), Duration.ZERO);
+                } else {
+                    run.release("the job is " + current.job().status() + (current.paused() ? " (paused)" : ""),
+                            settings.stopGrace());
+                }
+                continue;
+            }
+            var worker = run.worker();
+            if (worker != null && Duration.between(worker.lastHeard(), now).compareTo(settings.silenceLimit()) > 0) {
+                LOG.warn("worker {} of job {} silent for over {}; killing it", worker.pid(), run.jobId(),
+                        settings.silenceLimit());
+                worker.kill();
+            }
+        }
+    }
+
+    private void recoverExpired() {
+        for (var job : repository.findExpiredLeases(Instant.now())) {
+            if (runs.containsKey(job.jobId())) {
+                continue;
+            }
+            var reason = "the Training service instance running it (" + job.leaseOwner()
+                    + ") stopped renewing its lease";
+            endLostRun(job, job.leaseOwner(), reason, WorkerLog.latestTail(settings.jobDir(job.jobId())), true);
+        }
+    }
+
+    private void claimFreeSlots() {
+        while (!closing && activeRuns() < settings.maxConcurrentJobs()) {
+            // MAX_CONCURRENT_JOBS is this instance's cap (its cores); the database's global cap is not used, so
+            // that adding a replica adds capacity. The claim itself still hands each job to one instance only.
+            var claimed = repository.claimNext(settings.owner(), settings.lease(), Integer.MAX_VALUE);
+            if (claimed.isEmpty()) {
+                return;
+            }
+            start(claimed.get());
+        }
+    }
+
+    private long activeRuns() {
+        return runs.values().stream().filter(run -> !run.released()).count();
+    }
+
+    private void start(QueuedJob claimed) {
+        var job = claimed.job();
+        var previous = runs.get(job.jobId());
+        if (previous != null) {
+            // Paused and resumed before its last worker had checkpointed and exited: two workers must never share
+            // a job directory.
+            previous.worker().exit().orTimeout(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).join();
+        }
+        WorkerSpec spec;
+        try {
+            var parameters = PhaseParameters.of(new JobRequest(job.phase(), null, job.parameters(), null));
+            spec = new WorkerSpec(job.jobId(), job.phase(), parameters, settings.jobDir(job.jobId()),
+                    claimed.attempts() + 1);
+        } catch (RuntimeException e) {
+            fail(claimed, "its parameters are no longer valid: " + e.getMessage(), "");
+            return;
+        }
+        var run = new JobRun(claimed, spec, settings.owner(), repository, events);
+        runs.put(job.jobId(), run);
+        try {
+            var worker = run.start(settings.launch());
+            worker.exit().thenAccept(exit -> guarded("finishing job " + job.jobId(), () -> finished(run, exit)));
+            LOG.info("job {} runs in worker {} (attempt {})", job.jobId(), worker.pid(), spec.attempt());
+        } catch (RuntimeException e) {
+            runs.remove(job.jobId(), run);
+            endLostRun(claimed, settings.owner(), "its worker could not start: " + e.getMessage(), "", true);
+        }
+    }
+
+    private void finished(JobRun run, WorkerExit exit) {
+        try {
+            if (run.released()) {
+                LOG.info("job {} released ({}); its worker exited with {}", run.jobId(), run.releasedBecause(),
+                        exit.exitCode());
+                return;
+            }
+            if (closing) {
+                repository.requeue(run.jobId(), settings.owner(), "the service stopped; continues from its checkpoint");
+                return;
+            }
+            if (exit.completed()) {
+                complete(run, (WorkerMessage.Completed) exit.last());
+            } else {
+                endLostRun(run.claimed(), settings.owner(), "its worker died: " + exit.reason(), exit.logTail(),
+                        exit.retryable());
+            }
+        } finally {
+            runs.remove(run.jobId(), run);
+            wake();
+        }
+    }
+
+    private void complete(JobRun run, WorkerMessage.Completed completed) {
+        Map<String, String> saved;
+        try {
+            saved = models.saveAll(run.jobId(), run.claimed().job().phase(), run.spec().jobDir(), completed.artifacts());
+        } catch (RuntimeException e) {
+            endLostRun(run.claimed(), settings.owner(), "saving its models failed: " + e.getMessage(), "", true);
+            return;
+        }
+        var message = "completed: " + saved.size() + " models saved";
+        if (repository.finish(run.jobId(), settings.owner(), TaskStatus.COMPLETED, message, null)) {
+            events.state(EventTypes.TRAINING_COMPLETED, repository.find(run.jobId()), completed.step(),
+                    Map.of("model_ids", List.copyOf(saved.values()), "models", saved, "metrics", completed.metrics()));
+        }
+    }
+
+    /** A run ended without a result: requeue it to continue from its checkpoint, or fail it after the last attempt. */
+    private void endLostRun(QueuedJob job, String owner, String reason, String logTail, boolean retryable) {
+        int runsSoFar = job.attempts() + 1;
+        if (retryable && runsSoFar < settings.maxAttempts()) {
+            var message = reason + "; retrying from the last checkpoint (attempt " + (runsSoFar + 1) + " of "
+                    + settings.maxAttempts() + ")";
+            if (repository.requeue(job.jobId(), owner, message)) {
+                LOG.warn("job {}: {}", job.jobId(), message);
+            }
+            return;
+        }
+        var why = retryable ? reason + " (attempt " + runsSoFar + " of " + settings.maxAttempts() + ")" : reason;
+        var error = logTail.isBlank() ? why : why + "\n--- last lines of the worker log ---\n" + logTail;
+        if (repository.finish(job.jobId(), owner, TaskStatus.FAILED, "failed: " + why, error)) {
+            events.state(EventTypes.TRAINING_FAILED, repository.find(job.jobId()), job.totalSteps(), Map.of());
+        }
+    }
+
+    private void fail(QueuedJob job, String reason, String logTail) {
+        endLostRun(job, settings.owner(), reason, logTail, false);
+    }
+
+    /** Stops this instance's worker of a job that was cancelled or paused (no-op when another instance runs it). */
+    void release(String jobId, String reason) {
+        var run = runs.get(jobId);
+        if (run != null) {
+            run.release(reason, settings.stopGrace());
+        }
+    }
+
+    /** The worker process of a job running on this instance, if any (for health and tests). */
+    Optional<WorkerProcess> worker(String jobId) {
+        return Optional.ofNullable(runs.get(jobId)).map(JobRun::worker);
+    }
+
+    int runningHere() {
+        return (int) activeRuns();
+    }
+
+    SchedulerSettings settings() {
+        return settings;
+    }
+
+    private static void guarded(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            // The database may be briefly away; the next tick tries again, and leases make that safe.
+            LOG.warn("{} failed", what, e);
+        }
+    }
+
+    /**
+     * Stops gracefully: no more claims, workers asked to checkpoint, their jobs requeued to continue elsewhere or
+     * after a restart.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        timer.shutdownNow();
+        for (var run : runs.values()) {
+            var worker = run.worker();
+            if (worker != null) {
+                worker.stop(settings.stopGrace());
+            }
+        }
+        for (var run : List.copyOf(runs.values())) {
+            var worker = run.worker();
+            if (worker != null) {
+                worker.exit().orTimeout(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> null).join();
+            }
+        }
+    }
+
+    /**
+     * Stops as a {@code kill -9} of the service would: the loop ends and the workers lose their supervisor (their
+     * stdin closes, so they halt), but the database is not told anything; leases run out.
+     */
+    void halt() {
+        closing = true;
+        timer.shutdownNow();
+        for (var run : runs.values()) {
+            run.abandon();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.training.supervisor.WorkerLaunch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * How one Training service instance schedules jobs.
+ *
+ * @param owner             this instance's name in leases; unique per process, so that a restarted instance never
+ *                          mistakes its predecessor's leases for its own
+ * @param maxConcurrentJobs {@code MAX_CONCURRENT_JOBS}: jobs this instance runs at once (each replica brings its own)
+ * @param lease             how long a claim holds without renewal; a dead instance's jobs are recovered after it
+ * @param tick              how often leases are renewed, expired ones recovered and free slots filled
+ * @param stopGrace         how long a worker asked to stop may take to checkpoint before it is killed
+ * @param silenceLimit      a worker silent this long (no line, not even a heartbeat) is killed as hung
+ * @param maxAttempts       runs a job may take in all; after that a crash fails it
+ * @param jobsDir           where job directories (checkpoints, exports, worker logs) live
+ */
+public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration lease, Duration tick,
+                                Duration stopGrace, Duration silenceLimit, int maxAttempts, Path jobsDir,
+                                WorkerLaunch launch) {
+    public SchedulerSettings {
+        if (maxConcurrentJobs < 1) {
+            throw new IllegalArgumentException("maxConcurrentJobs must be >= 1, got " + maxConcurrentJobs);
+        }
+        if (tick.compareTo(lease) >= 0) {
+            throw new IllegalArgumentException("the tick (" + tick + ") must be shorter than the lease (" + lease + ")");
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+        }
+    }
+
+    /** The production defaults: a 30 s lease renewed every 2 s, 3 attempts, workers sharing this machine's cores. */
+    public static SchedulerSettings defaults(int maxConcurrentJobs, Path dataDir) {
+        return new SchedulerSettings(newOwner(), maxConcurrentJobs, Duration.ofSeconds(30), Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ofSeconds(120), 3, dataDir.resolve("jobs"),
+                WorkerLaunch.forConcurrentJobs(maxConcurrentJobs));
+    }
+
+    public SchedulerSettings withOwner(String newOwner) {
+        return new SchedulerSettings(newOwner, maxConcurrentJobs, lease, tick, stopGrace, silenceLimit, maxAttempts,
+                jobsDir, launch);
+    }
+
+    public static String newOwner() {
+        var host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
+    }
+
+    public Path jobDir(String jobId) {
+        return jobsDir.resolve(jobId);
+    }
+}

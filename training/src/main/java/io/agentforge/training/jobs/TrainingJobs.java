@@ -1,0 +1,164 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.contracts.Page;
+import io.agentforge.contracts.errors.ConflictException;
+import io.agentforge.contracts.errors.InvalidRequestException;
+import io.agentforge.contracts.events.EventBus;
+import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.HealthReport;
+import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.training.JobQuery;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.contracts.training.TrainingJob;
+import io.agentforge.contracts.training.TrainingProgress;
+import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.persistence.JobRepository;
+import io.agentforge.training.artifacts.TrainedModels;
+import io.agentforge.training.parameters.PhaseParameters;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Training service in this process: validates and queues jobs, and answers for them from the database, which
+ * every instance shares. The {@link JobScheduler} runs them. Cancel and pause change the job row first and then
+ * stop this instance's worker; an instance elsewhere that runs the job notices at its next lease renewal.
+ */
+public final class TrainingJobs implements TrainingService, AutoCloseable {
+    public static final String NAME = "training";
+    /** The phases whose work exists; others are refused rather than simulated. */
+    public static final Set<ModelPhase> RUNNABLE_PHASES = Set.of(ModelPhase.COGNATE);
+
+    private final Database database;
+    private final EventBus bus;
+    private final JobRepository repository;
+    private final JobEvents events;
+    private final JobScheduler scheduler;
+    private final Instant startedAt = Instant.now();
+
+    private TrainingJobs(Database database, EventBus bus, JobRepository repository, JobScheduler scheduler) {
+        this.database = database;
+        this.bus = bus;
+        this.repository = repository;
+        this.events = new JobEvents(bus);
+        this.scheduler = scheduler;
+    }
+
+    /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
+    public static TrainingJobs start(Database database, EventBus bus, ModelService models, SchedulerSettings settings) {
+        var repository = new JobRepository(database);
+        var scheduler = new JobScheduler(repository, new JobEvents(bus), new TrainedModels(models), settings);
+        var service = new TrainingJobs(database, bus, repository, scheduler);
+        scheduler.start();
+        return service;
+    }
+
+    @Override
+    public TrainingJob submit(JobRequest request) {
+        if (request == null || request.phase() == null) {
+            throw new InvalidRequestException("phase", "one of " + ModelPhase.wireNames(), null);
+        }
+        if (!RUNNABLE_PHASES.contains(request.phase())) {
+            throw new InvalidRequestException("phase", "phase " + request.phase() + " is not implemented yet;"
+                    + " the Training service runs " + RUNNABLE_PHASES);
+        }
+        var parameters = PhaseParameters.of(request);
+        var jobsDir = scheduler.settings().jobsDir().toAbsolutePath().toString();
+        var job = repository.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
+                request.priority()));
+        scheduler.wake();
+        return job;
+    }
+
+    @Override
+    public TrainingJob job(String jobId) {
+        return repository.find(jobId);
+    }
+
+    @Override
+    public Page<TrainingJob> jobs(JobQuery query) {
+        return repository.list(query == null ? JobQuery.all() : query);
+    }
+
+    @Override
+    public TrainingJob cancel(String jobId) {
+        var job = repository.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
+        scheduler.release(jobId, "cancelled");
+        events.state(JobEvents.TRAINING_CANCELLED, job, repository.findQueued(jobId).totalSteps(), Map.of());
+        return job;
+    }
+
+    @Override
+    public TrainingJob pause(String jobId) {
+        var queued = repository.findQueued(jobId);
+        if (queued.paused()) {
+            throw new ConflictException("job " + jobId + " is already paused", Map.of("job_id", jobId));
+        }
+        var job = repository.pause(jobId, "paused at step " + queued.job().currentStep()
+                + "; resume continues from the last checkpoint");
+        scheduler.release(jobId, "paused");
+        events.state(JobEvents.TRAINING_PAUSED, job, queued.totalSteps(), Map.of());
+        return job;
+    }
+
+    @Override
+    public TrainingJob resume(String jobId) {
+        var job = repository.resume(jobId);
+        scheduler.wake();
+        return job;
+    }
+
+    @Override
+    public List<TrainingProgress> metrics(String jobId) {
+        return repository.metrics(jobId);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public HealthReport health() {
+        var checks = new LinkedHashMap<String, DependencyCheck>();
+        checks.put("database", database.check());
+        var busStart = System.nanoTime();
+        boolean busHealthy = bus.isHealthy();
+        checks.put("event_bus", new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED,
+                (System.nanoTime() - busStart) / 1e6, busHealthy ? "publishing" : "cannot publish"));
+        checks.put("workers", workers());
+        var status = checks.values().stream().map(DependencyCheck::status)
+                .reduce(ServiceStatus.HEALTHY, ServiceStatus::worse);
+        return new HealthReport(NAME, status, checks,
+                (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0, Instant.now());
+    }
+
+    /** Publishes jobs by status and this instance's workers on the service's {@code /metrics}. */
+    public void bindMetrics(MeterRegistry registry) {
+        new JobMetrics(repository).bindTo(registry, scheduler);
+    }
+
+    /** The worker slots of this instance, for {@code /health}: how many jobs run here, of how many allowed. */
+    public DependencyCheck workers() {
+        return new DependencyCheck(ServiceStatus.HEALTHY, 0, scheduler.runningHere() + " of at most "
+                + scheduler.settings().maxConcurrentJobs() + " jobs running on this instance");
+    }
+
+    /** This instance's scheduler; tests use it to watch workers and to simulate a crash. */
+    JobScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The job system: {@link io.agentforge.training.jobs.TrainingJobs} (the in-process
+ * {@link io.agentforge.contracts.training.TrainingService}) queues jobs in the database, and the
+ * {@link io.agentforge.training.jobs.JobScheduler} claims them under leases, runs each in a worker process, turns its
+ * messages into bus events and metric history, and recovers jobs whose owner died. Depends on the contracts, the
+ * platform's persistence, the worker protocol and the supervisor; never on HTTP.
+ */
+package io.agentforge.training.jobs;

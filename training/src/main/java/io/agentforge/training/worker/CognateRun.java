@@ -1,0 +1,203 @@
+package io.agentforge.training.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentforge.contracts.Json;
+import io.agentforge.training.parameters.PhaseParameters;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The Cognate phase: one shared initial state (the ancestor), then three runs from it that differ only in the data
+ * seed, so that EvoMerge can merge them relative to the ancestor. Every stage leaves its result in the job directory,
+ * so a worker started again skips what is done and continues the unfinished run from its checkpoint.
+ */
+public final class CognateRun {
+    public static final List<Long> DATA_SEEDS = List.of(42L, 1337L, 2023L);
+    static final String EXPORT = "export";
+
+    private final ModelTrainer trainer;
+    private final WorkerChannel channel;
+
+    public CognateRun(ModelTrainer trainer, WorkerChannel channel) {
+        this.trainer = trainer;
+        this.channel = channel;
+    }
+
+    /** Runs what is left of the job; returns the worker's exit code. */
+    public int run(WorkerSpec spec, StopSignal stop) throws Exception {
+        var parameters = spec.parameters();
+        int totalSteps = parameters.maxSteps() * DATA_SEEDS.size();
+        var ancestor = ensureAncestor(spec);
+        var artifacts = new ArrayList<WorkerMessage.Artifact>();
+        artifacts.add(artifact("cognate-ancestor", "ancestor", ancestor, null, parameters, parameters.seed()));
+        var eta = new EtaClock(totalSteps);
+        boolean startedSent = false;
+        for (int index = 0; index < DATA_SEEDS.size(); index++) {
+            long seed = DATA_SEEDS.get(index);
+            var runDir = spec.jobDir().resolve("run-" + seed);
+            var export = runDir.resolve(EXPORT);
+            int offset = index * parameters.maxSteps();
+            if (!Files.isDirectory(export)) {
+                var listener = new RunListener(channel, eta, offset, totalSteps, seed, !startedSent);
+                startedSent = true;
+                if (!trainer.train(ancestor, runDir, seed, parameters, listener, stop)) {
+                    channel.send(new WorkerMessage.Stopped(listener.lastGlobalStep()));
+                    return WorkerMain.EXIT_STOPPED;
+                }
+            }
+            artifacts.add(artifact("cognate-seed" + seed, "model", export, "cognate-ancestor", parameters, seed));
+        }
+        if (!startedSent) {
+            channel.send(new WorkerMessage.Started(totalSteps, totalSteps, ProcessHandle.current().pid()));
+        }
+        var last = artifacts.getLast().metrics();
+        channel.send(new WorkerMessage.Completed(totalSteps, withParameterCount(artifacts, last), last));
+        return WorkerMain.EXIT_COMPLETED;
+    }
+
+    private Path ensureAncestor(WorkerSpec spec) throws Exception {
+        var dir = spec.jobDir().resolve("ancestor");
+        var export = dir.resolve(EXPORT);
+        if (!Files.isDirectory(export)) {
+            var temporary = dir.resolve(EXPORT + ".tmp");
+            deleteRecursively(temporary);
+            trainer.initialState(spec.parameters(), spec.parameters().seed(), temporary);
+            // The rename makes the ancestor appear whole or not at all, whatever kills the worker meanwhile.
+            Files.move(temporary, export, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return export;
+    }
+
+    private static WorkerMessage.Artifact artifact(String name, String role, Path export, String parent,
+                                                   PhaseParameters parameters, long seed) throws IOException {
+        var params = new LinkedHashMap<>(parameters.asMap());
+        params.put("seed", seed);
+        return new WorkerMessage.Artifact(name, role, export, parent, params, numericStats(export));
+    }
+
+    /**
+     * Puts {@code parameter_count} into every artifact's parameters, where the model registry reads it for its
+     * totals; the ancestor has no training stats of its own, but the same architecture as the runs.
+     */
+    private static List<WorkerMessage.Artifact> withParameterCount(List<WorkerMessage.Artifact> artifacts,
+                                                                   Map<String, Double> stats) {
+        var count = stats.get("parameter_count");
+        if (count == null) {
+            return artifacts;
+        }
+        return artifacts.stream().map(a -> {
+            var parameters = new LinkedHashMap<>(a.parameters());
+            parameters.put("parameter_count", count.longValue());
+            return new WorkerMessage.Artifact(a.name(), a.role(), a.directory(), a.parent(), parameters, a.metrics());
+        }).toList();
+    }
+
+    /** The numbers of training_stats.json (final_loss, best_eval_loss, parameter_count, ...) as model metrics. */
+    static Map<String, Double> numericStats(Path export) throws IOException {
+        var file = export.resolve("training_stats.json");
+        var metrics = new LinkedHashMap<String, Double>();
+        if (Files.isRegularFile(file)) {
+            JsonNode stats = Json.mapper().readTree(file.toFile());
+            stats.properties().forEach(entry -> {
+                if (entry.getValue().isNumber()) {
+                    metrics.put(entry.getKey(), entry.getValue().asDouble());
+                }
+            });
+        }
+        return metrics;
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (var p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Translates one run's steps into the job's steps (runs follow each other) and adds the job-wide ETA. */
+    private static final class RunListener implements ModelTrainer.StepListener {
+        private final WorkerChannel channel;
+        private final EtaClock eta;
+        private final int offset;
+        private final int totalSteps;
+        private final long seed;
+        private final boolean announce;
+        private volatile int lastGlobalStep;
+
+        RunListener(WorkerChannel channel, EtaClock eta, int offset, int totalSteps, long seed, boolean announce) {
+            this.channel = channel;
+            this.eta = eta;
+            this.offset = offset;
+            this.totalSteps = totalSteps;
+            this.seed = seed;
+            this.announce = announce;
+            this.lastGlobalStep = offset;
+        }
+
+        @Override
+        public void onStart(int resumedFromStep) {
+            lastGlobalStep = offset + resumedFromStep;
+            if (announce) {
+                channel.send(new WorkerMessage.Started(totalSteps, lastGlobalStep, ProcessHandle.current().pid()));
+            }
+        }
+
+        @Override
+        public void onStep(int step, Map<String, Double> metrics) {
+            lastGlobalStep = offset + step;
+            var all = new LinkedHashMap<>(metrics);
+            double secondsLeft = eta.secondsLeft(lastGlobalStep);
+            if (!Double.isNaN(secondsLeft)) {
+                all.put("eta_seconds", secondsLeft);
+            }
+            all.put("data_seed", (double) seed);
+            channel.send(new WorkerMessage.Progress(lastGlobalStep, totalSteps,
+                    "cognate run seed " + seed + ": step " + step, all));
+        }
+
+        @Override
+        public void onCheckpoint(int step) {
+            channel.send(new WorkerMessage.Checkpointed(offset + step));
+        }
+
+        int lastGlobalStep() {
+            return lastGlobalStep;
+        }
+    }
+
+    /** Estimates the time left from the measured pace of this worker's steps (not counting start-up). */
+    private static final class EtaClock {
+        private final int totalSteps;
+        private long firstNanos = -1;
+        private int firstStep;
+
+        EtaClock(int totalSteps) {
+            this.totalSteps = totalSteps;
+        }
+
+        double secondsLeft(int step) {
+            long now = System.nanoTime();
+            if (firstNanos < 0) {
+                firstNanos = now;
+                firstStep = step;
+                return Double.NaN;
+            }
+            int done = step - firstStep;
+            double perStep = done <= 0 ? 0 : (now - firstNanos) / 1e9 / done;
+            return perStep * (totalSteps - step);
+        }
+    }
+}

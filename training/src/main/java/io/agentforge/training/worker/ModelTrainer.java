@@ -1,0 +1,38 @@
+package io.agentforge.training.worker;
+
+import io.agentforge.training.parameters.PhaseParameters;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the worker needs from the engine, in one place: make an initial state, and train one run from a state with
+ * checkpoints. {@link EngineTrainer} is the implementation over {@code io.agentforge.engine}.
+ */
+public interface ModelTrainer {
+
+    /** Creates a fresh, seeded initial state for the preset and exports it (safetensors + config.json) into dir. */
+    void initialState(PhaseParameters parameters, long seed, Path exportDir) throws Exception;
+
+    /**
+     * Trains one run. Starts from the run directory's checkpoint when there is one, else from the initial state;
+     * checkpoints into the run directory every {@code checkpoint_interval} steps and when {@code stop} turns true;
+     * at the end exports into {@code runDir/export} (with training_stats.json).
+     *
+     * @param dataSeed the seed of the run's data order and mix
+     * @return true when the run finished, false when it stopped on request after a checkpoint
+     */
+    boolean train(Path initialState, Path runDir, long dataSeed, PhaseParameters parameters, StepListener listener,
+                  BooleanSupplier stop) throws Exception;
+
+    /** What the trainer reports while it runs; steps count from 1 within the run. */
+    interface StepListener {
+        void onStep(int step, Map<String, Double> metrics);
+
+        void onCheckpoint(int step);
+
+        /** Called once before the first step, with the step the run starts after (0 when fresh). */
+        void onStart(int resumedFromStep);
+    }
+}

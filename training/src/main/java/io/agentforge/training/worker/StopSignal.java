@@ -1,0 +1,50 @@
+package io.agentforge.training.worker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The supervisor's request to checkpoint and exit: a {@code stop} line on stdin. The end of stdin means the
+ * supervisor is gone (killed with its service): the worker then halts at once, without a checkpoint. Another
+ * instance takes the job over when the lease expires and continues from the last periodic checkpoint, whose steps
+ * the dead supervisor had already recorded; an orphan that went on training would write steps nobody records and
+ * race the new worker for the checkpoint file.
+ */
+public final class StopSignal implements BooleanSupplier {
+    public static final String STOP = "stop";
+
+    private volatile boolean requested;
+
+    /** Starts a daemon thread that watches the stream. */
+    public static StopSignal listen(InputStream in, Runnable onSupervisorGone) {
+        var signal = new StopSignal();
+        Thread.ofPlatform().daemon().name("stop-signal").start(() -> {
+            signal.watch(in);
+            onSupervisorGone.run();
+        });
+        return signal;
+    }
+
+    private void watch(InputStream in) {
+        try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (STOP.equals(line.trim())) {
+                    requested = true;
+                }
+            }
+        } catch (IOException e) {
+            // A broken pipe is the same news as the end of the stream.
+        }
+        requested = true;
+    }
+
+    @Override
+    public boolean getAsBoolean() {
+        return requested;
+    }
+}

@@ -1,0 +1,71 @@
+package io.agentforge.training.worker;
+
+import io.agentforge.contracts.phases.ModelPhase;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The entry point of a worker JVM: {@code WorkerMain <spec.json>}. Stdout carries only protocol lines; everything
+ * else a library prints is sent to stderr, which the supervisor keeps as the worker's log.
+ */
+public final class WorkerMain {
+    public static final int EXIT_COMPLETED = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_STOPPED = 3;
+    public static final int EXIT_ORPHANED = 4;
+    static final long HEARTBEAT_MILLIS = 2_000;
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream protocol = System.out;
+        System.setOut(System.err);
+        if (args.length != 1) {
+            System.err.println("usage: WorkerMain <worker-spec.json>");
+            System.exit(EXIT_USAGE);
+        }
+        var channel = new WorkerChannel(protocol);
+        System.exit(run(Path.of(args[0]), channel, StopSignal.listen(System.in, WorkerMain::orphaned)));
+    }
+
+    private static void orphaned() {
+        System.err.println("worker " + ProcessHandle.current().pid() + ": supervisor gone; halting");
+        // halt, not exit: no shutdown hook may run a last training step or write a checkpoint now.
+        Runtime.getRuntime().halt(EXIT_ORPHANED);
+    }
+
+    static int run(Path specFile, WorkerChannel channel, StopSignal stop) {
+        var heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        heartbeat.scheduleAtFixedRate(() -> channel.send(new WorkerMessage.Heartbeat(channel.lastStep())),
+                HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        try {
+            var spec = WorkerSpec.read(specFile);
+            System.err.printf("worker %d: job %s, phase %s, attempt %d%n", ProcessHandle.current().pid(),
+                    spec.jobId(), spec.phase(), spec.attempt());
+            if (spec.phase() != ModelPhase.COGNATE) {
+                channel.send(new WorkerMessage.Failed("phase " + spec.phase() + " is not implemented yet", false));
+                return EXIT_FAILED;
+            }
+            return new CognateRun(new EngineTrainer(), channel).run(spec, stop);
+        } catch (IllegalArgumentException | RunFailure e) {
+            e.printStackTrace();
+            channel.send(new WorkerMessage.Failed(describe(e), false));
+            return EXIT_FAILED;
+        } catch (Throwable e) {
+            e.printStackTrace();
+            channel.send(new WorkerMessage.Failed(describe(e), true));
+            return EXIT_FAILED;
+        } finally {
+            heartbeat.shutdownNow();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,41 @@
+package io.agentforge.training.worker;
+
+import io.agentforge.contracts.Json;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.training.parameters.PhaseParameters;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Everything a worker needs to run (or continue) a job. Written by the supervisor into the job's directory, which
+ * also holds the job's checkpoints: a worker started again with the same spec continues where the last one stopped.
+ *
+ * @param jobDir  the job's own directory: checkpoints, exports, the worker logs
+ * @param attempt 1 for the first start, counting up with each restart after a crash
+ */
+public record WorkerSpec(String jobId, ModelPhase phase, PhaseParameters parameters, Path jobDir, int attempt) {
+
+    public static final String FILE_NAME = "worker-spec.json";
+
+    /** Writes the spec into the job directory (atomically: a worker never reads half a spec) and returns its path. */
+    public Path write() {
+        try {
+            Files.createDirectories(jobDir);
+            var target = jobDir.resolve(FILE_NAME);
+            var temporary = jobDir.resolve(FILE_NAME + ".tmp");
+            Files.writeString(temporary, Json.write(this));
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static WorkerSpec read(Path file) throws IOException {
+        return Json.mapper().readValue(file.toFile(), WorkerSpec.class);
+    }
+}

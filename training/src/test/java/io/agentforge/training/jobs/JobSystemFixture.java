@@ -1,0 +1,87 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TrainingJob;
+import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.persistence.Database;
+import io.agentforge.training.supervisor.WorkerLaunch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A Training service instance as tests need it: a real database, a real in-process bus, a real model store, real
+ * worker JVMs; short leases so that recovery happens within a test.
+ */
+final class JobSystemFixture implements AutoCloseable {
+    final Database database;
+    final InProcessEventBus bus = new InProcessEventBus();
+    final TestModelStore models;
+    final List<EventEnvelope> events = new CopyOnWriteArrayList<>();
+    final List<TrainingJobs> instances = new ArrayList<>();
+    final Path dir;
+
+    JobSystemFixture(Path dir, String databaseUrl) {
+        this.dir = dir;
+        this.database = Database.open(databaseUrl, dir.resolve("db"));
+        this.models = new TestModelStore(dir.resolve("models"));
+        bus.subscribe("training_*", events::add);
+    }
+
+    static SchedulerSettings settings(Path dir, int maxConcurrentJobs, int maxAttempts) {
+        return new SchedulerSettings(SchedulerSettings.newOwner(), maxConcurrentJobs, Duration.ofSeconds(4),
+                Duration.ofMillis(300), Duration.ofSeconds(20), Duration.ofSeconds(60), maxAttempts,
+                dir.resolve("jobs"), WorkerLaunch.forConcurrentJobs(maxConcurrentJobs));
+    }
+
+    TrainingJobs start(int maxConcurrentJobs, int maxAttempts) {
+        var service = TrainingJobs.start(database, bus, models, settings(dir, maxConcurrentJobs, maxAttempts));
+        instances.add(service);
+        return service;
+    }
+
+    /** A tiny Cognate job; {@code maxSteps} per seed, checkpoints every 5 steps. */
+    static JobRequest tinyJob(int maxSteps, int priority) {
+        var parameters = new LinkedHashMap<String, Object>(Map.of("model_preset", "tiny", "max_steps", maxSteps,
+                "batch_size", 4, "max_train_samples", 200, "max_eval_samples", 20, "checkpoint_interval", 5,
+                "eval_interval", 5));
+        return new JobRequest(ModelPhase.COGNATE, null, parameters, priority);
+    }
+
+    List<Map<String, Object>> events(String type, TrainingJob job) {
+        return events.stream().map(EventEnvelope::event)
+                .filter(e -> e.eventType().equals(type) && job.jobId().equals(e.data().get("job_id")))
+                .map(e -> e.data()).toList();
+    }
+
+    int lastStep(TrainingJob job) {
+        return events("training_progress", job).stream().mapToInt(d -> ((Number) d.get("current_step")).intValue())
+                .max().orElse(0);
+    }
+
+    /** The pid of the job's latest worker, from its training_started event. */
+    Optional<ProcessHandle> latestWorker(TrainingJob job) {
+        var started = events("training_started", job);
+        if (started.isEmpty()) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(((Number) started.getLast().get("worker_pid")).longValue());
+    }
+
+    @Override
+    public void close() {
+        for (var instance : instances) {
+            instance.close();
+        }
+        bus.close();
+        database.close();
+    }
+}

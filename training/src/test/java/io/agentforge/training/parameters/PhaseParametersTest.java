@@ -1,0 +1,77 @@
+package io.agentforge.training.parameters;
+
+import io.agentforge.contracts.errors.InvalidRequestException;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TrainingConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PhaseParametersTest {
+
+    private static PhaseParameters of(Map<String, Object> parameters) {
+        return PhaseParameters.of(new JobRequest(ModelPhase.COGNATE, null, parameters, null));
+    }
+
+    @Test
+    void fillsTheOriginalDefaultsForAnEmptyRequest() {
+        var parameters = of(Map.of());
+
+        assertThat(parameters.maxSteps()).isEqualTo(2000);
+        assertThat(parameters.learningRate()).isEqualTo(2e-4);
+        assertThat(parameters.maxTrainSamples()).isEqualTo(5000);
+        assertThat(parameters.maxEvalSamples()).isEqualTo(500);
+        assertThat(parameters.useGrokfast()).isTrue();
+        assertThat(parameters.grokfastAlpha()).isEqualTo(0.98);
+        assertThat(parameters.grokfastLambda()).isEqualTo(2.0);
+        assertThat(parameters.modelPreset()).isEqualTo("small");
+        assertThat(parameters.asMap()).containsKeys("max_steps", "batch_size", "seed", "dataset");
+    }
+
+    @Test
+    void parametersOverrideTheConfigAndTheConfigOverridesDefaults() {
+        var config = new TrainingConfig(300, 4, 0.0, null, null, 50, false);
+        var parameters = PhaseParameters.of(new JobRequest(ModelPhase.COGNATE, config,
+                Map.of("max_steps", 10, "model_preset", "tiny"), null));
+
+        assertThat(parameters.maxSteps()).isEqualTo(10);
+        assertThat(parameters.batchSize()).isEqualTo(4);
+        assertThat(parameters.learningRate()).isEqualTo(2e-4);
+        assertThat(parameters.maxEvalSamples()).isEqualTo(50);
+        assertThat(parameters.useGrokfast()).isFalse();
+        assertThat(parameters.modelPreset()).isEqualTo("tiny");
+    }
+
+    @Test
+    void rejectsAnUnknownParameterByName() {
+        assertThatThrownBy(() -> of(Map.of("max_stepz", 10)))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("max_stepz")
+                .extracting(e -> ((InvalidRequestException) e).field()).isEqualTo("max_stepz");
+    }
+
+    @Test
+    void rejectsOutOfRangeAndMistypedValuesByName() {
+        assertThatThrownBy(() -> of(Map.of("max_steps", 0))).hasMessageContaining("max_steps");
+        assertThatThrownBy(() -> of(Map.of("max_steps", 2.5))).hasMessageContaining("max_steps");
+        assertThatThrownBy(() -> of(Map.of("learning_rate", -1))).hasMessageContaining("learning_rate");
+        assertThatThrownBy(() -> of(Map.of("grokfast_alpha", 1.0))).hasMessageContaining("grokfast_alpha");
+        assertThatThrownBy(() -> of(Map.of("use_grokfast", "yes"))).hasMessageContaining("use_grokfast");
+        assertThatThrownBy(() -> of(Map.of("model_preset", "huge"))).hasMessageContaining("model_preset");
+        assertThatThrownBy(() -> of(Map.of("dataset", "/no/such/file.jsonl"))).hasMessageContaining("dataset");
+    }
+
+    @Test
+    void acceptsAReadableDatasetFile(@TempDir Path dir) throws Exception {
+        var file = Files.writeString(dir.resolve("data.jsonl"), "{\"text\": \"hello\"}\n");
+
+        assertThat(of(Map.of("dataset", file.toString())).dataset()).isEqualTo(file.toAbsolutePath().toString());
+    }
+}
