@@ -145,7 +145,14 @@ public final class Pipeline implements AutoCloseable {
                     publishUpdate(run);
                 }
             }
-        } catch (PhaseRefused | RuntimeException failure) {
+        } catch (PhaseRefused refused) {
+            if (run.stopped) {
+                return;
+            }
+            // An expected outcome (e.g. a phase not implemented yet), reported in the status: no stack trace.
+            LOG.info("pipeline stopped at {}: {}", run.phase, refused.getMessage());
+            run.end(State.FAILED, refused.getMessage());
+        } catch (RuntimeException failure) {
             if (run.stopped) {
                 return;
             }
