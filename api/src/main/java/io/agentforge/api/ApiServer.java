@@ -1,5 +1,9 @@
 package io.agentforge.api;
 
+import io.agentforge.contracts.Service;
+import io.agentforge.contracts.events.EventBus;
+import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
@@ -8,16 +12,33 @@ import io.agentforge.platform.web.ServiceServer;
 import java.util.List;
 
 /**
- * The API service's HTTP server on {@code API_SERVICE_PORT}: {@code /health} and {@code /metrics} for now; the public
- * REST API of SPEC section 4 arrives route by route.
+ * The API service's server on {@code API_SERVICE_PORT}, as the launcher starts it. The whole public API needs the
+ * Training and Model services (in-process or HTTP clients) and the event bus: {@link #create(ApiServiceConfig, List,
+ * TrainingService, ModelService, EventBus, List)}. {@link ApiService} is the same with its own lifecycle, for tests.
  */
 public final class ApiServer {
     private ApiServer() {
     }
 
     /**
-     * @param dependencies checks of what the launcher handed over (database, event bus, the other services)
+     * The full API. Its pipeline and progress subscriptions live as long as the bus; the launcher closes the bus
+     * after the servers.
+     *
+     * @param dependencies checks of what the launcher handed over (database, event bus)
+     * @param reportedOn   further services whose health {@code /health} reports (WebSocket, Monitoring)
      */
+    public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
+                                       TrainingService training, ModelService models, EventBus bus,
+                                       List<Service> reportedOn) {
+        return new ApiService(config, training, models, bus, reportedOn, dependencies).server();
+    }
+
+    /**
+     * Only {@code /health} and {@code /metrics}: what the launcher can start before it hands the API its services.
+     *
+     * @deprecated every SPEC section 4 route needs the services; use the full {@code create}
+     */
+    @Deprecated
     public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies) {
         return ServiceServer.builder(ServiceName.API.id())
                 .port(config.port())

@@ -5,18 +5,35 @@ import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.WebTestClient;
+import io.agentforge.api.testing.JobLedger;
+import io.agentforge.api.testing.ModelShelf;
+import io.agentforge.platform.bus.InProcessEventBus;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Set;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiServerTest {
+    @TempDir
+    Path storage;
+    private final InProcessEventBus events = new InProcessEventBus();
+
+    @AfterEach
+    void closeBus() {
+        events.close();
+    }
 
     @Test
     void healthIsUnhealthyWhenAHandedOverDependencyIs() {
         var bus = HealthCheck.of("event_bus", () -> new DependencyCheck(ServiceStatus.UNHEALTHY, 0, "connection refused"));
-        try (var server = ApiServer.create(new ApiServiceConfig(0, List.of("http://localhost:3000")), List.of(bus)).start()) {
+        try (var server = ApiServer.create(new ApiServiceConfig(0, List.of("http://localhost:3000")), List.of(bus),
+                new JobLedger(events, Set.of()), new ModelShelf(storage), events, List.of()).start()) {
             var health = WebTestClient.of(server).get("/health");
 
             assertThat(health.status()).isEqualTo(503);
@@ -27,7 +44,8 @@ class ApiServerTest {
 
     @Test
     void servesPrometheusMetrics() {
-        try (var server = ApiServer.create(new ApiServiceConfig(0, List.of("http://localhost:3000")), List.of()).start()) {
+        try (var server = ApiServer.create(new ApiServiceConfig(0, List.of("http://localhost:3000")), List.of(),
+                new JobLedger(events, Set.of()), new ModelShelf(storage), events, List.of()).start()) {
             var client = WebTestClient.of(server);
             assertThat(client.get("/health").status()).isEqualTo(200);
 

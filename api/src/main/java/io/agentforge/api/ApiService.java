@@ -1,0 +1,115 @@
+package io.agentforge.api;
+
+import io.agentforge.api.chat.Chat;
+import io.agentforge.api.phases.LatestProgress;
+import io.agentforge.api.phases.PhaseOrchestrator;
+import io.agentforge.api.phases.Prerequisites;
+import io.agentforge.api.pipeline.Pipeline;
+import io.agentforge.api.web.ApiDocument;
+import io.agentforge.api.web.ApiRoutes;
+import io.agentforge.api.web.OriginGate;
+import io.agentforge.contracts.Service;
+import io.agentforge.contracts.events.EventBus;
+import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.web.ServiceServer;
+import io.helidon.webserver.cors.CorsSupport;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The API service put together: its logic over the Training and Model services (in-process or HTTP clients, the
+ * caller decides), its routes on the shared server frame, CORS for the configured origins, and a request body limit.
+ */
+public final class ApiService implements AutoCloseable {
+    public static final String NAME = "api";
+    /** No route of this service takes an upload; a JSON request larger than this is a mistake or an attack. */
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final LatestProgress latestProgress;
+    private final Pipeline pipeline;
+    private final ApiRoutes routes;
+    private final ServiceServer server;
+
+    /**
+     * @param training   the Training service
+     * @param models     the Model service
+     * @param bus        the event bus (pipeline events out, training events in)
+     * @param reportedOn further services whose health {@code /health} reports (e.g. WebSocket, Monitoring)
+     * @param checks     checks of what the launcher handed over (database, event bus)
+     */
+    public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
+                      List<Service> reportedOn, List<HealthCheck> checks) {
+        this.latestProgress = new LatestProgress(bus);
+        var phases = new PhaseOrchestrator(training, new Prerequisites(models), latestProgress);
+        this.pipeline = new Pipeline(phases, training, models, bus, Duration.ofSeconds(2), Duration.ofMinutes(5));
+        this.routes = new ApiRoutes(training, models, phases, pipeline, new Chat(models), ApiDocument.load(), bus);
+        var builder = ServiceServer.builder(NAME)
+                .port(config.port())
+                .maxPayloadSize(MAX_BODY_BYTES)
+                .healthChecks(checks)
+                .healthCheck(training.name(), () -> dependency(training))
+                .healthCheck(models.name(), () -> dependency(models));
+        reportedOn.forEach(service -> builder.healthCheck(service.name(), () -> dependency(service)));
+        this.server = builder.routes(new OriginGate(config.corsOrigins()), cors(config.corsOrigins()), routes).build();
+    }
+
+    public ApiService start() {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The routes served, for tests that hold them against the OpenAPI document. */
+    public List<ApiRoutes.Route> routes() {
+        return routes.table();
+    }
+
+    public ServiceServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        routes.close();
+        pipeline.close();
+        latestProgress.close();
+    }
+
+    /**
+     * The CORS headers for the configured origins (other origins were refused by the {@link OriginGate} before).
+     * Registered before the routes, so it sees every route of this service.
+     */
+    private static CorsSupport cors(List<String> origins) {
+        return CorsSupport.builder()
+                .allowOrigins(origins.toArray(String[]::new))
+                .allowMethods("GET", "POST", "DELETE", "OPTIONS")
+                .allowHeaders("Content-Type", "Accept", "Authorization")
+                .exposeHeaders("Retry-After", "X-Checksum-SHA256", "Content-Disposition")
+                .maxAgeSeconds(600)
+                .build();
+    }
+
+    /**
+     * A dependency that is down leaves this service degraded, not unhealthy: its other routes still answer, so a
+     * load balancer must keep sending traffic here.
+     */
+    private static DependencyCheck dependency(Service service) {
+        try {
+            var report = service.health();
+            var status = report.status() == ServiceStatus.HEALTHY ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED;
+            return new DependencyCheck(status, 0, service.name() + " reports " + report.status());
+        } catch (RuntimeException e) {
+            return new DependencyCheck(ServiceStatus.DEGRADED, 0, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.agentforge.api.web;
+
+import io.agentforge.contracts.events.EventBus;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The serialised answers of the hot read routes ({@code /phases/status}, {@code /models}), so that dashboards polling
+ * them do not each cost a round of database queries. An answer is dropped when something it depends on changes:
+ * on every {@code training_*}, {@code model_*} and {@code pipeline_*} event, on every write through this API, and in
+ * any case after a short time to live, which bounds the staleness of a change that announced itself nowhere (e.g. a
+ * winner marked directly on the Model service).
+ */
+final class ReadCache implements AutoCloseable {
+    private static final int MAX_ENTRIES = 512;
+    private static final List<String> CHANGES = List.of("training_*", "model_*", "pipeline_*");
+
+    private record Entry(long generation, long expiresAtNanos, byte[] json) {
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private final long ttlNanos;
+    private final List<EventBus.Subscription> subscriptions;
+
+    ReadCache(EventBus bus, Duration ttl) {
+        this.ttlNanos = ttl.toNanos();
+        this.subscriptions = CHANGES.stream().map(pattern -> bus.subscribe(pattern, event -> invalidate())).toList();
+    }
+
+    /**
+     * The cached answer, or a fresh one computed now. A computation that throws caches nothing: a 503 is not kept.
+     * The generation is read before computing, so an answer computed across a change is not kept as current.
+     */
+    byte[] get(String key, Supplier<byte[]> compute) {
+        var now = System.nanoTime();
+        var current = generation.get();
+        var entry = entries.get(key);
+        if (entry != null && entry.generation() == current && now - entry.expiresAtNanos() < 0) {
+            return entry.json();
+        }
+        var json = compute.get();
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.clear();
+        }
+        entries.put(key, new Entry(current, now + ttlNanos, json));
+        return json;
+    }
+
+    void invalidate() {
+        generation.incrementAndGet();
+    }
+
+    @Override
+    public void close() {
+        subscriptions.forEach(EventBus.Subscription::close);
+    }
+}

@@ -1,0 +1,420 @@
+package io.agentforge.api;
+
+import io.agentforge.api.testing.ApiClient;
+import io.agentforge.api.testing.JobLedger;
+import io.agentforge.api.testing.ModelShelf;
+import io.agentforge.contracts.Json;
+import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.config.ApiServiceConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The API service on a real port, called over real HTTP, every answer validated against the OpenAPI document. Behind
+ * it: the test's Training service (cognate runnable, evomerge "not implemented", like the real one today) and Model
+ * service over a temporary directory, and the real in-process event bus.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiServiceTest {
+    private static final String ALLOWED_ORIGIN = "http://localhost:3000";
+
+    @TempDir
+    static Path storage;
+    private InProcessEventBus bus;
+    private JobLedger training;
+    private ModelShelf models;
+    private ApiService api;
+    private ApiClient client;
+    private final List<EventEnvelope> pipelineEvents = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void start() {
+        bus = new InProcessEventBus();
+        training = new JobLedger(bus, EnumSet.of(ModelPhase.COGNATE));
+        models = new ModelShelf(storage);
+        api = new ApiService(new ApiServiceConfig(0, List.of(ALLOWED_ORIGIN)), training, models, bus, List.of(), List.of()).start();
+        client = new ApiClient(api.port());
+        bus.subscribe("pipeline_*", pipelineEvents::add);
+    }
+
+    @AfterAll
+    void stop() {
+        api.close();
+        bus.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        client.post("/pipeline/reset", null);
+        training.clear();
+        models.clear();
+        pipelineEvents.clear();
+    }
+
+    @Test
+    void startsCognateWithAnEmptyBodyAs202() {
+        var reply = client.post("/phases/cognate/start", "{}");
+
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.json().get("success").asBoolean()).isTrue();
+        var jobId = reply.data().get("job_id").asText();
+        assertThat(reply.data().get("phase").asText()).isEqualTo("cognate");
+        assertThat(training.job(jobId).phase()).isEqualTo(ModelPhase.COGNATE);
+    }
+
+    @Test
+    void startsWithoutAnyBodyAndRefusesASecondActiveJob() {
+        assertThat(client.post("/phases/cognate/start", null).status()).isEqualTo(202);
+
+        var again = client.post("/phases/cognate/start", "{}");
+
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("error").asText()).contains("already has job");
+    }
+
+    @Test
+    void phaseNeverRunIsReadyAndUnderscoreAliasesWork() {
+        var reply = client.get("/phases/forge_training/status");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().get("phase_name").asText()).isEqualTo("forge-training");
+        assertThat(reply.data().get("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void phaseStatusFollowsTheLatestJobWithItsMetrics() {
+        var jobId = client.post("/phases/cognate/start", "{\"parameters\":{\"max_steps\":100}}").data()
+                .get("job_id").asText();
+        training.progress(jobId, 25, Map.of("loss", 3.25));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            var status = client.get("/phases/cognate/status").data();
+            assertThat(status.get("status").asText()).isEqualTo("running");
+            assertThat(status.get("job_id").asText()).isEqualTo(jobId);
+            assertThat(status.get("current_step").asInt()).isEqualTo(25);
+            assertThat(status.get("total_steps").asInt()).isEqualTo(100);
+            assertThat(status.get("progress").asDouble()).isEqualTo(0.25);
+            assertThat(status.get("metrics").get("loss").asDouble()).isEqualTo(3.25);
+        });
+    }
+
+    @Test
+    void allPhasesWithASummary() {
+        var jobId = client.post("/phases/cognate/start", "{}").data().get("job_id").asText();
+        training.complete(jobId);
+
+        var overview = client.get("/phases/status").data();
+
+        assertThat(overview.get("phases").size()).isEqualTo(8);
+        assertThat(overview.get("phases").get("cognate").get("status").asText()).isEqualTo("completed");
+        assertThat(overview.get("phases").get("final-compression").get("status").asText()).isEqualTo("ready");
+        assertThat(overview.get("summary").get("total_phases").asInt()).isEqualTo(8);
+        assertThat(overview.get("summary").get("completed_phases").asInt()).isEqualTo(1);
+        assertThat(overview.get("summary").get("running_phases").asInt()).isZero();
+    }
+
+    @Test
+    void evomergeWithoutTheCognateModelsIsA409NamingWhatIsMissing() {
+        models.save("cognate-seed42", ModelPhase.COGNATE, "j1", 1000, List.of("cognate", "model"), "abc");
+        models.save("cognate-ancestor", ModelPhase.COGNATE, "j1", 1000, List.of("cognate", "ancestor"), "abc");
+
+        var reply = client.post("/phases/evomerge/start", "{}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.data().get("required_phase").asText()).isEqualTo("cognate");
+        assertThat(reply.data().get("available_models").asInt()).isEqualTo(1);
+        assertThat(reply.data().get("required_models").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void laterPhaseWithoutThePreviousWinnerIsA409() {
+        var reply = client.post("/phases/tool_persona/start", "{}");
+
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.data().get("required_phase").asText()).isEqualTo("forge-training");
+        assertThat(reply.data().get("available_models").asInt()).isZero();
+        assertThat(reply.data().get("required_models").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void evomergeWithItsPrerequisitesReachesTheTrainingServiceWhichRefusesIt() {
+        for (var seed : List.of(42, 1337, 2023)) {
+            models.save("cognate-seed" + seed, ModelPhase.COGNATE, "j1", 1000, List.of("model"), "abc");
+        }
+
+        var reply = client.post("/phases/evomerge/start", "{}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().get("error").asText()).contains("not implemented yet");
+    }
+
+    @Test
+    void refusesAPhaseNameThatDisagreesWithThePathAndSimulatedTraining() {
+        var mismatch = client.post("/phases/cognate/start", "{\"phase_name\":\"bitnet\"}");
+        var simulated = client.post("/phases/cognate/start", "{\"real_training\":false}");
+        var matching = client.post("/phases/cognate/start", "{\"phase_name\":\"cognate\"}");
+
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.data().get("field").asText()).isEqualTo("phase_name");
+        assertThat(simulated.status()).isEqualTo(400);
+        assertThat(simulated.data().get("field").asText()).isEqualTo("real_training");
+        assertThat(matching.status()).isEqualTo(202);
+    }
+
+    @Test
+    void badBodiesAndParametersAre400sNamingTheField() {
+        var malformed = client.post("/phases/cognate/start", "{parameters: oops");
+        var wrongType = client.post("/phases/cognate/start", "{\"parameters\": 5}");
+        var unknown = client.post("/phases/cognate/start", "{\"parameters\": {\"max_stepz\": 5}}");
+        var outOfRange = client.post("/phases/cognate/start", "{\"parameters\": {\"max_steps\": 0}}");
+        var badLimit = client.get("/jobs?limit=0");
+        var notANumber = client.get("/models?offset=abc");
+        var typo = client.get("/jobs?phse=cognate");
+
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.data().get("field").asText()).isEqualTo("body");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.data().get("field").asText()).isEqualTo("parameters");
+        assertThat(unknown.data().get("field").asText()).isEqualTo("max_stepz");
+        assertThat(outOfRange.data().get("field").asText()).isEqualTo("max_steps");
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.data().get("field").asText()).isEqualTo("limit");
+        assertThat(notANumber.data().get("field").asText()).isEqualTo("offset");
+        assertThat(typo.data().get("field").asText()).isEqualTo("phse");
+    }
+
+    @Test
+    void unknownRoutesAndPhasesAre404sInTheEnvelope() throws IOException {
+        // Not validated against the document: it has, rightly, no such path.
+        var route = client.raw(client.request("/no/such/route").GET());
+        var phase = client.get("/phases/alchemy/status");
+
+        assertThat(route.statusCode()).isEqualTo(404);
+        var envelope = Json.mapper().readTree(route.body());
+        assertThat(envelope.get("success").asBoolean()).isFalse();
+        assertThat(envelope.get("error").asText()).contains("/no/such/route");
+        assertThat(phase.status()).isEqualTo(404);
+        assertThat(phase.json().get("error").asText()).contains("cognate");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() {
+        var huge = "{\"parameters\":{\"dataset\":\"" + "x".repeat((int) ApiService.MAX_BODY_BYTES) + "\"}}";
+
+        var reply = client.post("/phases/cognate/start", huge);
+
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.json().get("success").asBoolean()).isFalse();
+        assertThat(training.all()).isEmpty();
+    }
+
+    @Test
+    void stopCancelsThePhasesRunningJob() {
+        var jobId = client.post("/phases/cognate/start", "{}").data().get("job_id").asText();
+
+        var stopped = client.post("/phases/cognate/stop", null);
+        var again = client.post("/phases/cognate/stop", null);
+
+        assertThat(stopped.status()).isEqualTo(200);
+        assertThat(stopped.data().get("status").asText()).isEqualTo("cancelled");
+        assertThat(training.job(jobId).status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(again.status()).isEqualTo(409);
+    }
+
+    @Test
+    void jobsAreListedFilteredFetchedAndCancelled() {
+        var first = client.post("/phases/cognate/start", "{}").data().get("job_id").asText();
+        training.complete(first);
+        var second = client.post("/phases/cognate/start", "{}").data().get("job_id").asText();
+        training.progress(second, 10, Map.of("loss", 4.0));
+
+        var completed = client.get("/jobs?phase=cognate&status=completed");
+        var one = client.get("/jobs/" + second);
+        var metrics = client.get("/jobs/" + second + "/metrics");
+        var cancelled = client.delete("/jobs/" + second);
+        var missing = client.get("/jobs/00000000-0000-0000-0000-000000000000");
+
+        assertThat(completed.data().get("total").asInt()).isEqualTo(1);
+        assertThat(completed.data().get("items").get(0).get("job_id").asText()).isEqualTo(first);
+        assertThat(one.data().get("status").asText()).isEqualTo("running");
+        assertThat(metrics.data().get(0).get("metrics").get("loss").asDouble()).isEqualTo(4.0);
+        assertThat(cancelled.data().get("status").asText()).isEqualTo("cancelled");
+        assertThat(missing.status()).isEqualTo(404);
+    }
+
+    @Test
+    void modelsAreListedWithASummaryFetchedDownloadedAndDeleted() {
+        var a = models.save("cognate-seed42", ModelPhase.COGNATE, "j1", 1_000, List.of(), "hello world");
+        models.save("bitnet", ModelPhase.BITNET, "j2", 250, List.of(), "ternary");
+
+        var all = client.get("/models?limit=1");
+        var cognate = client.get("/models?phase=cognate");
+        var one = client.get("/models/" + a.modelId());
+        var download = client.raw(client.request("/models/" + a.modelId() + "/download").GET());
+        var deleted = client.delete("/models/" + a.modelId());
+
+        assertThat(all.data().get("items").size()).isEqualTo(1);
+        assertThat(all.data().get("total").asInt()).isEqualTo(2);
+        assertThat(all.data().get("summary").get("total_models").asInt()).isEqualTo(2);
+        assertThat(all.data().get("summary").get("total_parameters").asLong()).isEqualTo(1_250);
+        assertThat(cognate.data().get("summary").get("total_parameters").asLong()).isEqualTo(1_000);
+        assertThat(one.data().get("checksum").asText()).isEqualTo(a.checksum());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(new String(download.body())).isEqualTo("hello world");
+        assertThat(download.headers().firstValue("X-Checksum-SHA256")).contains(a.checksum());
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(client.get("/models/" + a.modelId()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void exportsModelsAndServesTheZipWithItsManifest() throws IOException {
+        var a = models.save("cognate-seed42", ModelPhase.COGNATE, "j1", 1_000, List.of(), "hello");
+
+        var export = client.post("/models/export", "{\"model_ids\":[\"" + a.modelId() + "\"]}");
+        var zip = client.raw(client.request(export.data().get("download_url").asText()).GET());
+
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.data().get("export").get("manifest").get("total_models").asInt()).isEqualTo(1);
+        assertThat(zip.statusCode()).isEqualTo(200);
+        try (var entries = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            assertThat(entries.getNextEntry().getName()).isEqualTo("export_manifest.json");
+            assertThat(Json.mapper().readTree(entries.readAllBytes()).get("models").get(0).get("model_id").asText())
+                    .isEqualTo(a.modelId());
+        }
+    }
+
+    @Test
+    void chatAnswersWithTextTheModelGenerated() {
+        var model = models.save("tiny", ModelPhase.COGNATE, "j1", 4_096, List.of(), "abababab");
+
+        var reply = client.post("/chat", "{\"model_id\":\"" + model.modelId()
+                + "\",\"message\":\"a\",\"context\":{\"max_tokens\":4}}");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.data().get("response").asText()).isEqualTo("baba");
+        assertThat(reply.data().get("model_name").asText()).isEqualTo("tiny");
+        assertThat(reply.data().get("message").asText()).isEqualTo("a");
+        assertThat(reply.data().get("metadata").get("parameter_count").asLong()).isEqualTo(4_096);
+        assertThat(reply.data().get("metadata").get("generated_tokens").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void chatRefusesAMissingMessageAndAnUnknownModel() {
+        var noMessage = client.post("/chat", "{\"model_id\":\"x\"}");
+        var unknown = client.post("/chat", "{\"model_id\":\"nope\",\"message\":\"hi\"}");
+        var badContext = client.post("/chat", "{\"model_id\":\"x\",\"message\":\"hi\",\"context\":{\"max_tokens\":-1}}");
+
+        assertThat(noMessage.status()).isEqualTo(400);
+        assertThat(noMessage.data().get("field").asText()).isEqualTo("message");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(badContext.data().get("field").asText()).isEqualTo("context.max_tokens");
+    }
+
+    @Test
+    void pipelineRunsCognateHandsItsModelsOnAndFailsAtTheUnimplementedEvomerge() {
+        training.onSubmit(job -> {
+            for (var seed : List.of(42, 1337, 2023)) {
+                models.save("cognate-seed" + seed, job.phase(), job.jobId(), 1000, List.of("model"), "abc");
+            }
+            models.save("cognate-ancestor", job.phase(), job.jobId(), 1000, List.of("ancestor"), "abc");
+            training.complete(job.jobId());
+        });
+
+        var started = client.post("/pipeline/run-all", "{\"parameters\":{\"max_steps\":10}}");
+
+        assertThat(started.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(client.get("/pipeline/status").data().get("status").asText()).isEqualTo("failed"));
+        var status = client.get("/pipeline/status").data();
+        assertThat(status.get("message").asText()).isEqualTo("phase evomerge is not implemented yet");
+        assertThat(status.get("phases_completed").asInt()).isEqualTo(1);
+        assertThat(status.get("current_phase").asText()).isEqualTo("evomerge");
+        assertThat(status.get("total_phases").asInt()).isEqualTo(8);
+        assertThat(models.handoffs()).hasSize(3)
+                .allSatisfy(h -> assertThat(h.toPhase()).isEqualTo(ModelPhase.EVOMERGE));
+        assertThat(pipelineEvents).extracting(e -> e.event().eventType())
+                .contains(EventTypes.PIPELINE_UPDATE, EventTypes.PIPELINE_COMPLETE);
+        assertThat(pipelineEvents.getFirst().event().data()).containsKeys("current_phase", "pipeline_progress", "message");
+    }
+
+    @Test
+    void pipelineRefusesASecondRunAndResetCancelsTheRunningJob() {
+        var started = client.post("/pipeline/run", null);
+        var jobId = training.all().getFirst().jobId();
+
+        var second = client.post("/pipeline/run", null);
+        var running = client.get("/pipeline/status").data();
+        var reset = client.post("/pipeline/reset", null);
+
+        assertThat(started.status()).isEqualTo(202);
+        assertThat(second.status()).isEqualTo(409);
+        assertThat(running.get("status").asText()).isEqualTo("running");
+        assertThat(running.get("phases_running").asInt()).isEqualTo(1);
+        assertThat(reset.data().get("status").asText()).isEqualTo("idle");
+        assertThat(training.job(jobId).status()).isEqualTo(TaskStatus.CANCELLED);
+    }
+
+    @Test
+    void pipelineWithBadParametersIsRefusedAtOnce() {
+        var reply = client.post("/pipeline/run", "{\"parameters\":{\"max_steps\":-3}}");
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.data().get("field").asText()).isEqualTo("max_steps");
+        assertThat(client.get("/pipeline/status").data().get("status").asText()).isEqualTo("idle");
+    }
+
+    @Test
+    void corsAnswersTheConfiguredOriginAndRefusesOthers() throws IOException {
+        var allowed = client.send("GET", "/phases/status", null, ALLOWED_ORIGIN);
+        var refused = client.raw(client.request("/phases/status").header("Origin", "http://evil.example").GET());
+        var sameOrigin = client.send("GET", "/phases/status", null, "http://localhost:" + api.port());
+        var preflight = client.raw(client.request("/phases/cognate/start")
+                .header("Origin", ALLOWED_ORIGIN)
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED_ORIGIN);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(refused.body()).get("error").asText()).contains("http://evil.example")
+                .contains(ALLOWED_ORIGIN);
+        assertThat(sameOrigin.status()).isEqualTo(200);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains(ALLOWED_ORIGIN);
+    }
+
+    @Test
+    void servesItsOpenApiDocumentRootAndDocsPage() {
+        var document = client.get("/openapi.json");
+        var root = client.get("/");
+        var docs = client.raw(client.request("/docs").GET());
+        var bundle = client.raw(client.request("/docs/swagger-ui-bundle.js").GET());
+
+        assertThat(document.json().get("openapi").asText()).startsWith("3.1");
+        assertThat(root.data().get("endpoints")).extracting(node -> node.asText()).contains("POST /phases/{phase}/start");
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(new String(docs.body())).contains("/openapi.json").doesNotContain("https://");
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.body().length).isGreaterThan(100_000);
+    }
+}

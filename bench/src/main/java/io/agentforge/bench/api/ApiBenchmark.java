@@ -1,0 +1,180 @@
+package io.agentforge.bench.api;
+
+import io.agentforge.api.ApiService;
+import io.agentforge.contracts.models.NewModel;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.contracts.training.TrainingProgress;
+import io.agentforge.models.ModelServer;
+import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.platform.config.ModelServiceConfig;
+import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.persistence.JobRepository;
+import io.agentforge.platform.persistence.ModelRepository;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.WebServer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /phases/status} and {@code GET /models} (100 models) of the real API service, over the embedded H2 file
+ * database and the real Model registry, under wrk; a bare Helidon hello-world is measured in the same run, before and
+ * after, as the ceiling of this machine at that moment.
+ *
+ * <p>Usage: {@code ApiBenchmark [seconds per target, default 15] [connections, default 64] [results file]}
+ */
+public final class ApiBenchmark {
+    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
+    private static final Pattern P99 = Pattern.compile("\\s99%\\s+([\\d.]+)(us|ms|s)");
+    private static final Pattern P50 = Pattern.compile("\\s50%\\s+([\\d.]+)(us|ms|s)");
+    private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+
+    private ApiBenchmark() {
+    }
+
+    record Result(String target, double rps, double p50, double p99, long non2xx) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        var resultsFile = Path.of(args.length > 2 ? args[2] : "bench/results/api.md");
+        var dir = Files.createTempDirectory("api-bench");
+
+        var hello = WebServer.builder().port(0).host("127.0.0.1")
+                .routing(r -> r.get("/hello", (req, res) -> {
+                    res.header(HeaderValues.CONTENT_TYPE_JSON);
+                    res.send("{\"message\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
+                }))
+                .build().start();
+        try (var database = Database.open(null, dir.resolve("db"));
+             var bus = new InProcessEventBus()) {
+            seedJobs(new JobRepository(database));
+            seedModels(new ModelRepository(database), 100);
+            var models = ModelServer.registry(new ModelServiceConfig(0, dir.resolve("models"), 1 << 30), database, bus);
+            try (var api = new ApiService(new ApiServiceConfig(0, List.of("http://localhost:3000")),
+                    new StoredJobs(new JobRepository(database)), models, bus, List.of(), List.of()).start()) {
+                var results = new ArrayList<Result>();
+                var helloUrl = "http://127.0.0.1:" + hello.port() + "/hello";
+                var apiUrl = "http://127.0.0.1:" + api.port();
+                results.add(wrk("hello-world (before)", helloUrl, seconds, connections));
+                results.add(wrk("GET /phases/status", apiUrl + "/phases/status", seconds, connections));
+                results.add(wrk("GET /models (50 of 100)", apiUrl + "/models", seconds, connections));
+                results.add(wrk("GET /models?limit=100", apiUrl + "/models?limit=100", seconds, connections));
+                results.add(wrk("hello-world (after)", helloUrl, seconds, connections));
+                report(results, seconds, connections, resultsFile);
+            } finally {
+                models.close();
+            }
+        } finally {
+            hello.stop();
+        }
+    }
+
+    /** Cognate finished with a metric history, EvoMerge running, the other six never run. */
+    private static void seedJobs(JobRepository jobs) {
+        var cognate = jobs.insert(new JobRequest(ModelPhase.COGNATE, config(200), Map.of("max_steps", 200), null));
+        jobs.claimNext("bench", Duration.ofMinutes(10), 5);
+        for (int step = 10; step <= 200; step += 10) {
+            jobs.recordProgress(new TrainingProgress(cognate.jobId(), step / 200.0, step, 200, "step " + step,
+                    Map.of("loss", 5.0 - step / 100.0, "lr", 2e-4), Instant.now()));
+        }
+        jobs.finish(cognate.jobId(), TaskStatus.COMPLETED, "completed", null);
+        var evomerge = jobs.insert(new JobRequest(ModelPhase.EVOMERGE, config(50), Map.of("max_steps", 50), null));
+        jobs.claimNext("bench", Duration.ofMinutes(10), 5);
+        jobs.recordProgress(new TrainingProgress(evomerge.jobId(), 0.2, 10, 50, "generation 2",
+                Map.of("fitness", 0.61), Instant.now()));
+    }
+
+    private static TrainingConfig config(int maxSteps) {
+        return new TrainingConfig(maxSteps, 8, 2e-4, null, 5000, 500, true);
+    }
+
+    /** Rows only, as the Model service's own listing benchmark does: the listing reads metadata, not artifacts. */
+    private static void seedModels(ModelRepository models, int count) {
+        var phases = ModelPhase.values();
+        for (int i = 0; i < count; i++) {
+            var phase = phases[i % phases.length];
+            var id = UUID.randomUUID().toString();
+            models.insert(id, new NewModel(phase.wireName() + "-" + i, phase, null,
+                            Map.of("parameter_count", 3_300_000 + i, "model_preset", "small"),
+                            Map.of("eval_loss", 2.5), List.of(phase.wireName(), "bench"), List.of()),
+                    phase.wireName() + "/" + id + ".zip", 13_000_000L + i, HexFormat.of().formatHex(new byte[32]));
+        }
+    }
+
+    private static Result wrk(String target, String url, int seconds, int connections) throws Exception {
+        // Warm-up at the same load, so the JIT and the database caches are measured warm.
+        run("wrk", "-t1", "-c" + connections, "-d5s", url);
+        var out = run("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency", url);
+        System.out.println("== " + target + "\n" + out);
+        var errors = ERRORS.matcher(out);
+        return new Result(target, number(RPS, out), millis(P50, out), millis(P99, out),
+                errors.find() ? Long.parseLong(errors.group(1)) : 0);
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static double number(Pattern pattern, String text) {
+        var m = pattern.matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static double millis(Pattern pattern, String text) {
+        var m = pattern.matcher(text);
+        if (!m.find()) {
+            return Double.NaN;
+        }
+        var value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+    }
+
+    private static void report(List<Result> results, int seconds, int connections, Path file) throws IOException {
+        var ceiling = results.stream().filter(r -> r.target().startsWith("hello")).mapToDouble(Result::rps).max()
+                .orElse(Double.NaN);
+        var text = new StringBuilder("\n## Run " + Instant.now() + " (wrk -t1 -c" + connections + " -d" + seconds
+                + "s --latency, after 5 s warm-up; load average " + loadAverage() + ")\n\n"
+                + "| target | req/s | x hello-world (best) | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|---|\n");
+        for (var r : results) {
+            text.append("| %s | %,.0f | %.2f | %.2f | %.2f | %d |%n".formatted(r.target(), r.rps(), r.rps() / ceiling,
+                    r.p50(), r.p99(), r.non2xx()));
+        }
+        System.out.println(text);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
