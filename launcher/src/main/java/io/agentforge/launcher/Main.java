@@ -6,6 +6,12 @@ import io.agentforge.platform.config.ServiceName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +27,9 @@ public final class Main {
     static final String USAGE = """
             usage: agent-forge start [service]   run all five services in this process, or one of:
                                                  %s
+                   agent-forge healthcheck [service]
+                                                 exit 0 when the service(s) this configuration runs here
+                                                 answer GET /health with 200 (healthy or degraded), else 1
                    agent-forge help              this text
             Configuration comes from environment variables; see README.md.""".formatted(ServiceName.choices());
 
@@ -31,6 +40,10 @@ public final class Main {
     sealed interface Command {
         /** Start the named service, or all of them when none is named. */
         record Start(Optional<ServiceName> service) implements Command {
+        }
+
+        /** Ask the named service, or every service a {@code start} with this configuration would run. */
+        record HealthCheck(Optional<ServiceName> service) implements Command {
         }
 
         record Help() implements Command {
@@ -54,6 +67,14 @@ public final class Main {
                                 + ServiceName.choices()));
                 default -> new Command.Invalid("start takes at most one service");
             };
+            case "healthcheck" -> switch (args.length) {
+                case 1 -> new Command.HealthCheck(Optional.empty());
+                case 2 -> ServiceName.parse(args[1])
+                        .<Command>map(service -> new Command.HealthCheck(Optional.of(service)))
+                        .orElse(new Command.Invalid("unknown service \"" + args[1] + "\"; expected one of "
+                                + ServiceName.choices()));
+                default -> new Command.Invalid("healthcheck takes at most one service");
+            };
             default -> new Command.Invalid("unknown command \"" + args[0] + "\"");
         };
     }
@@ -67,7 +88,45 @@ public final class Main {
                 System.exit(2);
             }
             case Command.Start start -> start(start.service());
+            case Command.HealthCheck check -> System.exit(healthCheck(check.service()));
         }
+    }
+
+    /**
+     * The container health check: asks each service on its configured port of this host. Exit 0 when every one
+     * answers 200 (healthy or degraded), 1 when one answers 503 or not at all within 3 s, 2 for a configuration error.
+     */
+    private static int healthCheck(Optional<ServiceName> named) {
+        AgentForgeConfig config;
+        try {
+            config = AgentForgeConfig.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("agent-forge: " + e.getMessage());
+            return 2;
+        }
+        var services = named.or(config::serviceName).map(List::of).orElse(Wiring.allServices());
+        var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        int exit = 0;
+        for (var service : services) {
+            var url = URI.create("http://127.0.0.1:" + config.port(service) + "/health");
+            String outcome;
+            try {
+                var response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(3)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                outcome = response.statusCode() + " " + response.body();
+                if (response.statusCode() != 200) {
+                    exit = 1;
+                }
+            } catch (IOException e) {
+                outcome = "no answer: " + e;
+                exit = 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            System.out.println(service.id() + " " + url + " -> " + outcome);
+        }
+        return exit;
     }
 
     private static void start(Optional<ServiceName> named) throws InterruptedException {

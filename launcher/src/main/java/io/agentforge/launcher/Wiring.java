@@ -1,16 +1,35 @@
 package io.agentforge.launcher;
 
 import io.agentforge.api.ApiServer;
+import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
+import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.HealthReport;
+import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.models.ModelServer;
+import io.agentforge.models.registry.ModelRegistry;
+import io.agentforge.monitoring.Monitoring;
 import io.agentforge.monitoring.MonitoringServer;
+import io.agentforge.monitoring.MonitoringSettings;
+import io.agentforge.monitoring.MonitoringTargets;
+import io.agentforge.monitoring.alert.PersistentAlertStore;
 import io.agentforge.platform.bus.EventBuses;
 import io.agentforge.platform.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.http.RemoteModelService;
+import io.agentforge.platform.http.RemoteMonitoringService;
+import io.agentforge.platform.http.RemoteTrainingService;
+import io.agentforge.platform.http.RemoteWebSocketService;
+import io.agentforge.platform.http.ServiceClient;
+import io.agentforge.platform.persistence.AlertRepository;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.training.TrainingServer;
+import io.agentforge.training.jobs.SchedulerSettings;
+import io.agentforge.training.jobs.TrainingJobs;
 import io.agentforge.websocket.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +40,16 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The object graph of one Agent Forge process, built top to bottom with constructors: first the infrastructure every
- * service in this JVM shares, then the services on their ports. Closing it stops everything in reverse order.
+ * service in this JVM shares (metadata database, event bus), then the services in the order they need each other
+ * (Model, Training, WebSocket, Monitoring, API). A service that runs in this JVM is reached in-process; one that runs
+ * elsewhere is reached over HTTP at its {@code *_SERVICE_URL}. Closing the wiring stops everything in reverse order.
  */
 public final class Wiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
@@ -43,57 +66,175 @@ public final class Wiring implements AutoCloseable {
      * Starts the given services in this JVM. If one cannot start (e.g. its port is taken), the ones already started
      * are stopped again before the failure is thrown, so nothing is left half-running.
      *
-     * @throws io.agentforge.platform.config.ConfigException when two of them are configured on the same port
+     * @throws io.agentforge.platform.config.ConfigException when two of them are configured on the same port, or a service they need neither runs
+     *                         here nor has a {@code *_SERVICE_URL}
      */
     public static Wiring start(AgentForgeConfig config, Collection<ServiceName> services) {
         config.requireDistinctPorts(services);
+        var here = services.isEmpty() ? EnumSet.noneOf(ServiceName.class) : EnumSet.copyOf(services);
+        config.requireReachable(here);
         var resources = new ArrayDeque<AutoCloseable>();
         try {
-            // 1. Infrastructure shared by every service in this process. The metadata database and the event bus
-            //    are opened here, registered for closing, and their checks handed to the services, e.g.
-            //      var database = Database.open(config.databaseUrl().orElse(null), config.dataDir());
-            //      resources.push(database);
-            //      dependencies.add(HealthCheck.of("database", database::check));
-            //    and the same for the bus (in-process, or Redis when config.redisUrl() is set).
-            var dependencies = new ArrayList<HealthCheck>();
-            // The Model service needs both already; opened only when it runs here, until every service does.
-            Database database = null;
-            EventBus bus = null;
-            if (services.contains(ServiceName.MODELS)) {
-                database = Database.open(config.databaseUrl().orElse(null), config.dataDir());
-                resources.push(database);
-                bus = EventBuses.create(config.redisUrl().orElse(null),
-                        EventBuses.consumerName(config.serviceName().map(ServiceName::id).orElse("agent-forge")));
-                resources.push(bus);
-            }
-
-            // 2. The services, each on its own port.
-            var servers = new EnumMap<ServiceName, ServiceServer>(ServiceName.class);
-            for (var service : services) {
-                var server = switch (service) {
-                    case API -> ApiServer.create(config.api(), dependencies);
-                    case TRAINING -> TrainingServer.create(config.training(), config.dataDir(), dependencies);
-                    case MODELS -> {
-                        var registry = ModelServer.registry(config.models(), database, bus);
-                        resources.push(registry);
-                        yield ModelServer.create(config.models(), registry);
-                    }
-                    case WEBSOCKET -> WebSocketServer.create(config.websocket(), dependencies);
-                    case MONITORING -> MonitoringServer.create(config.monitoring(), dependencies);
-                };
-                resources.push(server);
-                try {
-                    servers.put(service, server.start());
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("cannot start " + service + " on port " + config.port(service)
-                            + " (" + AgentForgeConfig.portVariable(service) + "): " + rootMessage(e), e);
-                }
-            }
-            return new Wiring(servers, resources);
+            return new Builder(config, here, resources).build();
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /** One start: keeps what it opened in {@code resources} (closed in reverse) as it goes. */
+    private static final class Builder {
+        private final AgentForgeConfig config;
+        private final EnumSet<ServiceName> here;
+        private final Deque<AutoCloseable> resources;
+        private final EnumMap<ServiceName, ServiceServer> servers = new EnumMap<>(ServiceName.class);
+        private final List<HealthCheck> dependencies = new ArrayList<>();
+        private Database database;
+        private EventBus bus;
+
+        Builder(AgentForgeConfig config, EnumSet<ServiceName> here, Deque<AutoCloseable> resources) {
+            this.config = config;
+            this.here = here;
+            this.resources = resources;
+        }
+
+        Wiring build() {
+            openInfrastructure();
+            ModelService models = here.contains(ServiceName.MODELS) ? startModels() : remoteModels();
+            TrainingService training = here.contains(ServiceName.TRAINING) ? startTraining(models) : remoteTraining();
+            if (here.contains(ServiceName.WEBSOCKET)) {
+                var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies));
+                startServer(ServiceName.WEBSOCKET, () -> websocket.start().server());
+            }
+            if (here.contains(ServiceName.MONITORING)) {
+                startMonitoring();
+            }
+            if (here.contains(ServiceName.API)) {
+                var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus, reportedOnByApi()));
+                startServer(ServiceName.API, server::start);
+            }
+            return new Wiring(servers, resources);
+        }
+
+        private void openInfrastructure() {
+            database = owned(Database.open(config.databaseUrl().orElse(null), config.dataDir()));
+            dependencies.add(HealthCheck.of("database", database::check));
+            var consumer = here.size() == 1 ? here.iterator().next().id() : "agent-forge";
+            bus = owned(EventBuses.create(config.redisUrl().orElse(null), EventBuses.consumerName(consumer)));
+            var events = bus;
+            dependencies.add(HealthCheck.of("event_bus", () -> busCheck(events)));
+            if (config.redisUrl().isEmpty() && here.size() < ServiceName.values().length) {
+                LOG.warn("REDIS_URL is not set: events stay inside this process, so services in other processes "
+                        + "will not see them");
+            }
+            LOG.info("metadata database: {}; event bus: {}", database.description(),
+                    config.redisUrl().isPresent() ? "Redis Streams" : "in-process");
+        }
+
+        private ModelService startModels() {
+            ModelRegistry registry = owned(ModelServer.registry(config.models(), database, bus));
+            var server = owned(ModelServer.create(config.models(), registry));
+            startServer(ServiceName.MODELS, server::start);
+            return registry;
+        }
+
+        private TrainingService startTraining(ModelService models) {
+            var jobs = owned(TrainingJobs.start(database, bus, models,
+                    SchedulerSettings.defaults(config.training().maxConcurrentJobs(), config.dataDir())));
+            var server = owned(TrainingServer.create(config.training(), config.dataDir(), dependencies, jobs));
+            startServer(ServiceName.TRAINING, server::start);
+            return jobs;
+        }
+
+        private void startMonitoring() {
+            var settings = MonitoringSettings.from(config.monitoring(), config.dataDir());
+            var monitoring = owned(new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database))));
+            var server = owned(MonitoringServer.create(config.monitoring(), dependencies, monitoring));
+            startServer(ServiceName.MONITORING, server::start);
+            // Watches the services of this process in-process and the others at their URLs. The API, which is
+            // started after this, is added by reference: its server exists by the time the first round runs.
+            var inProcess = new EnumMap<ServiceName, Service>(ServiceName.class);
+            for (var service : here) {
+                if (service != ServiceName.MONITORING) {
+                    inProcess.put(service, lazyServer(service));
+                }
+            }
+            MonitoringTargets.of(config.serviceUrls(), inProcess, settings.checkTimeout()).forEach(monitoring::watch);
+            monitoring.start();
+        }
+
+        /** A service of this process by name, for checks that run after every server has started. */
+        private Service lazyServer(ServiceName service) {
+            return new Service() {
+                @Override
+                public String name() {
+                    return service.id();
+                }
+
+                @Override
+                public HealthReport health() {
+                    var server = servers.get(service);
+                    if (server == null) {
+                        throw new IllegalStateException(service.id() + " has not started yet");
+                    }
+                    return server.health();
+                }
+            };
+        }
+
+        /** The WebSocket and Monitoring services whose health the API reports: here, or at their URLs. */
+        private List<Service> reportedOnByApi() {
+            var reported = new ArrayList<Service>();
+            if (servers.containsKey(ServiceName.WEBSOCKET)) {
+                reported.add(servers.get(ServiceName.WEBSOCKET));
+            } else {
+                config.serviceUrls().of(ServiceName.WEBSOCKET).ifPresent(url -> reported.add(
+                        new RemoteWebSocketService(new ServiceClient("websocket", url, ServiceClient.Settings.defaults()))));
+            }
+            if (servers.containsKey(ServiceName.MONITORING)) {
+                reported.add(servers.get(ServiceName.MONITORING));
+            } else {
+                config.serviceUrls().of(ServiceName.MONITORING).ifPresent(url -> reported.add(
+                        new RemoteMonitoringService(new ServiceClient("monitoring", url, ServiceClient.Settings.defaults()))));
+            }
+            return reported;
+        }
+
+        private ModelService remoteModels() {
+            return config.serviceUrls().of(ServiceName.MODELS)
+                    .<ModelService>map(url -> new RemoteModelService(
+                            new ServiceClient("models", url, ServiceClient.Settings.defaults())))
+                    .orElse(null); // nothing here calls it (AgentForgeConfig.requireReachable)
+        }
+
+        private TrainingService remoteTraining() {
+            return config.serviceUrls().of(ServiceName.TRAINING)
+                    .<TrainingService>map(url -> new RemoteTrainingService(
+                            new ServiceClient("training", url, ServiceClient.Settings.defaults())))
+                    .orElse(null);
+        }
+
+        private void startServer(ServiceName service, Supplier<ServiceServer> start) {
+            try {
+                servers.put(service, start.get());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot start " + service + " on port " + config.port(service)
+                        + " (" + AgentForgeConfig.portVariable(service) + "): " + rootMessage(e), e);
+            }
+        }
+
+        private <T extends AutoCloseable> T owned(T resource) {
+            resources.push(resource);
+            return resource;
+        }
+    }
+
+    private static DependencyCheck busCheck(EventBus bus) {
+        long start = System.nanoTime();
+        boolean healthy = bus.isHealthy();
+        double ms = (System.nanoTime() - start) / 1e6;
+        return new DependencyCheck(healthy ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY, ms,
+                healthy ? "publishing" : "cannot publish: events are not delivered");
     }
 
     /** The running servers, by service. */

@@ -91,7 +91,30 @@ class MainTest {
     }
 
     @Test
+    void healthcheckExitsZeroWhileTheServiceAnswersAndOneOnceItIsGone() throws Exception {
+        var config = io.agentforge.platform.config.AgentForgeConfig.fromEnvironment(Map.of(
+                "WEBSOCKET_SERVICE_PORT", "0", "DATA_DIR", data.resolve("healthcheck").toString()));
+        int port;
+        try (var wiring = Wiring.start(config, List.of(ServiceName.WEBSOCKET))) {
+            port = wiring.servers().get(ServiceName.WEBSOCKET).port();
+            var up = launch(Map.of("WEBSOCKET_SERVICE_PORT", String.valueOf(port)), "healthcheck", "websocket");
+
+            assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(text(up.getInputStream())).contains("websocket http://127.0.0.1:" + port + "/health -> 200");
+            assertThat(up.exitValue()).isZero();
+        }
+
+        var down = launch(Map.of("WEBSOCKET_SERVICE_PORT", String.valueOf(port)), "healthcheck", "websocket");
+
+        assertThat(down.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(text(down.getInputStream())).contains("no answer");
+        assertThat(down.exitValue()).isEqualTo(1);
+    }
+
+    @Test
     void commandLineIsParsed() {
+        assertThat(Main.parse("healthcheck")).isEqualTo(new Main.Command.HealthCheck(Optional.empty()));
+        assertThat(Main.parse("healthcheck", "api")).isEqualTo(new Main.Command.HealthCheck(Optional.of(ServiceName.API)));
         assertThat(Main.parse("start")).isEqualTo(new Main.Command.Start(Optional.empty()));
         assertThat(Main.parse("start", "models")).isEqualTo(new Main.Command.Start(Optional.of(ServiceName.MODELS)));
         assertThat(Main.parse("--help")).isInstanceOf(Main.Command.Help.class);

@@ -72,6 +72,35 @@ class WiringTest {
     }
 
     @Test
+    void aServiceWhoseCalleeIsNeitherHereNorAtAUrlIsAConfigurationErrorNamingTheVariable() {
+        assertThatThrownBy(() -> Wiring.start(config(Map.of()), List.of(ServiceName.API)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("TRAINING_SERVICE_URL")
+                .hasMessageContaining("MODEL_SERVICE_URL");
+        assertThatThrownBy(() -> Wiring.start(config(Map.of()), List.of(ServiceName.TRAINING)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MODEL_SERVICE_URL")
+                .hasMessageNotContaining("TRAINING_SERVICE_URL");
+    }
+
+    @Test
+    void inOneJvmTheApiReachesTheOtherServicesInProcess() {
+        try (var wiring = Wiring.start(config(Map.of()), Wiring.allServices())) {
+            var api = WebTestClient.of(wiring.servers().get(ServiceName.API));
+
+            // The Training service's own validation answers through the API: the field is named.
+            var refused = api.post("/phases/cognate/start", "{\"parameters\": {\"max_steps\": -3}}");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("max_steps");
+            var models = api.get("/models");
+            assertThat(models.status()).as(models.body()).isEqualTo(200);
+            assertThat(api.get("/jobs").status()).isEqualTo(200);
+            var health = api.get("/health").json();
+            assertThat(health.get("status").asText()).isEqualTo("healthy");
+        }
+    }
+
+    @Test
     void twoServicesOnOnePortIsAConfigurationError() {
         var config = config(Map.of("API_SERVICE_PORT", "18123", "TRAINING_SERVICE_PORT", "18123"));
 

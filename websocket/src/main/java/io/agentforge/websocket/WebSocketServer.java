@@ -55,6 +55,11 @@ public final class WebSocketServer implements AutoCloseable {
         return server.port();
     }
 
+    /** The HTTP frame the WebSocket routes run in: {@code /health}, {@code /metrics}, the port. */
+    public ServiceServer server() {
+        return server;
+    }
+
     public WebSocketHub hub() {
         return hub;
     }

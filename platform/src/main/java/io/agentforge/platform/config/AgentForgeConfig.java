@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,6 +70,47 @@ public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    /**
+     * The services a process starts must reach what they call: the API calls Training and Models, Training hands its
+     * models to Models. Each callee must run in the same process or have its {@code *_SERVICE_URL}; this fails fast
+     * with the variable to set instead of failing on the first request.
+     *
+     * @throws ConfigException naming the {@code *_SERVICE_URL} of each callee that is neither here nor reachable
+     */
+    public void requireReachable(Collection<ServiceName> services) {
+        var problems = new ArrayList<ConfigException.Problem>();
+        for (var caller : services) {
+            var callees = switch (caller) {
+                case API -> List.of(ServiceName.TRAINING, ServiceName.MODELS);
+                case TRAINING -> List.of(ServiceName.MODELS);
+                case MODELS, WEBSOCKET, MONITORING -> List.<ServiceName>of();
+            };
+            for (var callee : callees) {
+                var variable = urlVariable(callee).name();
+                if (!services.contains(callee) && serviceUrls.of(callee).isEmpty()
+                        && problems.stream().noneMatch(p -> p.variable().equals(variable))) {
+                    problems.add(new ConfigException.Problem(variable, "the base URL of the " + callee.id()
+                            + " service (e.g. http://" + callee.id() + ":" + defaults().port(callee) + "), which the "
+                            + caller.id() + " service calls; or start both in one process", "(unset)"));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** The variable that says where a service is reached, e.g. {@code MODEL_SERVICE_URL}; the API has none. */
+    public static Variable urlVariable(ServiceName service) {
+        return switch (service) {
+            case TRAINING -> Variable.TRAINING_SERVICE_URL;
+            case MODELS -> Variable.MODEL_SERVICE_URL;
+            case WEBSOCKET -> Variable.WEBSOCKET_SERVICE_URL;
+            case MONITORING -> Variable.MONITORING_SERVICE_URL;
+            case API -> throw new IllegalArgumentException("nothing calls the API service; it has no *_SERVICE_URL");
+        };
     }
 
     /** The variable that sets a service's port, e.g. {@code MODEL_SERVICE_PORT}. */
