@@ -33,6 +33,7 @@ class TopicBridgeTest {
                 EventTypes.MODEL_SAVED, "model_updates",
                 EventTypes.MODEL_HANDOFF_CREATED, "model_updates",
                 EventTypes.ALERT_CREATED, "admin_alerts",
+                EventTypes.ALERT_RESOLVED, "admin_alerts",
                 EventTypes.SERVICE_HEALTH_CHANGED, "admin_alerts",
                 EventTypes.PIPELINE_UPDATE, "pipeline",
                 EventTypes.PIPELINE_COMPLETE, "pipeline");

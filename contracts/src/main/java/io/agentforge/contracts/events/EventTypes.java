@@ -12,6 +12,8 @@ public final class EventTypes {
     public static final String MODEL_HANDOFF_CREATED = "model_handoff_created";
     public static final String SERVICE_HEALTH_CHANGED = "service_health_changed";
     public static final String ALERT_CREATED = "alert_created";
+    /** An alert whose condition cleared, or that an operator resolved; on the {@code admin_alerts} topic too. */
+    public static final String ALERT_RESOLVED = "alert_resolved";
     public static final String SYSTEM_METRICS = "system_metrics";
     public static final String PIPELINE_UPDATE = "pipeline_update";
     public static final String PIPELINE_COMPLETE = "pipeline_complete";

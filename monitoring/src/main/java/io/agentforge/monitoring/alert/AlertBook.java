@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  */
 public final class AlertBook {
     /** Not in SPEC section 6's list, which is open ("more may be added"); dashboards use it to clear an alert. */
-    public static final String ALERT_RESOLVED = "alert_resolved";
+    public static final String ALERT_RESOLVED = EventTypes.ALERT_RESOLVED;
     static final String CONDITION = "condition";
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertBook.class);

@@ -59,11 +59,13 @@ public final class ErrorMapping {
         var handlers = DirectHandlers.builder();
         for (var event : DirectHandler.EventType.values()) {
             handlers.addHandler(event, (request, type, status, headers, message) -> {
-                var error = switch (type) {
-                    case PAYLOAD_TOO_LARGE -> "the request body exceeds the limit of " + maxPayloadSize + " bytes";
-                    case BAD_REQUEST -> "bad request: " + message;
-                    default -> status.reasonPhrase();
-                };
+                // Helidon reports an over-long body as BAD_REQUEST with status 413 and no message.
+                var tooLarge = type == DirectHandler.EventType.PAYLOAD_TOO_LARGE
+                        || status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code();
+                var error = tooLarge ? "the request body exceeds the limit of " + maxPayloadSize + " bytes"
+                        : type == DirectHandler.EventType.BAD_REQUEST && message != null && !message.isBlank()
+                        ? "bad request: " + message
+                        : status.reasonPhrase();
                 return DirectHandler.TransportResponse.builder()
                         .status(status)
                         .headers(headers)

@@ -333,6 +333,7 @@ class ServiceServerTest {
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().get("success").asBoolean()).isFalse();
+        assertThat(response.json().get("error").asText()).isEqualTo("the request body exceeds the limit of 100 bytes");
     }
 
     @Test

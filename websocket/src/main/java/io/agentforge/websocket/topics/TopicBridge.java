@@ -32,7 +32,7 @@ public final class TopicBridge {
             }
             case EventTypes.MODEL_SAVED, EventTypes.MODEL_HANDOFF_CREATED ->
                     add(messages, Topics.MODEL_UPDATES, event, event.eventType(), data, false);
-            case EventTypes.ALERT_CREATED, EventTypes.SERVICE_HEALTH_CHANGED ->
+            case EventTypes.ALERT_CREATED, EventTypes.ALERT_RESOLVED, EventTypes.SERVICE_HEALTH_CHANGED ->
                     add(messages, Topics.ADMIN_ALERTS, event, event.eventType(), data, false);
             case EventTypes.SYSTEM_METRICS -> add(messages, Topics.SYSTEM_METRICS, event, EventTypes.SYSTEM_METRICS,
                     data.containsKey("metrics") ? data : Map.of("metrics", data), true);
