@@ -117,8 +117,12 @@ public final class Wiring implements AutoCloseable {
         }
 
         private void openInfrastructure() {
-            database = owned(Database.open(config.databaseUrl().orElse(null), config.dataDir()));
-            dependencies.add(HealthCheck.of("database", database::check));
+            // The API and WebSocket services keep no metadata of their own: they reach it through the others.
+            if (here.contains(ServiceName.TRAINING) || here.contains(ServiceName.MODELS)
+                    || here.contains(ServiceName.MONITORING)) {
+                database = owned(Database.open(config.databaseUrl().orElse(null), config.dataDir()));
+                dependencies.add(HealthCheck.of("database", database::check));
+            }
             var consumer = here.size() == 1 ? here.iterator().next().id() : "agent-forge";
             bus = owned(EventBuses.create(config.redisUrl().orElse(null), EventBuses.consumerName(consumer)));
             var events = bus;
@@ -127,7 +131,7 @@ public final class Wiring implements AutoCloseable {
                 LOG.warn("REDIS_URL is not set: events stay inside this process, so services in other processes "
                         + "will not see them");
             }
-            LOG.info("metadata database: {}; event bus: {}", database.description(),
+            LOG.info("metadata database: {}; event bus: {}", database == null ? "none" : database.description(),
                     config.redisUrl().isPresent() ? "Redis Streams" : "in-process");
         }
 
