@@ -148,7 +148,7 @@ public final class Main {
             System.err.println("agent-forge: " + e.getMessage());
             System.exit(2);
             return;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.error("start-up failed", e);
             System.err.println("agent-forge: " + e.getMessage());
             System.exit(1);

@@ -76,7 +76,8 @@ public final class Wiring implements AutoCloseable {
         var resources = new ArrayDeque<AutoCloseable>();
         try {
             return new Builder(config, here, resources).build();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // A missing class on a broken class path is an Error: the started servers must stop all the same.
             closeAll(resources);
             throw e;
         }

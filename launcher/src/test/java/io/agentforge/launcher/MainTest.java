@@ -26,11 +26,14 @@ class MainTest {
         return launcher(env, args).start();
     }
 
-    /** Runs Main in a JVM of its own, as the ./agent-forge script does, with the test's class path. */
+    /**
+     * Runs Main in a JVM of its own, as the ./agent-forge script does, with the class path the jar runs with (main
+     * classes and runtime dependencies only; written by the build to target/runtime-classpath.txt).
+     */
     private static ProcessBuilder launcher(Map<String, String> env, String... args) {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var command = new ArrayList<>(List.of(java, "-cp", classPath, Main.class.getName()));
+        var command = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED",
+                "-cp", runtimeClassPath(), Main.class.getName()));
         command.addAll(List.of(args));
         var builder = new ProcessBuilder(command);
         // Free ports and a scratch data directory: never the user's 8000-8004 or ./data.
@@ -39,6 +42,15 @@ class MainTest {
                 "DATA_DIR", data.toString(), "STORAGE_PATH", data.resolve("models").toString()));
         builder.environment().putAll(env);
         return builder;
+    }
+
+    private static String runtimeClassPath() {
+        try {
+            var dependencies = Files.readString(Path.of("target", "runtime-classpath.txt")).strip();
+            return Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator + dependencies;
+        } catch (IOException e) {
+            throw new IllegalStateException("target/runtime-classpath.txt is written by the build (mvn test)", e);
+        }
     }
 
     private static String text(java.io.InputStream stream) throws IOException {
@@ -85,6 +97,38 @@ class MainTest {
 
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(Files.readString(output)).contains("stopping", "stopped");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void allFiveServicesStartInOneJvmWithTheJarsClassPathAndAnswerHealth() throws Exception {
+        var output = data.resolve("all-in-one.out");
+        var process = launcher(Map.of("DATA_DIR", data.resolve("all-in-one").toString()), "start")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            var listening = Pattern.compile("\\s+(\\w+)\\s+http://localhost:(\\d+)");
+            var ports = new java.util.LinkedHashMap<String, Integer>();
+            var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (ports.size() < 5 && System.nanoTime() < deadline && process.isAlive()) {
+                var matcher = listening.matcher(Files.readString(output));
+                while (matcher.find()) {
+                    ports.put(matcher.group(1).toLowerCase(java.util.Locale.ROOT), Integer.parseInt(matcher.group(2)));
+                }
+                Thread.sleep(200);
+            }
+            assertThat(ports).as("all five listening: " + Files.readString(output)).hasSize(5);
+            for (var entry : ports.entrySet()) {
+                var health = WebTestClient.of(entry.getValue()).get("/health");
+                assertThat(health.status()).as(entry.getKey() + ": " + health.body()).isEqualTo(200);
+                assertThat(health.json().get("service").asText()).isEqualTo(entry.getKey());
+            }
+
+            process.destroy();
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(output)).contains("stopped").doesNotContain("Exception in thread");
         } finally {
             process.destroyForcibly();
         }
