@@ -5,7 +5,6 @@ import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.DependencyCheck;
-import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.models.ModelServer;
@@ -107,12 +106,13 @@ public final class Wiring implements AutoCloseable {
                 var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies));
                 startServer(ServiceName.WEBSOCKET, () -> websocket.start().server());
             }
-            if (here.contains(ServiceName.MONITORING)) {
-                startMonitoring();
-            }
+            var monitoring = here.contains(ServiceName.MONITORING) ? startMonitoring() : null;
             if (here.contains(ServiceName.API)) {
                 var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus, reportedOnByApi()));
                 startServer(ServiceName.API, server::start);
+            }
+            if (monitoring != null) {
+                watch(monitoring);
             }
             return new Wiring(servers, resources);
         }
@@ -151,40 +151,24 @@ public final class Wiring implements AutoCloseable {
             return jobs;
         }
 
-        private void startMonitoring() {
+        private Monitoring startMonitoring() {
             var settings = MonitoringSettings.from(config.monitoring(), config.dataDir());
             var monitoring = owned(new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database))));
             var server = owned(MonitoringServer.create(config.monitoring(), dependencies, monitoring));
             startServer(ServiceName.MONITORING, server::start);
-            // Watches the services of this process in-process and the others at their URLs. The API, which is
-            // started after this, is added by reference: its server exists by the time the first round runs.
-            var inProcess = new EnumMap<ServiceName, Service>(ServiceName.class);
-            for (var service : here) {
-                if (service != ServiceName.MONITORING) {
-                    inProcess.put(service, lazyServer(service));
-                }
-            }
-            MonitoringTargets.of(config.serviceUrls(), inProcess, settings.checkTimeout()).forEach(monitoring::watch);
-            monitoring.start();
+            return monitoring;
         }
 
-        /** A service of this process by name, for checks that run after every server has started. */
-        private Service lazyServer(ServiceName service) {
-            return new Service() {
-                @Override
-                public String name() {
-                    return service.id();
-                }
-
-                @Override
-                public HealthReport health() {
-                    var server = servers.get(service);
-                    if (server == null) {
-                        throw new IllegalStateException(service.id() + " has not started yet");
-                    }
-                    return server.health();
-                }
-            };
+        /**
+         * Starts the health rounds once every server of this process listens, so the first round does not find the
+         * API (started last) down: the services here are watched in-process, the others at their URLs.
+         */
+        private void watch(Monitoring monitoring) {
+            var inProcess = new EnumMap<ServiceName, Service>(servers);
+            inProcess.remove(ServiceName.MONITORING);
+            MonitoringTargets.of(config.serviceUrls(), inProcess, monitoring.settings().checkTimeout())
+                    .forEach(monitoring::watch);
+            monitoring.start();
         }
 
         /** The WebSocket and Monitoring services whose health the API reports: here, or at their URLs. */

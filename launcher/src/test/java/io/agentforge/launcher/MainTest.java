@@ -105,7 +105,10 @@ class MainTest {
     @Test
     void allFiveServicesStartInOneJvmWithTheJarsClassPathAndAnswerHealth() throws Exception {
         var output = data.resolve("all-in-one.out");
-        var process = launcher(Map.of("DATA_DIR", data.resolve("all-in-one").toString()), "start")
+        // Relative directories, as a user running ./agent-forge start from a checkout has them.
+        var workingDir = Files.createDirectories(data.resolve("all-in-one"));
+        var process = launcher(Map.of("DATA_DIR", "./data", "STORAGE_PATH", "./data/models"), "start")
+                .directory(workingDir.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             var listening = Pattern.compile("\\s+(\\w+)\\s+http://localhost:(\\d+)");
@@ -124,6 +127,23 @@ class MainTest {
                 assertThat(health.status()).as(entry.getKey() + ": " + health.body()).isEqualTo(200);
                 assertThat(health.json().get("service").asText()).isEqualTo(entry.getKey());
             }
+
+
+            // A real Cognate job through the API, trained in a worker JVM that runs in its job directory.
+            var api = WebTestClient.of(ports.get("api"));
+            var started = api.post("/phases/cognate/start", """
+                    {"parameters": {"model_preset": "tiny", "max_steps": 6, "batch_size": 4, "max_train_samples": 100,
+                     "max_eval_samples": 10, "eval_interval": 3, "checkpoint_interval": 3}}""");
+            assertThat(started.status()).as(started.body()).isIn(200, 202);
+            var jobId = started.json().get("data").get("job_id").asText();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(4))
+                    .pollInterval(java.time.Duration.ofSeconds(1))
+                    .until(() -> List.of("completed", "failed", "cancelled")
+                            .contains(api.get("/jobs/" + jobId).json().get("data").get("status").asText()));
+            var job = api.get("/jobs/" + jobId);
+            assertThat(job.json().get("data").get("status").asText()).as(job.body()).isEqualTo("completed");
+            assertThat(api.get("/models?phase=cognate").json().get("data").get("items")).isNotEmpty();
+            assertThat(workingDir.resolve("data").resolve("models")).isDirectory();
 
             process.destroy();
 

@@ -101,6 +101,22 @@ class WiringTest {
     }
 
     @Test
+    void monitoringWatchesTheOtherFourInProcessAndFindsNoneDownAtStart() {
+        try (var wiring = Wiring.start(config(Map.of("CHECK_INTERVAL", "0.2")), Wiring.allServices())) {
+            var monitoring = WebTestClient.of(wiring.servers().get(ServiceName.MONITORING));
+
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> monitoring.get("/services/health").json().get("data").size() == 4);
+            var watched = monitoring.get("/services/health").json().get("data");
+            for (var service : watched) {
+                assertThat(service.get("status").asText()).as(service.toString()).isNotEqualTo("unhealthy");
+            }
+            // Not even one that was raised and resolved since: the first round ran after the API listened.
+            assertThat(monitoring.get("/alerts").body()).doesNotContain("service_down");
+        }
+    }
+
+    @Test
     void twoServicesOnOnePortIsAConfigurationError() {
         var config = config(Map.of("API_SERVICE_PORT", "18123", "TRAINING_SERVICE_PORT", "18123"));
 

@@ -143,7 +143,8 @@ final class EnvironmentParser {
     private Path path(Variable variable) {
         var text = raw(variable).orElseThrow();
         try {
-            return Path.of(text);
+            // Absolute from the start: training workers run in their job directory, not where the user started.
+            return Path.of(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             problem(variable, "a file system path", text);
             return Path.of(".");

@@ -43,7 +43,7 @@ class AgentForgeConfigTest {
         assertThat(config.monitoring().port()).isEqualTo(8004);
         assertThat(config.training().maxConcurrentJobs()).isEqualTo(5);
         assertThat(config.training().cudaVisibleDevices()).isEmpty();
-        assertThat(config.models().storagePath()).isEqualTo(Path.of("./data/models"));
+        assertThat(config.models().storagePath()).isEqualTo(Path.of("data", "models").toAbsolutePath());
         assertThat(config.models().maxFileSizeBytes()).isEqualTo(1024L * 1024 * 1024);
         assertThat(config.websocket().maxConnections()).isEqualTo(1000);
         assertThat(config.websocket().pingInterval()).isEqualTo(Duration.ofSeconds(30));
@@ -57,7 +57,9 @@ class AgentForgeConfigTest {
             assertThat(config.serviceUrls().of(service)).isEmpty();
         }
         assertThat(config.serviceName()).isEmpty();
-        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        // Relative paths are resolved once, against the directory Agent Forge was started in.
+        assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(config.models().storagePath()).isEqualTo(Path.of("data", "models").toAbsolutePath());
     }
 
     @Test

@@ -33,7 +33,16 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
     public static WorkerLaunch forConcurrentJobs(int maxConcurrentJobs, int cores) {
         var java = Path.of(System.getProperty("java.home"), "bin", "java");
         int threads = Math.max(1, cores / Math.max(1, maxConcurrentJobs));
-        return new WorkerLaunch(java, System.getProperty("java.class.path"), threads, 512, DEFAULT_NICENESS, List.of());
+        return new WorkerLaunch(java, absoluteClassPath(System.getProperty("java.class.path")), threads, 512,
+                DEFAULT_NICENESS, List.of());
+    }
+
+    /** Workers run in their job directory, so a relative entry (e.g. {@code -jar launcher/target/x.jar}) would miss. */
+    static String absoluteClassPath(String classPath) {
+        return java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     public static WorkerLaunch forConcurrentJobs(int maxConcurrentJobs) {

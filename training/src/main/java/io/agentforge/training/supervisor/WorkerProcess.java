@@ -43,7 +43,8 @@ public final class WorkerProcess {
 
     /** Writes the spec, starts the JVM and begins reading its output. */
     public static WorkerProcess start(WorkerLaunch launch, WorkerSpec spec, Consumer<WorkerMessage> listener) {
-        var specFile = spec.write();
+        // Absolute: the worker runs in the job directory, where a relative path would point elsewhere.
+        var specFile = spec.write().toAbsolutePath();
         var logFile = WorkerLog.of(spec);
         var builder = new ProcessBuilder(launch.command(specFile))
                 .directory(spec.jobDir().toFile())
