@@ -100,8 +100,11 @@ public final class Wiring implements AutoCloseable {
 
         Wiring build() {
             openInfrastructure();
-            ModelService models = here.contains(ServiceName.MODELS) ? startModels() : remoteModels();
-            TrainingService training = here.contains(ServiceName.TRAINING) ? startTraining(models) : remoteTraining();
+            boolean callsModels = here.contains(ServiceName.API) || here.contains(ServiceName.TRAINING);
+            ModelService models = here.contains(ServiceName.MODELS) ? startModels()
+                    : callsModels ? remoteModels() : null;
+            TrainingService training = here.contains(ServiceName.TRAINING) ? startTraining(models)
+                    : here.contains(ServiceName.API) ? remoteTraining() : null;
             if (here.contains(ServiceName.WEBSOCKET)) {
                 var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies));
                 startServer(ServiceName.WEBSOCKET, () -> websocket.start().server());
@@ -190,17 +193,22 @@ public final class Wiring implements AutoCloseable {
         }
 
         private ModelService remoteModels() {
-            return config.serviceUrls().of(ServiceName.MODELS)
-                    .<ModelService>map(url -> new RemoteModelService(
-                            new ServiceClient("models", url, ServiceClient.Settings.defaults())))
-                    .orElse(null); // nothing here calls it (AgentForgeConfig.requireReachable)
+            return remote(ServiceName.MODELS).map(RemoteModelService::new).orElse(null);
         }
 
         private TrainingService remoteTraining() {
-            return config.serviceUrls().of(ServiceName.TRAINING)
-                    .<TrainingService>map(url -> new RemoteTrainingService(
-                            new ServiceClient("training", url, ServiceClient.Settings.defaults())))
-                    .orElse(null);
+            return remote(ServiceName.TRAINING).map(RemoteTrainingService::new).orElse(null);
+        }
+
+        /** A client of a service in another process (reachable: checked by requireReachable at start). */
+        private java.util.Optional<ServiceClient> remote(ServiceName service) {
+            return config.reachableUrl(service).map(url -> {
+                if (config.serviceUrls().of(service).isEmpty()) {
+                    LOG.info("{} is not set: the {} service is expected at {}", AgentForgeConfig.urlVariable(service),
+                            service.id(), url);
+                }
+                return new ServiceClient(service.id(), url, ServiceClient.Settings.defaults());
+            });
         }
 
         private void startServer(ServiceName service, Supplier<ServiceServer> start) {

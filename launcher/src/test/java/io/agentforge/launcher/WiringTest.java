@@ -84,6 +84,24 @@ class WiringTest {
     }
 
     @Test
+    void aServiceAloneWithoutUrlsCallsTheOthersOnThisHostAtTheirConfiguredPorts() throws Exception {
+        try (var models = Wiring.start(config(Map.of()), List.of(ServiceName.MODELS))) {
+            var modelsPort = models.servers().get(ServiceName.MODELS).port();
+            // As two terminals on one machine: ./agent-forge start models, then ./agent-forge start api.
+            try (var api = Wiring.start(config(Map.of("MODEL_SERVICE_PORT", String.valueOf(modelsPort),
+                    "TRAINING_SERVICE_PORT", "1")), List.of(ServiceName.API))) {
+                var client = WebTestClient.of(api.servers().get(ServiceName.API));
+
+                var listing = client.get("/models");
+                assertThat(listing.status()).as(listing.body()).isEqualTo(200);
+                // Nothing listens on port 1: the Training service is reported as unreachable, not hidden.
+                var jobs = client.get("/jobs");
+                assertThat(jobs.status()).as(jobs.body()).isEqualTo(503);
+            }
+        }
+    }
+
+    @Test
     void inOneJvmTheApiReachesTheOtherServicesInProcess() {
         try (var wiring = Wiring.start(config(Map.of()), Wiring.allServices())) {
             var api = WebTestClient.of(wiring.servers().get(ServiceName.API));

@@ -1,5 +1,6 @@
 package io.agentforge.platform.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,9 +74,19 @@ public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, 
     }
 
     /**
+     * Where a service started in another process is reached: its {@code *_SERVICE_URL}, or else this host on the
+     * service's configured port, for separate processes on one machine ({@code ./agent-forge start api} next to
+     * {@code ./agent-forge start training}). Empty when neither is known (no URL and port 0).
+     */
+    public Optional<URI> reachableUrl(ServiceName service) {
+        return serviceUrls.of(service).or(() -> port(service) == 0 ? Optional.empty()
+                : Optional.of(URI.create("http://localhost:" + port(service))));
+    }
+
+    /**
      * The services a process starts must reach what they call: the API calls Training and Models, Training hands its
-     * models to Models. Each callee must run in the same process or have its {@code *_SERVICE_URL}; this fails fast
-     * with the variable to set instead of failing on the first request.
+     * models to Models. Each callee must run in the same process or be reachable (see {@link #reachableUrl}); this
+     * fails fast with the variable to set instead of failing on the first request.
      *
      * @throws ConfigException naming the {@code *_SERVICE_URL} of each callee that is neither here nor reachable
      */
@@ -89,7 +100,7 @@ public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, 
             };
             for (var callee : callees) {
                 var variable = urlVariable(callee).name();
-                if (!services.contains(callee) && serviceUrls.of(callee).isEmpty()
+                if (!services.contains(callee) && reachableUrl(callee).isEmpty()
                         && problems.stream().noneMatch(p -> p.variable().equals(variable))) {
                     problems.add(new ConfigException.Problem(variable, "the base URL of the " + callee.id()
                             + " service (e.g. http://" + callee.id() + ":" + defaults().port(callee) + "), which the "
