@@ -41,7 +41,9 @@ import static org.awaitility.Awaitility.await;
  * Distributed mode end to end: a real Redis and PostgreSQL, each of the five services in a JVM of its own started by
  * {@code Main start <service>} and configured only by the environment variables of SPEC section 2, and a client that
  * speaks HTTP to the API and listens on the WebSocket. Then a second Training replica joins, the two share the job
- * queue, and one of them is killed with SIGKILL (workers included) while it runs a job.
+ * queue, and one of them is killed with SIGKILL (workers included) while it runs a job; last, a job cancelled through
+ * the API stops on the replica that runs it, which is not the one the API calls. The tests run in order on one set
+ * of processes, which costs the start-up of the JVMs once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedModeTest {
@@ -223,10 +225,7 @@ class DistributedModeTest {
         for (int i = 0; i < 4; i++) {
             var parameters = new LinkedHashMap<>(TINY);
             parameters.put("max_steps", 8);
-            var submitted = WebTestClient.of(replicas.get(i % 2).port()).post("/jobs",
-                    Json.write(Map.of("phase", "cognate", "parameters", parameters)));
-            assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
-            jobIds.add(submitted.json().path("data").path("job_id").asText());
+            jobIds.add(submit(replicas.get(i % 2), parameters));
         }
 
         // The second replica runs a job and is past its first checkpoint: a machine crash now.
@@ -282,6 +281,57 @@ class DistributedModeTest {
         }
         assertThat(first.isAlive()).isTrue();
         assertThat(second.log()).contains(victimJob);
+    }
+
+    @Test
+    @Order(3)
+    void aJobCancelledThroughTheApiStopsOnTheReplicaThatRunsIt() throws Exception {
+        var first = SERVICES.get("training");
+        var third = start("training-3", "training", ServiceProcess.freePort());
+        third.awaitHealthy(START_UP);
+        var api = WebTestClient.of(SERVICES.get("api").port());
+        var parameters = new LinkedHashMap<>(TINY);
+        parameters.put("max_steps", 2000);
+        // The first replica (the one the API calls) is busy with one job, so the other takes the next.
+        var busy = submit(first, parameters);
+        events.await(TRAINING, message -> "training_started".equals(EventStream.type(message))
+                && busy.equals(jobOf(message)));
+        var elsewhere = submit(first, parameters);
+        var started = events.await(TRAINING, message -> "training_started".equals(EventStream.type(message))
+                && elsewhere.equals(jobOf(message)));
+        assertThat(ranOn(third, started)).as(started.toString()).isTrue();
+        events.await(TRAINING, message -> "training_progress".equals(EventStream.type(message))
+                && elsewhere.equals(jobOf(message)));
+
+        var cancelled = HTTP.send(HttpRequest.newBuilder(URI.create(SERVICES.get("api").url() + "/jobs/" + elsewhere))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        // The replica running it learns of the cancellation from the database and stops its worker.
+        var worker = started.path("data").path("worker_pid").asLong();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.of(worker).map(p -> !p.isAlive()).orElse(true));
+        assertThat(third.isAlive()).isTrue();
+        assertThat(api.get("/jobs/" + elsewhere).json().path("data").path("status").asText()).isEqualTo("cancelled");
+        assertThat(events.trainingEvents("training_cancelled", elsewhere)).hasSize(1);
+        events.await(Duration.ofSeconds(10), message -> "phase_update".equals(EventStream.type(message))
+                && elsewhere.equals(message.path("job_id").asText())
+                && "cancelled".equals(message.path("status").asText()));
+
+        var alsoCancelled = HTTP.send(HttpRequest.newBuilder(URI.create(SERVICES.get("api").url() + "/jobs/" + busy))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(alsoCancelled.statusCode()).as(alsoCancelled.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                api.get("/jobs?status=running").json().path("data").path("total").asInt()).isZero());
+        assertThat(events.trainingEvents("training_completed", elsewhere)).isEmpty();
+        assertThat(api.get("/jobs/" + elsewhere).json().path("data").path("status").asText()).isEqualTo("cancelled");
+    }
+
+    /** Queues a Cognate job at a Training replica; returns its id. */
+    private static String submit(ServiceProcess replica, Map<String, Object> parameters) {
+        var submitted = WebTestClient.of(replica.port()).post("/jobs",
+                Json.write(Map.of("phase", "cognate", "parameters", parameters)));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        return submitted.json().path("data").path("job_id").asText();
     }
 
     private static String jobOf(JsonNode message) {
