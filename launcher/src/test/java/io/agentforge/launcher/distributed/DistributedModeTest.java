@@ -41,9 +41,9 @@ import static org.awaitility.Awaitility.await;
  * Distributed mode end to end: a real Redis and PostgreSQL, each of the five services in a JVM of its own started by
  * {@code Main start <service>} and configured only by the environment variables of SPEC section 2, and a client that
  * speaks HTTP to the API and listens on the WebSocket. Then a second Training replica joins, the two share the job
- * queue, and one of them is killed with SIGKILL (workers included) while it runs a job; last, a job cancelled through
- * the API stops on the replica that runs it, which is not the one the API calls. The tests run in order on one set
- * of processes, which costs the start-up of the JVMs once.
+ * queue, and one of them is killed with SIGKILL (workers included) while it runs a job. Last, a job cancelled through
+ * the API stops on the replica that runs it (not the one the API calls), and a replica stopped with SIGTERM hands its
+ * job back to continue elsewhere. The tests run in order on one set of processes: the JVMs start once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedModeTest {
@@ -60,6 +60,8 @@ class DistributedModeTest {
     static final Map<String, ServiceProcess> SERVICES = new LinkedHashMap<>();
     static Map<String, String> environment;
     static EventStream events;
+    /** A long job that keeps the first Training replica's only slot busy in the last two tests. */
+    static String occupier;
 
     /** Prints the end of every service's log when a test fails, while the processes are still there to read. */
     @RegisterExtension
@@ -287,15 +289,17 @@ class DistributedModeTest {
     @Order(3)
     void aJobCancelledThroughTheApiStopsOnTheReplicaThatRunsIt() throws Exception {
         var first = SERVICES.get("training");
-        var third = start("training-3", "training", ServiceProcess.freePort());
-        third.awaitHealthy(START_UP);
         var api = WebTestClient.of(SERVICES.get("api").port());
         var parameters = new LinkedHashMap<>(TINY);
         parameters.put("max_steps", 2000);
-        // The first replica (the one the API calls) is busy with one job, so the other takes the next.
-        var busy = submit(first, parameters);
-        events.await(TRAINING, message -> "training_started".equals(EventStream.type(message))
-                && busy.equals(jobOf(message)));
+        // The first replica (the one the API calls) is kept busy before the third starts, so the third takes the
+        // next job, here and in the next test.
+        occupier = submit(first, parameters);
+        var occupied = events.await(TRAINING, message -> "training_started".equals(EventStream.type(message))
+                && occupier.equals(jobOf(message)));
+        assertThat(ranOn(first, occupied)).isTrue();
+        var third = start("training-3", "training", ServiceProcess.freePort());
+        third.awaitHealthy(START_UP);
         var elsewhere = submit(first, parameters);
         var started = events.await(TRAINING, message -> "training_started".equals(EventStream.type(message))
                 && elsewhere.equals(jobOf(message)));
@@ -311,19 +315,57 @@ class DistributedModeTest {
         var worker = started.path("data").path("worker_pid").asLong();
         await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.of(worker).map(p -> !p.isAlive()).orElse(true));
         assertThat(third.isAlive()).isTrue();
-        assertThat(api.get("/jobs/" + elsewhere).json().path("data").path("status").asText()).isEqualTo("cancelled");
         assertThat(events.trainingEvents("training_cancelled", elsewhere)).hasSize(1);
         events.await(Duration.ofSeconds(10), message -> "phase_update".equals(EventStream.type(message))
                 && elsewhere.equals(message.path("job_id").asText())
                 && "cancelled".equals(message.path("status").asText()));
-
-        var alsoCancelled = HTTP.send(HttpRequest.newBuilder(URI.create(SERVICES.get("api").url() + "/jobs/" + busy))
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(alsoCancelled.statusCode()).as(alsoCancelled.body()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                api.get("/jobs?status=running").json().path("data").path("total").asInt()).isZero());
-        assertThat(events.trainingEvents("training_completed", elsewhere)).isEmpty();
+        // Still cancelled once its worker is gone: the stopped run did not overwrite the caller's decision.
         assertThat(api.get("/jobs/" + elsewhere).json().path("data").path("status").asText()).isEqualTo("cancelled");
+        assertThat(events.trainingEvents("training_completed", elsewhere)).isEmpty();
+        assertThat(events.trainingEvents("training_failed", elsewhere)).isEmpty();
+        assertThat(api.get("/jobs/" + occupier).json().path("data").path("status").asText()).isEqualTo("running");
+    }
+
+    @Test
+    @Order(4)
+    void aReplicaStoppedWithSigtermHandsItsJobBackToContinueFromItsCheckpointElsewhere() throws Exception {
+        var first = SERVICES.get("training");
+        var third = SERVICES.get("training-3");
+        var api = WebTestClient.of(SERVICES.get("api").port());
+        var parameters = new LinkedHashMap<>(TINY);
+        parameters.put("max_steps", 12);
+        // The first replica still runs the previous test's occupier, so the third takes this job.
+        assertThat(api.get("/jobs/" + occupier).json().path("data").path("status").asText()).isEqualTo("running");
+        var moved = submit(first, parameters);
+        var started = events.await(TRAINING, message -> "training_started".equals(EventStream.type(message))
+                && moved.equals(jobOf(message)));
+        assertThat(ranOn(third, started)).as(started.toString()).isTrue();
+        events.await(TRAINING, message -> "training_progress".equals(EventStream.type(message))
+                && moved.equals(jobOf(message)) && message.path("data").path("current_step").asInt() >= 3);
+
+        var exitCode = third.stop(Duration.ofSeconds(60)); // SIGTERM, as a rolling deploy or a scale-down sends
+
+        assertThat(third.log()).contains("stopping", "stopped");
+        assertThat(exitCode).as(third.logTail(20)).isIn(0, 143);
+        var worker = started.path("data").path("worker_pid").asLong();
+        assertThat(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // Handed back at once, not left running until its lease runs out; it waits for a free slot.
+        var handedBack = api.get("/jobs/" + moved).json().path("data");
+        assertThat(handedBack.path("status").asText()).as(handedBack.toString()).isEqualTo("pending");
+
+        // A free slot on the first replica: it takes the job up from the checkpoint the third one wrote.
+        HTTP.send(HttpRequest.newBuilder(URI.create(SERVICES.get("api").url() + "/jobs/" + occupier)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(TRAINING).pollInterval(Duration.ofSeconds(1)).until(() -> Set.of("completed", "failed")
+                .contains(api.get("/jobs/" + moved).json().path("data").path("status").asText()));
+        assertThat(api.get("/jobs/" + moved).json().path("data").path("status").asText()).isEqualTo("completed");
+        var starts = events.trainingEvents("training_started", moved);
+        assertThat(starts).hasSize(2);
+        assertThat(ranOn(first, starts.get(1))).isTrue();
+        assertThat(starts.get(1).path("data").path("resumed_from_step").asInt()).isPositive();
+        assertThat(api.get("/jobs/" + moved + "/metrics").json().path("data"))
+                .extracting(point -> point.path("current_step").asInt())
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 36).boxed().toList());
     }
 
     /** Queues a Cognate job at a Training replica; returns its id. */

@@ -136,6 +136,15 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Asks the JVM to stop with SIGTERM and waits for it; returns its exit code. */
+    int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not stop within " + timeout + " of SIGTERM:\n" + logTail(40));
+        }
+        return process.exitValue();
+    }
+
     /**
      * Ends the JVM and every process it started (training workers) with SIGKILL at once, as a machine crash would:
      * nothing gets to clean up or tell anyone. The children are listed first, since they are reparented, and no
