@@ -118,6 +118,20 @@ class ApiServiceTest {
     }
 
     @Test
+    void phaseStatusCountsTheStepsOfEveryModelThePhaseTrains() {
+        var jobId = client.post("/phases/cognate/start", "{\"parameters\":{\"max_steps\":100}}").data()
+                .get("job_id").asText();
+        // Cognate trains three models of max_steps each; the Training service counts 300 steps in all.
+        training.progress(jobId, 150, 300, Map.of("loss", 3.0));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            var status = client.get("/phases/cognate/status").data();
+            assertThat(status.get("current_step").asInt()).isEqualTo(150);
+            assertThat(status.get("total_steps").asInt()).isEqualTo(300);
+        });
+    }
+
+    @Test
     void allPhasesWithASummary() {
         var jobId = client.post("/phases/cognate/start", "{}").data().get("job_id").asText();
         training.complete(jobId);

@@ -52,6 +52,26 @@ class TopicBridgeTest {
     }
 
     @Test
+    void aCancelledOrPausedJobReachesTrainingUpdatesAndEndsItsPhaseUpdate() {
+        try (var client = server.connect().subscribe("agent_forge_phases").subscribe("training_updates")) {
+            server.bus.publish(Event.of(EventTypes.TRAINING_CANCELLED, "training", Map.of("job_id", "j-cancel",
+                    "phase", "quietstar", "status", "cancelled", "progress", 0.4, "message", "cancelled")));
+            server.bus.publish(Event.of(EventTypes.TRAINING_PAUSED, "training", Map.of("job_id", "j-pause",
+                    "phase", "adas", "status", "pending", "progress", 0.2, "message", "paused at step 4")));
+
+            // In publication order, each event first on training_updates, then as its phase_update.
+            assertThat(client.next(EventTypes.TRAINING_CANCELLED).path("topic").asText()).isEqualTo("training_updates");
+            var cancelled = client.next("phase_update");
+            assertThat(cancelled.path("phase_name").asText()).isEqualTo("quietstar");
+            assertThat(cancelled.path("status").asText()).isEqualTo("cancelled");
+            assertThat(client.next(EventTypes.TRAINING_PAUSED).path("data").path("job_id").asText()).isEqualTo("j-pause");
+            var paused = client.next("phase_update");
+            assertThat(paused.path("phase_name").asText()).isEqualTo("adas");
+            assertThat(paused.path("status").asText()).isEqualTo("paused");
+        }
+    }
+
+    @Test
     void trainingEventsBecomeFlatPhaseUpdates() {
         try (var client = server.connect().subscribe("agent_forge_phases")) {
             server.bus.publish(Event.of(EventTypes.TRAINING_PROGRESS, "training", Map.of("job_id", "j-phase",

@@ -107,6 +107,23 @@ class WebSocketProtocolTest {
     }
 
     @Test
+    void aCancelledJobLeavesTheRunningJobsAndItsPhaseShowsCancelled() {
+        server.bus.publish(Event.of(EventTypes.TRAINING_PROGRESS, "training",
+                Map.of("job_id", "job-cancelled-1", "phase", "bitnet", "progress", 0.5, "message", "step 10 of 20")));
+        server.bus.publish(Event.of(EventTypes.TRAINING_CANCELLED, "training", Map.of("job_id", "job-cancelled-1",
+                "phase", "bitnet", "status", "cancelled", "progress", 0.5, "message", "cancelled")));
+        try (var client = server.connect()) {
+            await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+                client.send(Map.of("type", "get_training_status"));
+                var status = client.next("training_status").path("data");
+
+                assertThat(status.path("phases").path("bitnet").path("status").asText()).isEqualTo("cancelled");
+                assertThat(status.path("active_training").findValuesAsText("job_id")).doesNotContain("job-cancelled-1");
+            });
+        }
+    }
+
+    @Test
     void malformedJsonIsAnsweredWithAnErrorAndTheConnectionStaysOpen() {
         try (var client = server.connect()) {
             client.next();

@@ -3,21 +3,40 @@ package io.agentforge.api.phases;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventEnvelope;
 import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.contracts.training.TrainingProgress;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The last measured metrics of recent jobs, kept from {@code training_progress} events, so that a phase status does
- * not fetch a job's whole metric history for its last point. Bounded: the oldest jobs are forgotten first, and a
- * forgotten (or never seen) job falls back to the Training service's history.
+ * The last progress point of recent jobs (its metrics and the job's total steps), kept from {@code training_progress}
+ * events, so that a phase status does not fetch a job's whole metric history for its last point. Bounded: the oldest
+ * jobs are forgotten first, and a forgotten (or never seen) job falls back to the Training service's history.
  */
 public final class LatestProgress implements AutoCloseable {
     private static final int MAX_JOBS = 256;
 
-    private final Map<String, Map<String, Double>> byJob = new LinkedHashMap<>(64, 0.75f, true) {
+    /**
+     * One progress point.
+     *
+     * @param totalSteps the steps of the whole job as the Training service counts them (a Cognate job trains three
+     *                   models, so three times its {@code max_steps}); 0 when the point did not say
+     */
+    public record Point(Map<String, Double> metrics, int totalSteps) {
+        public static final Point NONE = new Point(Map.of(), 0);
+
+        public Point {
+            metrics = Map.copyOf(metrics);
+        }
+
+        public static Point of(TrainingProgress progress) {
+            return new Point(progress.metrics() == null ? Map.of() : progress.metrics(), progress.totalSteps());
+        }
+    }
+
+    private final Map<String, Point> byJob = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Double>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Point> eldest) {
             return size() > MAX_JOBS;
         }
     };
@@ -27,14 +46,14 @@ public final class LatestProgress implements AutoCloseable {
         this.subscription = bus.subscribe(EventTypes.TRAINING_PROGRESS, this::record);
     }
 
-    /** The job's latest metrics, or null when none were seen here. */
-    public synchronized Map<String, Double> of(String jobId) {
+    /** The job's latest point, or null when none was seen here. */
+    public synchronized Point of(String jobId) {
         return byJob.get(jobId);
     }
 
-    /** Keeps metrics read from a job's history, e.g. of a finished job whose history will not change. */
-    public synchronized void remember(String jobId, Map<String, Double> metrics) {
-        byJob.put(jobId, Map.copyOf(metrics));
+    /** Keeps a point read from a job's history, e.g. of a finished job whose history will not change. */
+    public synchronized void remember(String jobId, Point point) {
+        byJob.put(jobId, point);
     }
 
     private void record(EventEnvelope envelope) {
@@ -46,8 +65,9 @@ public final class LatestProgress implements AutoCloseable {
                     numbers.put(String.valueOf(name), number.doubleValue());
                 }
             });
+            var totalSteps = data.get("total_steps") instanceof Number number ? number.intValue() : 0;
             synchronized (this) {
-                byJob.put(jobId, Map.copyOf(numbers));
+                byJob.put(jobId, new Point(numbers, totalSteps));
             }
         }
     }

@@ -102,18 +102,21 @@ public final class PhaseOrchestrator {
     }
 
     private PhaseStatus statusOf(TrainingJob job) {
-        var metrics = latestProgress.of(job.jobId());
-        if (metrics == null && job.currentStep() > 0) {
+        var latest = latestProgress.of(job.jobId());
+        if (latest == null && job.currentStep() > 0) {
             var history = training.metrics(job.jobId());
-            metrics = history.isEmpty() ? Map.of() : history.getLast().metrics();
+            latest = history.isEmpty() ? LatestProgress.Point.NONE : LatestProgress.Point.of(history.getLast());
             if (job.status().isFinal()) {
                 // A finished job's history is complete: read it once, not on every status call.
-                latestProgress.remember(job.jobId(), metrics);
+                latestProgress.remember(job.jobId(), latest);
             }
         }
-        int totalSteps = job.config() == null ? 0 : job.config().maxSteps();
+        // The job's own count once it reported one: max_steps is per model, and a phase may train several.
+        int totalSteps = latest != null && latest.totalSteps() > 0 ? latest.totalSteps()
+                : job.config() == null ? 0 : job.config().maxSteps();
         return new PhaseStatus(job.phase(), job.status().wireName(), job.jobId(), job.startedAt(), job.progress(),
-                job.currentStep(), totalSteps, job.message(), metrics, job.errorMessage());
+                job.currentStep(), totalSteps, job.message(), latest == null ? null : latest.metrics(),
+                job.errorMessage());
     }
 
     /** A phase named in a URL: an unknown one is no resource of ours (404), with the names that exist. */

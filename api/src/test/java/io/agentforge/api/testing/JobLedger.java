@@ -87,11 +87,20 @@ public final class JobLedger implements TrainingService {
 
     /** Moves the job to running at the given step and publishes a progress point. */
     public TrainingJob progress(String jobId, int step, Map<String, Double> values) {
+        return progress(jobId, step, job(jobId).config().maxSteps(), values);
+    }
+
+    /**
+     * The same for a job of several runs, whose total steps are not its {@code max_steps} (Cognate trains three
+     * models of {@code max_steps} each), as the Training service reports them.
+     */
+    public TrainingJob progress(String jobId, int step, int totalSteps, Map<String, Double> values) {
         var job = update(jobId, TaskStatus.RUNNING, "step " + step, null, step);
-        var point = new TrainingProgress(jobId, job.progress(), step, job.config().maxSteps(), job.message(), values,
+        var point = new TrainingProgress(jobId, job.progress(), step, totalSteps, job.message(), values,
                 Instant.now());
         metrics.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>()).add(point);
-        publish(EventTypes.TRAINING_PROGRESS, job, values);
+        var data = new LinkedHashMap<String, Object>(Map.of("total_steps", totalSteps));
+        publish(EventTypes.TRAINING_PROGRESS, job, values, data);
         return job;
     }
 
@@ -175,7 +184,10 @@ public final class JobLedger implements TrainingService {
     }
 
     private void publish(String type, TrainingJob job, Map<String, Double> values) {
-        var data = new LinkedHashMap<String, Object>();
+        publish(type, job, values, new LinkedHashMap<>());
+    }
+
+    private void publish(String type, TrainingJob job, Map<String, Double> values, Map<String, Object> data) {
         data.put("job_id", job.jobId());
         data.put("phase", job.phase().wireName());
         data.put("status", job.status().wireName());

@@ -8,6 +8,10 @@ public final class EventTypes {
     public static final String TRAINING_PROGRESS = "training_progress";
     public static final String TRAINING_COMPLETED = "training_completed";
     public static final String TRAINING_FAILED = "training_failed";
+    /** A job stopped by a caller ({@code DELETE /jobs/{id}}, a phase stop); its status is {@code cancelled}. */
+    public static final String TRAINING_CANCELLED = "training_cancelled";
+    /** A job paused by a caller; it resumes from its last checkpoint. */
+    public static final String TRAINING_PAUSED = "training_paused";
     public static final String MODEL_SAVED = "model_saved";
     public static final String MODEL_HANDOFF_CREATED = "model_handoff_created";
     public static final String SERVICE_HEALTH_CHANGED = "service_health_changed";

@@ -3,6 +3,7 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
+import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JobEvents {
     static final String SOURCE = "training";
-    static final String TRAINING_CANCELLED = "training_cancelled";
-    static final String TRAINING_PAUSED = "training_paused";
+    static final String TRAINING_CANCELLED = EventTypes.TRAINING_CANCELLED;
+    static final String TRAINING_PAUSED = EventTypes.TRAINING_PAUSED;
     private static final Logger LOG = LoggerFactory.getLogger(JobEvents.class);
 
     private final EventBus bus;

@@ -23,7 +23,7 @@ public final class TopicBridge {
         var data = event.data();
         switch (event.eventType()) {
             case EventTypes.TRAINING_STARTED, EventTypes.TRAINING_PROGRESS, EventTypes.TRAINING_COMPLETED,
-                 EventTypes.TRAINING_FAILED -> {
+                 EventTypes.TRAINING_FAILED, EventTypes.TRAINING_CANCELLED, EventTypes.TRAINING_PAUSED -> {
                 add(messages, Topics.TRAINING_UPDATES, event, event.eventType(), data, false);
                 var phaseUpdate = phaseUpdate(event);
                 if (phaseUpdate != null) {
@@ -72,6 +72,8 @@ public final class TopicBridge {
         var status = switch (event.eventType()) {
             case EventTypes.TRAINING_COMPLETED -> "completed";
             case EventTypes.TRAINING_FAILED -> "cancelled".equals(data.get("status")) ? "cancelled" : "failed";
+            case EventTypes.TRAINING_CANCELLED -> "cancelled";
+            case EventTypes.TRAINING_PAUSED -> "paused";
             default -> "running";
         };
         var progress = switch (event.eventType()) {

@@ -50,7 +50,8 @@ public final class TrainingStatusView {
             job.put("status", "running");
             activeJobs.put(jobId, job);
         } else if (jobId != null && (type.equals(EventTypes.TRAINING_COMPLETED)
-                || type.equals(EventTypes.TRAINING_FAILED))) {
+                || type.equals(EventTypes.TRAINING_FAILED) || type.equals(EventTypes.TRAINING_CANCELLED)
+                || type.equals(EventTypes.TRAINING_PAUSED))) {
             activeJobs.remove(jobId);
         }
     }
