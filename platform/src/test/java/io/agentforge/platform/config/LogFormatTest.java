@@ -2,6 +2,7 @@ package io.agentforge.platform.config;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.status.Status;
 import io.agentforge.contracts.Json;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
@@ -60,6 +61,9 @@ class LogFormatTest {
         var configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+        // Anything logback found worth a warning (an unknown element, an appender left unused) is a defect here.
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .allSatisfy(status -> assertThat(status.getLevel()).as(status.toString()).isLessThan(Status.WARN));
 
         var captured = new ByteArrayOutputStream();
         var console = System.out;
