@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class JobRun {
     static final String MDC_JOB_ID = "job_id";
+
     private final QueuedJob claimed;
     private final WorkerSpec spec;
     private final String owner;
