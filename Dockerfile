@@ -31,6 +31,7 @@ USER forge
 ENV DJL_CACHE_DIR=/data/djl \
     STORAGE_PATH=/data/models \
     DATA_DIR=/data \
+    LOG_FORMAT=json \
     JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -XX:MaxRAMPercentage=75"
 VOLUME ["/data"]
 EXPOSE 8000 8001 8002 8003 8004

@@ -1,6 +1,8 @@
 package io.agentforge.api;
 
 import io.agentforge.api.testing.ApiClient;
+import io.agentforge.contracts.Json;
+import io.agentforge.contracts.events.Event;
 import io.agentforge.models.ModelServer;
 import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.platform.bus.InProcessEventBus;
@@ -12,6 +14,8 @@ import io.agentforge.platform.http.RemoteModelService;
 import io.agentforge.platform.http.RemoteTrainingService;
 import io.agentforge.platform.http.ServiceClient;
 import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.trace.Trace;
+import io.agentforge.platform.trace.TraceContext;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
@@ -23,12 +27,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -88,10 +94,15 @@ class DistributedModeTest {
 
     @Test
     void trainsListsDownloadsOverHttpAndSurvivesTheModelServiceGoingAway() throws Exception {
-        var started = client.post("/phases/cognate/start", "{\"parameters\":{\"model_preset\":\"tiny\",\"max_steps\":2,"
-                + "\"batch_size\":4,\"max_train_samples\":100,\"max_eval_samples\":10}}");
-        assertThat(started.status()).isEqualTo(202);
-        var jobId = started.data().get("job_id").asText();
+        var events = new CopyOnWriteArrayList<Event>();
+        bus.subscribe("training_*", envelope -> events.add(envelope.event()));
+        var traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var started = client.raw(client.request("/phases/cognate/start").header("Content-Type", "application/json")
+                .header(Trace.HEADER, "00-" + traceId + "-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"parameters\":{\"model_preset\":\"tiny\",\"max_steps\":2,"
+                        + "\"batch_size\":4,\"max_train_samples\":100,\"max_eval_samples\":10}}")));
+        assertThat(started.statusCode()).isEqualTo(202);
+        var jobId = Json.mapper().readTree(started.body()).get("data").get("job_id").asText();
 
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 client.get("/jobs/" + jobId).data().get("status").asText().equals("completed"));
@@ -103,6 +114,14 @@ class DistributedModeTest {
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(download.body())))
                 .isEqualTo(model.get("checksum").asText());
         assertThat(client.get("/jobs/" + jobId + "/metrics").data().size()).isPositive();
+        // The API called the Training service over HTTP: the job's events, published later by its scheduler, are in
+        // the trace of the request that started the phase.
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                .anyMatch(e -> jobId.equals(e.data().get("job_id")) && e.eventType().equals("training_completed")));
+        var ofJob = events.stream().filter(e -> jobId.equals(e.data().get("job_id"))).toList();
+        assertThat(ofJob).extracting(Event::eventType).contains("training_started", "training_progress");
+        assertThat(ofJob).allSatisfy(e -> assertThat(TraceContext.parse(e.traceparent()))
+                .map(TraceContext::traceId).contains(traceId));
 
         modelServer.close();
 

@@ -23,6 +23,7 @@ import io.agentforge.contracts.websocket.WebSocketMessage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +65,20 @@ class WireFormatTest {
                 {"event_id":"e1","event_type":"training_progress","source_service":"training",
                  "timestamp":"2026-11-26T17:00:00Z","data":{"job_id":"j1","progress":0.5}}
                 """, Event.class);
+        assertRoundTrip("""
+                {"event_id":"e1","event_type":"training_progress","source_service":"training",
+                 "timestamp":"2026-11-26T17:00:00Z","data":{"job_id":"j1"},
+                 "traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+                """, Event.class);
+    }
+
+    @Test
+    void eventWithoutTraceOmitsTheField() {
+        var event = Event.of("training_started", "training", Map.of());
+
+        assertThat(Json.write(event)).doesNotContain("traceparent");
+        assertThat(Json.write(event.withTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")))
+                .contains("\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"");
     }
 
     @Test

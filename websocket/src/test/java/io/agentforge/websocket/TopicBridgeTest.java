@@ -3,6 +3,8 @@ package io.agentforge.websocket;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.trace.Trace;
+import io.agentforge.platform.trace.TraceContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,20 @@ class TopicBridgeTest {
             var paused = client.next("phase_update");
             assertThat(paused.path("phase_name").asText()).isEqualTo("adas");
             assertThat(paused.path("status").asText()).isEqualTo("paused");
+        }
+    }
+
+    @Test
+    void forwardedEventCarriesThePublishersTrace() {
+        var publisher = TraceContext.start();
+        try (var client = server.connect().subscribe("training_updates")) {
+            try (var ignored = Trace.open(publisher)) {
+                server.bus.publish(Event.of(EventTypes.TRAINING_STARTED, "training", Map.of("job_id", "j-trace")));
+            }
+
+            var message = client.next(EventTypes.TRAINING_STARTED);
+            var carried = TraceContext.parse(message.path("traceparent").asText()).orElseThrow();
+            assertThat(carried.traceId()).isEqualTo(publisher.traceId());
         }
     }
 

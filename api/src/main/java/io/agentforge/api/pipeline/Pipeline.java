@@ -18,6 +18,7 @@ import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.platform.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,13 @@ public final class Pipeline implements AutoCloseable {
         run.begin(first, phases.start(first, run.parameters));
         current = run;
         publishUpdate(run);
-        run.thread = Thread.ofVirtual().name("pipeline").start(() -> execute(run));
+        // The whole run, its later phases included, stays in the trace of the request that started it.
+        var trace = Trace.current().orElse(null);
+        run.thread = Thread.ofVirtual().name("pipeline").start(() -> {
+            try (var ignored = Trace.open(trace)) {
+                execute(run);
+            }
+        });
         return status();
     }
 

@@ -41,13 +41,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * labels and selectors, config names, probe paths, volume claims) and against the configuration contract hold.
  */
 class DeploymentManifestsTest {
-    /** The variables of SPEC section 2 (plus DATA_DIR), the only names the services read. */
+    /** The variables of SPEC section 2 (plus DATA_DIR and LOG_FORMAT), the only names the services read. */
     private static final Set<String> SPEC_VARIABLES = Set.of(
             "TRAINING_SERVICE_PORT", "MAX_CONCURRENT_JOBS", "CUDA_VISIBLE_DEVICES", "MODEL_SERVICE_PORT",
             "STORAGE_PATH", "MAX_FILE_SIZE", "WEBSOCKET_SERVICE_PORT", "MAX_CONNECTIONS", "PING_INTERVAL",
             "API_SERVICE_PORT", "CORS_ORIGINS", "MONITORING_SERVICE_PORT", "CHECK_INTERVAL", "ALERT_THRESHOLDS",
             "REDIS_URL", "DATABASE_URL", "TRAINING_SERVICE_URL", "MODEL_SERVICE_URL", "WEBSOCKET_SERVICE_URL",
-            "MONITORING_SERVICE_URL", "SERVICE_NAME", "DATA_DIR");
+            "MONITORING_SERVICE_URL", "SERVICE_NAME", "DATA_DIR", "LOG_FORMAT");
     /** Each service, the variable naming its port, and its port. */
     private static final Map<String, String> PORT_VARIABLES = Map.of(
             "api", "API_SERVICE_PORT", "training", "TRAINING_SERVICE_PORT", "models", "MODEL_SERVICE_PORT",

@@ -143,6 +143,26 @@ class ModelRoutesTest {
         assertThat(refusedReads()).isEqualTo(refusedBefore + 1);
     }
 
+    @Test
+    void metricsCountModelsByPhase() {
+        double before = modelsOf("final-compression");
+
+        for (int i = 0; i < 2; i++) {
+            var upload = service.upload("name=" + unique("phase-count") + "&phase=final-compression", random(100));
+            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        }
+
+        // The counts are cached for a few seconds; the next read after that sees both.
+        await().atMost(Duration.ofSeconds(15)).until(() -> modelsOf("final-compression") >= before + 2);
+        assertThat(service.get("/metrics").body()).contains("agentforge_models{phase=\"cognate\"");
+    }
+
+    private static double modelsOf(String phase) {
+        return service.get("/metrics").body().lines()
+                .filter(l -> l.startsWith("agentforge_models{") && l.contains("phase=\"" + phase + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     static double refusedReads() {
         return metric(service.get("/metrics").body(), "agentforge_models_artifact_reads_refused_total");
     }

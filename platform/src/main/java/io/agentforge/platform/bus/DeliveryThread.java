@@ -2,6 +2,7 @@ package io.agentforge.platform.bus;
 
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.platform.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * One subscriber's handler running on its own virtual thread, so that a slow handler only delays its own
  * subscriber and each subscriber sees its events in order. Subclasses supply the loop that waits for events
- * and how to wake that wait when the subscription closes.
+ * and how to wake that wait when the subscription closes. Each handler call runs in the event's trace
+ * ({@link Trace}), so its log lines carry the publisher's {@code trace_id}.
  *
  * <p>Closing waits for a handler call in progress to return: once {@link #close()} has returned, the handler is
  * not running and will not be called again, which is what callers that tear down state after unsubscribing need.
@@ -73,7 +75,9 @@ abstract class DeliveryThread implements EventBus.Subscription {
         } finally {
             lock.unlock();
         }
-        try {
+        // The handler works in the publisher's trace, and anything it publishes or calls carries it on.
+        try (var ignored = Trace.resume(envelope.event().traceparent(), false)) {
+            EventBusTraffic.delivered();
             handler.accept(envelope);
         } catch (RuntimeException e) {
             LOG.warn("event handler on {} failed for event {} ({})", thread.getName(),

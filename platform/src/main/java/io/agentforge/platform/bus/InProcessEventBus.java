@@ -3,6 +3,7 @@ package io.agentforge.platform.bus;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.platform.trace.Trace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class InProcessEventBus implements EventBus {
     @Override
     public String publish(Event event) {
         requireValid(event);
+        event = inCurrentTrace(event);
         lock.lock();
         try {
             requireOpen();
@@ -72,10 +74,16 @@ public final class InProcessEventBus implements EventBus {
             for (Group group : groups.values()) {
                 group.offer(envelope);
             }
+            EventBusTraffic.published();
             return envelope.position();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** An event published without a trace joins the publisher's, so that its consumers' work can be followed. */
+    static Event inCurrentTrace(Event event) {
+        return event.traceparent() != null ? event : event.withTraceparent(Trace.outgoing());
     }
 
     private void remember(long position, EventEnvelope envelope) {

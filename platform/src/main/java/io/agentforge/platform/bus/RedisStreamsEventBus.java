@@ -175,13 +175,16 @@ public final class RedisStreamsEventBus implements EventBus {
     public String publish(Event event) {
         InProcessEventBus.requireValid(event);
         requireOpen();
+        event = InProcessEventBus.inCurrentTrace(event);
         var body = new LinkedHashMap<String, String>();
         body.put(FIELD_EVENT_ID, event.eventId());
         // Kept beside the JSON so that readers filter and after() scans without parsing every entry.
         body.put(FIELD_EVENT_TYPE, event.eventType());
         body.put(FIELD_EVENT, Json.write(event));
-        return commands.xadd(settings.streamKey(),
+        var position = commands.xadd(settings.streamKey(),
                 new XAddArgs().maxlen(settings.maxLength()).approximateTrimming(), body);
+        EventBusTraffic.published();
+        return position;
     }
 
     @Override

@@ -18,12 +18,13 @@ import java.util.Optional;
  * @param dataDir     local state, e.g. the embedded database ({@code DATA_DIR})
  * @param redisUrl    the Redis of the event bus; empty: the in-process bus
  * @param databaseUrl the PostgreSQL of the metadata; empty: the embedded database under {@code dataDir}
+ * @param logFormat   text or JSON log lines ({@code LOG_FORMAT}); logback reads it itself, this validates it
  */
 public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, Optional<String> redisUrl,
                                Optional<String> databaseUrl, ServiceUrls serviceUrls,
                                TrainingServiceConfig training, ModelServiceConfig models,
                                WebSocketServiceConfig websocket, ApiServiceConfig api,
-                               MonitoringServiceConfig monitoring) {
+                               MonitoringServiceConfig monitoring, LogFormat logFormat) {
 
     /**
      * Parses the environment; {@code System.getenv()} in production, a plain map in tests.

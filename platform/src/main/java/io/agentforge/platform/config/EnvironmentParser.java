@@ -64,11 +64,12 @@ final class EnvironmentParser {
         var redisUrl = redisUrl();
         var databaseUrl = databaseUrl();
         var serviceUrls = serviceUrls();
+        var logFormat = logFormat();
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new AgentForgeConfig(serviceName, dataDir, redisUrl, databaseUrl, serviceUrls,
-                training, models, websocket, api, monitoring);
+                training, models, websocket, api, monitoring, logFormat);
     }
 
     /** The user's value, or the default when unset or blank (compose files often write {@code FOO=} for "unset"). */
@@ -235,6 +236,15 @@ final class EnvironmentParser {
             problem(Variable.SERVICE_NAME, "one of " + ServiceName.choices(), text.get());
         }
         return name;
+    }
+
+    private LogFormat logFormat() {
+        var text = raw(Variable.LOG_FORMAT).orElseThrow();
+        var format = LogFormat.parse(text);
+        if (format.isEmpty()) {
+            problem(Variable.LOG_FORMAT, "text or json", text);
+        }
+        return format.orElse(LogFormat.TEXT);
     }
 
     private Optional<String> redisUrl() {

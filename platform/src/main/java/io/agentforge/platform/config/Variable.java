@@ -27,7 +27,8 @@ public enum Variable {
     WEBSOCKET_SERVICE_URL(null, "Where other services reach the WebSocket service (`http://host:8003`); unset: in-process."),
     MONITORING_SERVICE_URL(null, "Where other services reach the Monitoring service (`http://host:8004`); unset: in-process."),
     SERVICE_NAME(null, "The one service this process runs (`api`, `training`, `models`, `websocket`, `monitoring`) when `start` names none."),
-    DATA_DIR("./data", "Directory of the embedded database and other local state.");
+    DATA_DIR("./data", "Directory of the embedded database and other local state."),
+    LOG_FORMAT("text", "Log lines as readable `text`, or `json`: one JSON object per line with timestamp, level, logger, thread, message and MDC (`trace_id`, `job_id`), for containers.");
 
     private final String defaultValue;
     private final String meaning;

@@ -10,6 +10,7 @@ import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.errors.PayloadTooLargeException;
 import io.agentforge.contracts.errors.ServiceException;
+import io.agentforge.platform.trace.Trace;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
  * with exponential backoff when the remote is unreachable or answers 502/503/504. A remote 4xx comes back as the
  * same {@link ServiceException} the service would have thrown in-process; an unreachable remote or an open circuit
  * becomes {@link DependencyUnavailableException} naming the dependency, so the caller answers 503 with Retry-After.
+ * Every call carries the current trace in a {@code traceparent} header.
  */
 public final class ServiceClient {
     private final String dependency;
@@ -145,8 +147,10 @@ public final class ServiceClient {
 
     private HttpRequest.Builder request(String path) {
         var relative = path.startsWith("/") ? path.substring(1) : path;
+        // The callee's work belongs to the caller's trace (a new span of it; a new trace when there is none).
         return HttpRequest.newBuilder(baseUrl.resolve(relative)).timeout(settings.timeout())
-                .header("Accept", "application/json");
+                .header("Accept", "application/json")
+                .header(Trace.HEADER, Trace.outgoing());
     }
 
     private <T> T call(boolean idempotent, Supplier<HttpRequest.Builder> request, TypeReference<T> type) {

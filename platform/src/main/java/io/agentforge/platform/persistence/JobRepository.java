@@ -39,7 +39,7 @@ import java.util.UUID;
 public final class JobRepository {
     private static final String COLUMNS = "id, phase, config, parameters, status, priority, paused, created_at,"
             + " started_at, completed_at, progress, current_step, total_steps, message, error_message, attempts,"
-            + " lease_owner, lease_expires_at, checkpoint_path";
+            + " lease_owner, lease_expires_at, checkpoint_path, traceparent";
 
     private final Database database;
     private final Clock clock;
@@ -54,8 +54,18 @@ public final class JobRepository {
         this.clock = clock;
     }
 
-    /** Queues a new pending job with a fresh UUID. */
+    /** Queues a new pending job with a fresh UUID, outside any trace. */
     public TrainingJob insert(JobRequest request) {
+        return insert(request, null);
+    }
+
+    /**
+     * Queues a new pending job with a fresh UUID.
+     *
+     * @param traceparent the W3C trace context of the submitting request, kept so that the job's run joins it; may
+     *                    be null
+     */
+    public TrainingJob insert(JobRequest request, String traceparent) {
         if (request.phase() == null) {
             throw new InvalidRequestException("phase", "one of " + ModelPhase.wireNames(), null);
         }
@@ -66,7 +76,8 @@ public final class JobRepository {
         var now = Sql.now(clock);
         return database.inTransaction(connection -> {
             try (var insert = connection.prepareStatement("INSERT INTO training_jobs (id, phase, config, parameters,"
-                    + " status, priority, created_at, total_steps, message) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)")) {
+                    + " status, priority, created_at, total_steps, message, traceparent)"
+                    + " VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)")) {
                 insert.setString(1, id);
                 insert.setString(2, request.phase().wireName());
                 insert.setString(3, Sql.json(request.config()));
@@ -75,6 +86,7 @@ public final class JobRepository {
                 Sql.setInstant(insert, 6, now);
                 insert.setInt(7, request.config().maxSteps());
                 insert.setString(8, "queued");
+                insert.setString(9, traceparent);
                 insert.executeUpdate();
             }
             return queued(connection, id).job();
@@ -557,7 +569,7 @@ public final class JobRepository {
                 rows.getString("message"), rows.getString("error_message"));
         return new QueuedJob(job, rows.getInt("priority"), rows.getInt("total_steps"), rows.getInt("attempts"),
                 rows.getString("lease_owner"), Sql.instant(rows, "lease_expires_at"),
-                rows.getString("checkpoint_path"), rows.getBoolean("paused"));
+                rows.getString("checkpoint_path"), rows.getBoolean("paused"), rows.getString("traceparent"));
     }
 
     private static void validate(TrainingProgress progress) {

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -141,6 +142,23 @@ public final class ModelRepository {
                     return new ModelSummary(rows.getLong(1), rows.getLong(2));
                 }
             }
+        });
+    }
+
+    /** How many models each phase has; every phase is present, 0 when it has none. One grouped index scan. */
+    public Map<ModelPhase, Long> countByPhase() {
+        return database.withConnection(connection -> {
+            var counts = new EnumMap<ModelPhase, Long>(ModelPhase.class);
+            for (var phase : ModelPhase.values()) {
+                counts.put(phase, 0L);
+            }
+            try (var select = connection.prepareStatement("SELECT phase, COUNT(*) FROM models GROUP BY phase");
+                 var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(ModelPhase.parse(rows.getString(1)), rows.getLong(2));
+                }
+            }
+            return counts;
         });
     }
 

@@ -15,9 +15,10 @@ import java.time.Instant;
  * @param leaseExpiresAt when the owner's lease runs out unless renewed, or null when not running
  * @param checkpointPath the last checkpoint the run saved, from which a retry or resume continues; may be null
  * @param paused         a paused job stays pending but is not claimed until resumed
+ * @param traceparent    the W3C trace context of the request that submitted it, or null
  */
 public record QueuedJob(TrainingJob job, int priority, int totalSteps, int attempts, String leaseOwner,
-                        Instant leaseExpiresAt, String checkpointPath, boolean paused) {
+                        Instant leaseExpiresAt, String checkpointPath, boolean paused, String traceparent) {
     public String jobId() {
         return job.jobId();
     }

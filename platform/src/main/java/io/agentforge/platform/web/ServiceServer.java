@@ -4,6 +4,7 @@ import io.agentforge.contracts.Json;
 import io.agentforge.contracts.Service;
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.HealthReport;
+import io.agentforge.platform.bus.EventBusTraffic;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.health.HealthChecker;
 import io.agentforge.platform.health.HeapMemoryCheck;
@@ -39,9 +40,10 @@ import java.util.function.Supplier;
 /**
  * The HTTP server of one service, the same frame for all five: a Helidon SE web server on the service's port with
  * {@code GET /health} (its own JVM's heap plus the checks it was given, all run for real on every call; 200 while
- * healthy or degraded, 503 when unhealthy), {@code GET /metrics} (Prometheus text:
- * JVM metrics and every request by method, route and status), the service's own routes, and one error mapping that
- * answers every failure in the {@code ApiResponse} envelope.
+ * healthy or degraded, 503 when unhealthy), {@code GET /metrics} (Prometheus text: JVM metrics, every request by
+ * method, route and status, and the process's event bus traffic), the service's own routes, and one error mapping
+ * that answers every failure in the {@code ApiResponse} envelope. Every request runs in its W3C trace (the caller's
+ * {@code traceparent} or a new one), with the trace id in the log MDC and in the response's {@code traceparent}.
  *
  * <pre>{@code
  * var server = ServiceServer.builder("training")
@@ -85,8 +87,10 @@ public final class ServiceServer implements Service, AutoCloseable {
         // The GC binder listens to JVM notifications until closed; close() releases it with the server.
         this.gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(metrics);
+        EventBusTraffic.bindTo(metrics);
 
         var routing = HttpRouting.builder()
+                .addFilter(new TraceFilter())
                 .addFilter(new RequestMetrics(metrics))
                 .get("/health", this::handleHealth)
                 .get("/metrics", this::handleMetrics);

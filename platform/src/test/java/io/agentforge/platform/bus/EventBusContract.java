@@ -5,15 +5,19 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventBus.Subscription;
 import io.agentforge.contracts.events.EventEnvelope;
 import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.trace.Trace;
+import io.agentforge.platform.trace.TraceContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -93,6 +97,42 @@ abstract class EventBusContract {
         assertThat(envelope.event().sourceService()).isEqualTo("training");
         assertThat(envelope.event().timestamp()).isEqualTo(started.timestamp());
         assertThat(envelope.event().data()).containsEntry("job_id", "j-1").containsEntry("epochs", 3);
+    }
+
+    @Test
+    void publishedEventCarriesThePublishersTraceAndItsHandlerRunsInThatTrace() {
+        var seenByHandler = new CopyOnWriteArrayList<String>();
+        var received = new ReceivedEvents();
+        bus.subscribe("*", envelope -> {
+            seenByHandler.add(Trace.current().map(TraceContext::traceId).orElse("none"));
+            seenByHandler.add(String.valueOf(MDC.get(Trace.MDC_KEY)));
+            received.accept(envelope);
+        });
+        var publisher = TraceContext.start();
+
+        try (var ignored = Trace.open(publisher)) {
+            bus.publish(event(EventTypes.TRAINING_STARTED));
+        }
+
+        await().atMost(WAIT).until(() -> received.count() == 1);
+        var carried = TraceContext.parse(received.envelopes().getFirst().event().traceparent()).orElseThrow();
+        assertThat(carried.traceId()).isEqualTo(publisher.traceId());
+        assertThat(carried.spanId()).isNotEqualTo(publisher.spanId());
+        assertThat(seenByHandler).containsExactly(publisher.traceId(), publisher.traceId());
+    }
+
+    @Test
+    void eventPublishedOutsideAnyTraceStartsOneAndKeepsAGivenOne() {
+        var received = new ReceivedEvents();
+        bus.subscribe("*", received);
+        var given = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        bus.publish(event(EventTypes.TRAINING_STARTED));
+        bus.publish(event(EventTypes.TRAINING_PROGRESS).withTraceparent(given));
+
+        await().atMost(WAIT).until(() -> received.count() == 2);
+        assertThat(TraceContext.parse(received.envelopes().get(0).event().traceparent())).isPresent();
+        assertThat(received.envelopes().get(1).event().traceparent()).isEqualTo(given);
     }
 
     @Test

@@ -62,6 +62,18 @@ abstract class JobRepositoryContract extends PersistenceContract {
         assertThat(queued.attempts()).isZero();
         assertThat(queued.leaseOwner()).isNull();
         assertThat(queued.paused()).isFalse();
+        assertThat(queued.traceparent()).isNull();
+    }
+
+    @Test
+    void jobKeepsTheTraceOfTheRequestThatSubmittedIt() {
+        var traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        var inserted = jobs.insert(new JobRequest(ModelPhase.COGNATE, CONFIG, Map.of(), 0), traceparent);
+
+        assertThat(jobs.findQueued(inserted.jobId()).traceparent()).isEqualTo(traceparent);
+        assertThat(jobs.claimNext("replica-1", Duration.ofMinutes(1), 10)).map(QueuedJob::traceparent)
+                .contains(traceparent);
     }
 
     @Test

@@ -67,6 +67,19 @@ abstract class ModelRepositoryContract extends PersistenceContract {
     }
 
     @Test
+    void countsModelsByPhaseWithZeroForPhasesWithout() {
+        save("a", ModelPhase.COGNATE);
+        save("b", ModelPhase.COGNATE);
+        save("c", ModelPhase.BITNET);
+
+        var counts = models.countByPhase();
+
+        assertThat(counts).hasSize(ModelPhase.values().length)
+                .containsEntry(ModelPhase.COGNATE, 2L).containsEntry(ModelPhase.BITNET, 1L)
+                .containsEntry(ModelPhase.ADAS, 0L);
+    }
+
+    @Test
     void versionsCountUpPerName() {
         assertThat(save("alpha", ModelPhase.COGNATE).version()).isEqualTo(1);
         assertThat(save("alpha", ModelPhase.COGNATE).version()).isEqualTo(2);

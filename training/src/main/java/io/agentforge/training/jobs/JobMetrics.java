@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The Training service's business metrics on {@code /metrics}: jobs by status (from the shared database, so every
- * replica reports the same queue) and the workers running on this instance. The counts are read at most once per
- * second however often Prometheus scrapes.
+ * replica reports the same queue), the workers running on this instance and their training speed in tokens/s.
+ * The counts are read at most once per second however often Prometheus scrapes.
  */
 final class JobMetrics {
     private static final Duration FRESH = Duration.ofSeconds(1);
@@ -33,6 +33,10 @@ final class JobMetrics {
         }
         Gauge.builder("agentforge_training_workers_running", scheduler::runningHere)
                 .description("Worker processes running jobs on this instance")
+                .register(registry);
+        Gauge.builder("agentforge_training_tokens_per_second", scheduler::tokensPerSecondHere)
+                .description("Tokens trained per second by the jobs running on this instance, as their workers last"
+                        + " reported")
                 .register(registry);
         Gauge.builder("agentforge_training_workers_max", () -> scheduler.settings().maxConcurrentJobs())
                 .description("MAX_CONCURRENT_JOBS of this instance")

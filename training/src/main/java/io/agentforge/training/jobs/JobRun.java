@@ -6,10 +6,12 @@ import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.platform.persistence.JobRepository;
 import io.agentforge.platform.persistence.QueuedJob;
+import io.agentforge.platform.trace.Trace;
 import io.agentforge.training.supervisor.WorkerLaunch;
 import io.agentforge.training.supervisor.WorkerProcess;
 import io.agentforge.training.worker.WorkerMessage;
 import io.agentforge.training.worker.WorkerSpec;
+import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * history, {@code training_*} events). How the run ends is decided by the {@link JobScheduler}.
  */
 final class JobRun {
+    static final String MDC_JOB_ID = "job_id";
+
     private final QueuedJob claimed;
     private final WorkerSpec spec;
     private final String owner;
@@ -30,6 +34,7 @@ final class JobRun {
     private volatile WorkerProcess worker;
     private volatile String releasedBecause;
     private volatile int totalSteps;
+    private volatile double tokensPerSecond;
     private volatile CompletableFuture<Void> handled = CompletableFuture.completedFuture(null);
 
     JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobRepository repository, JobEvents events) {
@@ -46,7 +51,31 @@ final class JobRun {
         return worker;
     }
 
+    /**
+     * Work done for a job (its worker's messages, its start and end) runs in the trace of the request that submitted
+     * it, with {@code job_id} in the log MDC, so that its events and log lines can be followed back to that request.
+     */
+    static Trace.Scope workingOn(QueuedJob job) {
+        var trace = Trace.resume(job.traceparent(), false);
+        var previousJob = MDC.get(MDC_JOB_ID);
+        MDC.put(MDC_JOB_ID, job.jobId());
+        return () -> {
+            if (previousJob == null) {
+                MDC.remove(MDC_JOB_ID);
+            } else {
+                MDC.put(MDC_JOB_ID, previousJob);
+            }
+            trace.close();
+        };
+    }
+
     private void onMessage(WorkerMessage message) {
+        try (var ignored = workingOn(claimed)) {
+            handle(message);
+        }
+    }
+
+    private void handle(WorkerMessage message) {
         switch (message) {
             case WorkerMessage.Started started -> {
                 totalSteps = started.totalSteps();
@@ -82,6 +111,10 @@ final class JobRun {
                 metrics.put(name, value);
             }
         });
+        var speed = metrics.get("tokens_per_sec");
+        if (speed != null) {
+            tokensPerSecond = speed;
+        }
         int total = Math.max(1, progress.totalSteps());
         var point = new TrainingProgress(jobId(), Math.min(1.0, Math.max(0.0, (double) progress.step() / total)),
                 progress.step(), progress.totalSteps(), progress.message(), metrics, Instant.now());
@@ -154,5 +187,10 @@ final class JobRun {
 
     int totalSteps() {
         return totalSteps;
+    }
+
+    /** The training speed its worker last reported; 0 before the first step. */
+    double tokensPerSecond() {
+        return tokensPerSecond;
     }
 }

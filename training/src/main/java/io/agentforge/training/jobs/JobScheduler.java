@@ -101,7 +101,9 @@ public final class JobScheduler implements AutoCloseable {
             }
             var reason = "the Training service instance running it (" + job.leaseOwner()
                     + ") stopped renewing its lease";
-            endLostRun(job, job.leaseOwner(), reason, WorkerLog.latestTail(settings.jobDir(job.jobId())), true);
+            try (var ignored = JobRun.workingOn(job)) {
+                endLostRun(job, job.leaseOwner(), reason, WorkerLog.latestTail(settings.jobDir(job.jobId())), true);
+            }
         }
     }
 
@@ -113,7 +115,9 @@ public final class JobScheduler implements AutoCloseable {
             if (claimed.isEmpty()) {
                 return;
             }
-            start(claimed.get());
+            try (var ignored = JobRun.workingOn(claimed.get())) {
+                start(claimed.get());
+            }
         }
     }
 
@@ -153,7 +157,7 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     private void finished(JobRun run, WorkerExit exit) {
-        try {
+        try (var ignored = JobRun.workingOn(run.claimed())) {
             if (run.released()) {
                 LOG.info("job {} released ({}); its worker exited with {}", run.jobId(), run.releasedBecause(),
                         exit.exitCode());
@@ -228,6 +232,11 @@ public final class JobScheduler implements AutoCloseable {
 
     int runningHere() {
         return (int) activeRuns();
+    }
+
+    /** The training speed of the jobs running on this instance, as their workers last reported it. */
+    double tokensPerSecondHere() {
+        return runs.values().stream().filter(run -> !run.released()).mapToDouble(JobRun::tokensPerSecond).sum();
     }
 
     SchedulerSettings settings() {

@@ -17,6 +17,8 @@ import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.JobRepository;
+import io.agentforge.platform.trace.Trace;
+import io.agentforge.platform.trace.TraceContext;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,8 +74,9 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         }
         var parameters = PhaseParameters.of(request);
         var jobsDir = scheduler.settings().jobsDir().toAbsolutePath().toString();
+        // The job's run, later and perhaps on another replica, continues the submitting request's trace.
         var job = repository.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
-                request.priority()));
+                request.priority()), Trace.current().map(TraceContext::traceparent).orElse(null));
         scheduler.wake();
         return job;
     }

@@ -1,5 +1,7 @@
 package io.agentforge.training.supervisor;
 
+import io.agentforge.platform.config.LogFormat;
+import io.agentforge.platform.config.Variable;
 import io.agentforge.training.worker.WorkerMain;
 
 import java.nio.file.Files;
@@ -70,9 +72,14 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
         return command;
     }
 
-    /** Also caps the OpenMP/MKL pools, which PyTorch may size from the core count before reading its property. */
+    /**
+     * Also caps the OpenMP/MKL pools, which PyTorch may size from the core count before reading its property. The
+     * worker logs text whatever the service's {@code LOG_FORMAT}: its log is a file whose last lines a failed job's
+     * error message quotes to people, not a stream a log collector reads.
+     */
     void environment(Map<String, String> environment) {
         environment.put("OMP_NUM_THREADS", Integer.toString(threadsPerWorker));
         environment.put("MKL_NUM_THREADS", Integer.toString(threadsPerWorker));
+        environment.put(Variable.LOG_FORMAT.name(), LogFormat.TEXT.id());
     }
 }

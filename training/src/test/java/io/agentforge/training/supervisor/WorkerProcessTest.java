@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -104,5 +105,14 @@ class WorkerProcessTest {
 
     private static WorkerMessage firstNonHeartbeat(List<WorkerMessage> messages) {
         return messages.stream().filter(m -> !(m instanceof WorkerMessage.Heartbeat)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void workersLogTextWhateverTheServicesLogFormat() {
+        var environment = new HashMap<>(Map.of("LOG_FORMAT", "json"));
+
+        WorkerLaunch.forConcurrentJobs(1).environment(environment);
+
+        assertThat(environment).containsEntry("LOG_FORMAT", "text");
     }
 }

@@ -1,18 +1,22 @@
 package io.agentforge.websocket.connection;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * One client's subscription to one topic. While missed events are being replayed, live messages are held back here;
  * {@link #goLive} then releases those the replay did not already carry, in order, so the client sees neither a gap
- * nor a duplicate.
+ * nor a duplicate. The bus delivers on its own thread, so the live copy of an event the replay already read from the
+ * history may still arrive after going live; it is dropped too, until the first live message the replay did not
+ * carry shows that live delivery has passed the replay (the bus delivers in publish order).
  */
 final class TopicSubscription {
     private final Outbox outbox;
     private final int holdCapacity;
     private List<TopicMessage> held;
+    private Set<String> replayed = Set.of();
 
     TopicSubscription(Outbox outbox, int holdCapacity, boolean replaying) {
         this.outbox = outbox;
@@ -23,6 +27,12 @@ final class TopicSubscription {
     /** Delivers or holds a live message; false when the client cannot keep up. */
     synchronized boolean deliver(TopicMessage message) {
         if (held == null) {
+            if (!replayed.isEmpty()) {
+                if (replayed.contains(message.eventId())) {
+                    return true;
+                }
+                replayed = Set.of();
+            }
             return outbox.offer(message.json());
         }
         if (held.size() >= holdCapacity) {
@@ -36,11 +46,17 @@ final class TopicSubscription {
     synchronized boolean goLive(Set<String> replayedEventIds) {
         var release = held == null ? List.<TopicMessage>of() : held;
         held = null;
+        var passedTheReplay = false;
         for (var message : release) {
-            if (!replayedEventIds.contains(message.eventId()) && !outbox.offer(message.json())) {
+            if (replayedEventIds.contains(message.eventId())) {
+                continue;
+            }
+            passedTheReplay = true;
+            if (!outbox.offer(message.json())) {
                 return false;
             }
         }
+        replayed = passedTheReplay ? Set.of() : new HashSet<>(replayedEventIds);
         return true;
     }
 }

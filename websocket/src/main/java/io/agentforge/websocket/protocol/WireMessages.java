@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * The JSON of every server message. Each is a {@code WebSocketMessage} ({@code type, timestamp, data,
- * source_service}); event messages add their {@code topic} and {@code event_id} (which a client quotes to resume).
+ * source_service}); event messages add their {@code topic}, {@code event_id} (which a client quotes to resume) and,
+ * when the event has one, its {@code traceparent}, so that what a dashboard shows can be followed to the request
+ * that caused it.
  * Messages whose shape SPEC section 5 names ({@code connection_established}, {@code phase_update}, ...) also carry
  * their data fields at the top level, the flat shape the original dashboards read.
  */
@@ -21,7 +23,7 @@ public final class WireMessages {
 
     /** A protocol message of this service, with its fields both in {@code data} and flat. */
     public static String protocol(String type, Map<String, Object> data) {
-        return write(type, Instant.now(), data, SOURCE, null, null, true);
+        return write(type, Instant.now(), data, SOURCE, null, null, null, true);
     }
 
     public static String error(ProtocolException problem) {
@@ -39,11 +41,12 @@ public final class WireMessages {
      * @param flat whether to repeat the data fields at the top level
      */
     public static String event(String topic, Event event, String type, Map<String, Object> data, boolean flat) {
-        return write(type, event.timestamp(), data, event.sourceService(), topic, event.eventId(), flat);
+        return write(type, event.timestamp(), data, event.sourceService(), topic, event.eventId(), event.traceparent(),
+                flat);
     }
 
     private static String write(String type, Instant timestamp, Map<String, Object> data, String source, String topic,
-                                String eventId, boolean flat) {
+                                String eventId, String traceparent, boolean flat) {
         var message = new LinkedHashMap<String, Object>();
         message.put("type", type);
         message.put("timestamp", timestamp);
@@ -52,6 +55,9 @@ public final class WireMessages {
         if (topic != null) {
             message.put("topic", topic);
             message.put("event_id", eventId);
+        }
+        if (traceparent != null) {
+            message.put("traceparent", traceparent);
         }
         if (flat) {
             data.forEach(message::putIfAbsent);

@@ -1,0 +1,66 @@
+package io.agentforge.websocket.connection;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The hand-over from replay to live, with the bus's delivery running late or early against the replay. */
+class TopicSubscriptionTest {
+    private final List<String> written = new CopyOnWriteArrayList<>();
+    private final Outbox outbox = new Outbox(100, new ClientSocket() {
+        @Override
+        public void send(String text) {
+            written.add(text);
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+
+        @Override
+        public void abort() {
+        }
+    }, failure -> { }, new LongAdder());
+
+    @Test
+    void heldMessagesTheReplayCarriedAreDroppedAndTheOthersReleasedInOrder() {
+        var subscription = new TopicSubscription(outbox, 10, true);
+        subscription.deliver(message("e2"));
+        subscription.deliver(message("e3"));
+
+        subscription.goLive(Set.of("e1", "e2"));
+        subscription.deliver(message("e4"));
+
+        await().until(() -> written.size() == 2);
+        assertThat(written).containsExactly("e3", "e4");
+    }
+
+    @Test
+    void aLiveCopyOfAReplayedEventArrivingAfterGoingLiveIsDropped() {
+        var subscription = new TopicSubscription(outbox, 10, true);
+
+        // The replay read e1..e3 from the history before the bus's thread handed them to the subscription.
+        subscription.goLive(Set.of("e1", "e2", "e3"));
+        subscription.deliver(message("e2"));
+        subscription.deliver(message("e3"));
+        subscription.deliver(message("e4"));
+        subscription.deliver(message("e5"));
+
+        await().until(() -> written.size() == 2);
+        assertThat(written).containsExactly("e4", "e5");
+    }
+
+    private static TopicMessage message(String eventId) {
+        return new TopicMessage("training_updates", eventId, eventId);
+    }
+}
