@@ -4,7 +4,6 @@ import io.agentforge.api.ApiServer;
 import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
-import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.models.ModelServer;
@@ -17,6 +16,7 @@ import io.agentforge.monitoring.alert.PersistentAlertStore;
 import io.agentforge.platform.bus.EventBuses;
 import io.agentforge.platform.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.http.RemoteModelService;
 import io.agentforge.platform.http.RemoteMonitoringService;
@@ -130,7 +130,8 @@ public final class Wiring implements AutoCloseable {
             var consumer = here.size() == 1 ? here.iterator().next().id() : "agent-forge";
             bus = owned(EventBuses.create(config.redisUrl().orElse(null), EventBuses.consumerName(consumer)));
             var events = bus;
-            dependencies.add(HealthCheck.of("event_bus", () -> busCheck(events)));
+            dependencies.add(HealthCheck.of("event_bus",
+                    () -> EventBusCheck.check(events, ServiceStatus.UNHEALTHY, "events are not delivered")));
             if (config.redisUrl().isEmpty() && here.size() < ServiceName.values().length) {
                 LOG.warn("REDIS_URL is not set: events stay inside this process, so services in other processes "
                         + "will not see them");
@@ -224,14 +225,6 @@ public final class Wiring implements AutoCloseable {
             resources.push(resource);
             return resource;
         }
-    }
-
-    private static DependencyCheck busCheck(EventBus bus) {
-        long start = System.nanoTime();
-        boolean healthy = bus.isHealthy();
-        double ms = (System.nanoTime() - start) / 1e6;
-        return new DependencyCheck(healthy ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY, ms,
-                healthy ? "publishing" : "cannot publish: events are not delivered");
     }
 
     /** The running servers, by service. */

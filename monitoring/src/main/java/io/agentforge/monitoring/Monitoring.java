@@ -17,6 +17,7 @@ import io.agentforge.monitoring.alert.AlertStore;
 import io.agentforge.monitoring.health.HealthMonitor;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.monitoring.system.SystemSampler;
+import io.agentforge.platform.health.EventBusCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,10 +122,7 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
     @Override
     public HealthReport health() {
         var checks = new LinkedHashMap<String, DependencyCheck>();
-        var start = System.nanoTime();
-        var busHealthy = bus.isHealthy();
-        checks.put("event_bus", new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED,
-                (System.nanoTime() - start) / 1e6, busHealthy ? "publishing" : "the bus reports it cannot deliver"));
+        checks.put("event_bus", EventBusCheck.check(bus, ServiceStatus.DEGRADED, "alerts and metrics are not delivered"));
         checks.put("check_rounds", roundsCheck());
         var status = checks.values().stream().map(DependencyCheck::status)
                 .reduce(ServiceStatus.HEALTHY, ServiceStatus::worse);

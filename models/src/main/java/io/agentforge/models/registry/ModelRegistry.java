@@ -26,6 +26,7 @@ import io.agentforge.models.inference.ModelInference;
 import io.agentforge.models.storage.ArtifactStore;
 import io.agentforge.models.storage.SafeNames;
 import io.agentforge.platform.health.DiskSpaceCheck;
+import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.health.HealthChecker;
 import io.agentforge.platform.persistence.Database;
@@ -284,11 +285,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     }
 
     private DependencyCheck busCheck() {
-        long start = System.nanoTime();
-        var healthy = bus.isHealthy();
-        double ms = (System.nanoTime() - start) / 1e6;
-        return new DependencyCheck(healthy ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED, ms,
-                healthy ? "publishing" : "cannot publish: model events are not delivered");
+        return EventBusCheck.check(bus, ServiceStatus.DEGRADED, "model events are not delivered");
     }
 
     /**

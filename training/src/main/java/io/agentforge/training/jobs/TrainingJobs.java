@@ -15,6 +15,7 @@ import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.JobRepository;
 import io.agentforge.platform.trace.Trace;
@@ -133,10 +134,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     public HealthReport health() {
         var checks = new LinkedHashMap<String, DependencyCheck>();
         checks.put("database", database.check());
-        var busStart = System.nanoTime();
-        boolean busHealthy = bus.isHealthy();
-        checks.put("event_bus", new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED,
-                (System.nanoTime() - busStart) / 1e6, busHealthy ? "publishing" : "cannot publish"));
+        checks.put("event_bus", EventBusCheck.check(bus, ServiceStatus.DEGRADED, "progress events are not delivered"));
         checks.put("workers", workers());
         var status = checks.values().stream().map(DependencyCheck::status)
                 .reduce(ServiceStatus.HEALTHY, ServiceStatus::worse);
