@@ -97,14 +97,8 @@ public final class Main {
      * answers 200 (healthy or degraded), 1 when one answers 503 or not at all within 3 s, 2 for a configuration error.
      */
     private static int healthCheck(Optional<ServiceName> named) {
-        AgentForgeConfig config;
-        try {
-            config = AgentForgeConfig.fromEnvironment(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("agent-forge: " + e.getMessage());
-            return 2;
-        }
-        var services = named.or(config::serviceName).map(List::of).orElse(Wiring.allServices());
+        var config = configOrExit();
+        var services = services(named, config);
         var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         int exit = 0;
         for (var service : services) {
@@ -129,24 +123,36 @@ public final class Main {
         return exit;
     }
 
+    /** The configuration from the environment; a malformed variable ends the process with code 2. */
+    private static AgentForgeConfig configOrExit() {
+        try {
+            return AgentForgeConfig.fromEnvironment(System.getenv());
+        } catch (ConfigException e) {
+            exitOnConfigError(e);
+            throw e; // not reached
+        }
+    }
+
+    private static void exitOnConfigError(ConfigException e) {
+        System.err.println("agent-forge: " + e.getMessage());
+        System.exit(2);
+    }
+
+    /** The service named on the command line, else {@code SERVICE_NAME}'s, else all five. */
+    private static List<ServiceName> services(Optional<ServiceName> named, AgentForgeConfig config) {
+        return named.or(config::serviceName).map(List::of).orElse(Wiring.allServices());
+    }
+
     private static void start(Optional<ServiceName> named) throws InterruptedException {
         var startedAt = System.nanoTime();
-        AgentForgeConfig config;
-        try {
-            config = AgentForgeConfig.fromEnvironment(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("agent-forge: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        List<ServiceName> services = named.or(config::serviceName).map(List::of).orElse(Wiring.allServices());
+        var config = configOrExit();
+        var services = services(named, config);
 
         Wiring wiring;
         try {
             wiring = Wiring.start(config, services);
         } catch (ConfigException e) {
-            System.err.println("agent-forge: " + e.getMessage());
-            System.exit(2);
+            exitOnConfigError(e);
             return;
         } catch (RuntimeException | LinkageError e) {
             LOG.error("start-up failed", e);

@@ -33,6 +33,7 @@ import io.agentforge.websocket.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +43,8 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -65,8 +68,8 @@ public final class Wiring implements AutoCloseable {
      * Starts the given services in this JVM. If one cannot start (e.g. its port is taken), the ones already started
      * are stopped again before the failure is thrown, so nothing is left half-running.
      *
-     * @throws io.agentforge.platform.config.ConfigException when two of them are configured on the same port, or a service they need neither runs
-     *                         here nor has a {@code *_SERVICE_URL}
+     * @throws io.agentforge.platform.config.ConfigException when two of them are configured on the same port, or a
+     *         service they call neither runs here nor can be reached (see {@link AgentForgeConfig#requireReachable})
      */
     public static Wiring start(AgentForgeConfig config, Collection<ServiceName> services) {
         config.requireDistinctPorts(services);
@@ -100,11 +103,14 @@ public final class Wiring implements AutoCloseable {
 
         Wiring build() {
             openInfrastructure();
-            boolean callsModels = here.contains(ServiceName.API) || here.contains(ServiceName.TRAINING);
+            // What the services here call but that runs elsewhere is reached over HTTP; the rest is not needed.
+            var called = EnumSet.noneOf(ServiceName.class);
+            here.forEach(service -> called.addAll(AgentForgeConfig.callees(service)));
             ModelService models = here.contains(ServiceName.MODELS) ? startModels()
-                    : callsModels ? remoteModels() : null;
+                    : called.contains(ServiceName.MODELS) ? new RemoteModelService(client(ServiceName.MODELS)) : null;
             TrainingService training = here.contains(ServiceName.TRAINING) ? startTraining(models)
-                    : here.contains(ServiceName.API) ? remoteTraining() : null;
+                    : called.contains(ServiceName.TRAINING) ? new RemoteTrainingService(client(ServiceName.TRAINING))
+                    : null;
             if (here.contains(ServiceName.WEBSOCKET)) {
                 var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies));
                 startServer(ServiceName.WEBSOCKET, () -> websocket.start().server());
@@ -175,41 +181,31 @@ public final class Wiring implements AutoCloseable {
             monitoring.start();
         }
 
-        /** The WebSocket and Monitoring services whose health the API reports: here, or at their URLs. */
+        /** The WebSocket and Monitoring services whose health the API reports: here, or at their URLs if set. */
         private List<Service> reportedOnByApi() {
             var reported = new ArrayList<Service>();
-            if (servers.containsKey(ServiceName.WEBSOCKET)) {
-                reported.add(servers.get(ServiceName.WEBSOCKET));
-            } else {
-                config.serviceUrls().of(ServiceName.WEBSOCKET).ifPresent(url -> reported.add(
-                        new RemoteWebSocketService(new ServiceClient("websocket", url, ServiceClient.Settings.defaults()))));
-            }
-            if (servers.containsKey(ServiceName.MONITORING)) {
-                reported.add(servers.get(ServiceName.MONITORING));
-            } else {
-                config.serviceUrls().of(ServiceName.MONITORING).ifPresent(url -> reported.add(
-                        new RemoteMonitoringService(new ServiceClient("monitoring", url, ServiceClient.Settings.defaults()))));
-            }
+            reportedOn(ServiceName.WEBSOCKET, RemoteWebSocketService::new).ifPresent(reported::add);
+            reportedOn(ServiceName.MONITORING, RemoteMonitoringService::new).ifPresent(reported::add);
             return reported;
         }
 
-        private ModelService remoteModels() {
-            return remote(ServiceName.MODELS).map(RemoteModelService::new).orElse(null);
+        private Optional<Service> reportedOn(ServiceName service, Function<ServiceClient, Service> remote) {
+            return servers.containsKey(service) ? Optional.of(servers.get(service))
+                    : config.serviceUrls().of(service).map(url -> remote.apply(client(service, url)));
         }
 
-        private TrainingService remoteTraining() {
-            return remote(ServiceName.TRAINING).map(RemoteTrainingService::new).orElse(null);
+        /** A client of a callee in another process; requireReachable made sure it has an address. */
+        private ServiceClient client(ServiceName service) {
+            var url = config.reachableUrl(service).orElseThrow();
+            if (config.serviceUrls().of(service).isEmpty()) {
+                LOG.info("{} is not set: the {} service is expected at {}", AgentForgeConfig.urlVariable(service),
+                        service.id(), url);
+            }
+            return client(service, url);
         }
 
-        /** A client of a service in another process (reachable: checked by requireReachable at start). */
-        private java.util.Optional<ServiceClient> remote(ServiceName service) {
-            return config.reachableUrl(service).map(url -> {
-                if (config.serviceUrls().of(service).isEmpty()) {
-                    LOG.info("{} is not set: the {} service is expected at {}", AgentForgeConfig.urlVariable(service),
-                            service.id(), url);
-                }
-                return new ServiceClient(service.id(), url, ServiceClient.Settings.defaults());
-            });
+        private static ServiceClient client(ServiceName service, URI url) {
+            return new ServiceClient(service.id(), url, ServiceClient.Settings.defaults());
         }
 
         private void startServer(ServiceName service, Supplier<ServiceServer> start) {

@@ -94,12 +94,7 @@ public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, 
     public void requireReachable(Collection<ServiceName> services) {
         var problems = new ArrayList<ConfigException.Problem>();
         for (var caller : services) {
-            var callees = switch (caller) {
-                case API -> List.of(ServiceName.TRAINING, ServiceName.MODELS);
-                case TRAINING -> List.of(ServiceName.MODELS);
-                case MODELS, WEBSOCKET, MONITORING -> List.<ServiceName>of();
-            };
-            for (var callee : callees) {
+            for (var callee : callees(caller)) {
                 var variable = urlVariable(callee).name();
                 if (!services.contains(callee) && reachableUrl(callee).isEmpty()
                         && problems.stream().noneMatch(p -> p.variable().equals(variable))) {
@@ -112,6 +107,15 @@ public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, 
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    /** The services a service cannot work without calling (the API's health report of others is optional). */
+    public static List<ServiceName> callees(ServiceName caller) {
+        return switch (caller) {
+            case API -> List.of(ServiceName.TRAINING, ServiceName.MODELS);
+            case TRAINING -> List.of(ServiceName.MODELS);
+            case MODELS, WEBSOCKET, MONITORING -> List.of();
+        };
     }
 
     /** The variable that says where a service is reached, e.g. {@code MODEL_SERVICE_URL}; the API has none. */
