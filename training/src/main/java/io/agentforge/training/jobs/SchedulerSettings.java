@@ -32,6 +32,8 @@ public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration le
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
         }
+        // Absolute: workers run in their job directory, where a relative path would point elsewhere.
+        jobsDir = jobsDir.toAbsolutePath().normalize();
     }
 
     /** The production defaults: a 30 s lease renewed every 2 s, 3 attempts, workers sharing this machine's cores. */

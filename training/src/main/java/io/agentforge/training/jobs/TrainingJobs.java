@@ -74,7 +74,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
                     + " the Training service runs " + RUNNABLE_PHASES);
         }
         var parameters = PhaseParameters.of(request);
-        var jobsDir = scheduler.settings().jobsDir().toAbsolutePath().toString();
+        var jobsDir = scheduler.settings().jobsDir().toString();
         // The job's run, later and perhaps on another replica, continues the submitting request's trace.
         var job = repository.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
                 request.priority()), Trace.current().map(TraceContext::traceparent).orElse(null));

@@ -43,8 +43,7 @@ public final class WorkerProcess {
 
     /** Writes the spec, starts the JVM and begins reading its output. */
     public static WorkerProcess start(WorkerLaunch launch, WorkerSpec spec, Consumer<WorkerMessage> listener) {
-        // Absolute: the worker runs in the job directory, where a relative path would point elsewhere.
-        var specFile = spec.write().toAbsolutePath();
+        var specFile = spec.write();
         var logFile = WorkerLog.of(spec);
         var builder = new ProcessBuilder(launch.command(specFile))
                 .directory(spec.jobDir().toFile())
