@@ -17,13 +17,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Model metadata: versions per name, tags, metrics, parameters, lineage (training job, parent models), handoffs
@@ -34,8 +32,10 @@ import java.util.stream.Collectors;
  * The schema backs the latter on its own: {@code winner_phase} is unique.
  */
 public final class ModelRepository {
-    private static final String COLUMNS = "id, name, phase, version, file_path, file_size, checksum, created_at,"
-            + " training_job_id, parameters, metrics, winner_phase";
+    /** A models row ({@code models m}) with its tags in order, so that a page of models is one query. */
+    private static final String COLUMNS = "m.id, m.name, m.phase, m.version, m.file_path, m.file_size, m.checksum,"
+            + " m.created_at, m.training_job_id, m.parameters, m.metrics, m.winner_phase,"
+            + " (SELECT ARRAY_AGG(t.tag ORDER BY t.position) FROM model_tags t WHERE t.model_id = m.id) AS tags";
 
     private final Database database;
     private final Clock clock;
@@ -91,6 +91,7 @@ public final class ModelRepository {
                 insert.setObject(12, parameterCount(model.parameters()), java.sql.Types.BIGINT);
                 insert.executeUpdate();
             }
+            countModel(connection, model.phase(), 1);
             try (var insert = connection.prepareStatement(
                     "INSERT INTO model_tags (model_id, tag, position) VALUES (?, ?, ?)")) {
                 for (int i = 0; i < tags.size(); i++) {
@@ -123,11 +124,23 @@ public final class ModelRepository {
         return database.withConnection(connection -> find(connection, modelId));
     }
 
-    /** Models matching the query, newest first, with the total that matched. */
+    /**
+     * Models matching the query, newest first, with the total that matched. Filtered by phase alone, or not at all, the
+     * total is read from {@code model_counts}; any other filter counts the rows it matches.
+     */
     public Page<ModelMetadata> list(ModelQuery query) {
         var filter = Filter.of(query);
-        return database.withConnection(connection -> Sql.page(connection, COLUMNS, "models m" + filter.where,
-                filter.arguments, "created_at DESC, id DESC", query.page(), select -> readAll(connection, select)));
+        boolean counted = query.name() == null && query.tag() == null && query.winner() == null;
+        return database.withConnection(connection -> {
+            if (!counted) {
+                return Sql.page(connection, COLUMNS, "models m" + filter.where, filter.arguments,
+                        "created_at DESC, id DESC", query.page(), select -> readAll(select));
+            }
+            long total = query.phase() == null ? counts(connection).values().stream().mapToLong(Long::longValue).sum()
+                    : counts(connection).get(query.phase());
+            return Sql.page(connection, COLUMNS, "models m" + filter.where, filter.arguments,
+                    "created_at DESC, id DESC", query.page(), select -> readAll(select), total);
+        });
     }
 
     /** Totals over every model the query's filters match (its page is ignored). */
@@ -145,21 +158,42 @@ public final class ModelRepository {
         });
     }
 
-    /** How many models each phase has; every phase is present, 0 when it has none. One grouped index scan. */
+    /** How many models each phase has; every phase is present, 0 when it has none. Eight rows of {@code model_counts}. */
     public Map<ModelPhase, Long> countByPhase() {
-        return database.withConnection(connection -> {
-            var counts = new EnumMap<ModelPhase, Long>(ModelPhase.class);
-            for (var phase : ModelPhase.values()) {
-                counts.put(phase, 0L);
+        return database.withConnection(ModelRepository::counts);
+    }
+
+    private static Map<ModelPhase, Long> counts(Connection connection) throws SQLException {
+        var counts = new EnumMap<ModelPhase, Long>(ModelPhase.class);
+        for (var phase : ModelPhase.values()) {
+            counts.put(phase, 0L);
+        }
+        try (var select = connection.prepareStatement("SELECT phase, models FROM model_counts");
+             var rows = select.executeQuery()) {
+            while (rows.next()) {
+                counts.put(ModelPhase.parse(rows.getString(1)), rows.getLong(2));
             }
-            try (var select = connection.prepareStatement("SELECT phase, COUNT(*) FROM models GROUP BY phase");
-                 var rows = select.executeQuery()) {
-                while (rows.next()) {
-                    counts.put(ModelPhase.parse(rows.getString(1)), rows.getLong(2));
-                }
+        }
+        return counts;
+    }
+
+    /**
+     * Adds {@code change} to the phase's count, in the caller's transaction. The row lock taken by the UPDATE orders
+     * concurrent changes; a phase's first model creates its row under the registry gate that every insert holds.
+     */
+    private static void countModel(Connection connection, ModelPhase phase, int change) throws SQLException {
+        try (var update = connection.prepareStatement("UPDATE model_counts SET models = models + ? WHERE phase = ?")) {
+            update.setInt(1, change);
+            update.setString(2, phase.wireName());
+            if (update.executeUpdate() > 0) {
+                return;
             }
-            return counts;
-        });
+        }
+        try (var insert = connection.prepareStatement("INSERT INTO model_counts (phase, models) VALUES (?, ?)")) {
+            insert.setString(1, phase.wireName());
+            insert.setInt(2, change);
+            insert.executeUpdate();
+        }
     }
 
     /**
@@ -173,7 +207,9 @@ public final class ModelRepository {
             var model = find(connection, modelId);
             try (var delete = connection.prepareStatement("DELETE FROM models WHERE id = ?")) {
                 delete.setString(1, modelId);
-                delete.executeUpdate();
+                if (delete.executeUpdate() > 0) {
+                    countModel(connection, model.phase(), -1);
+                }
             }
             return model;
         });
@@ -205,9 +241,9 @@ public final class ModelRepository {
     /** The phase's winner, if one was marked. */
     public Optional<ModelMetadata> winner(ModelPhase phase) {
         return database.withConnection(connection -> {
-            try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM models WHERE winner_phase = ?")) {
+            try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM models m WHERE m.winner_phase = ?")) {
                 select.setString(1, phase.wireName());
-                return readAll(connection, select).stream().findFirst();
+                return readAll(select).stream().findFirst();
             }
         });
     }
@@ -216,8 +252,8 @@ public final class ModelRepository {
     public List<ModelMetadata> winners() {
         return database.withConnection(connection -> {
             try (var select = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM models WHERE winner_phase IS NOT NULL")) {
-                var winners = new ArrayList<>(readAll(connection, select));
+                    "SELECT " + COLUMNS + " FROM models m WHERE m.winner_phase IS NOT NULL")) {
+                var winners = new ArrayList<>(readAll(select));
                 winners.sort((a, b) -> a.phase().compareTo(b.phase()));
                 return winners;
             }
@@ -352,9 +388,9 @@ public final class ModelRepository {
     }
 
     private static ModelMetadata find(Connection connection, String modelId) throws SQLException {
-        try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM models WHERE id = ?")) {
+        try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM models m WHERE m.id = ?")) {
             select.setString(1, modelId);
-            var found = readAll(connection, select);
+            var found = readAll(select);
             if (found.isEmpty()) {
                 throw new NotFoundException("model", modelId);
             }
@@ -373,51 +409,39 @@ public final class ModelRepository {
         }
     }
 
-    /** Reads the selected models and their tags: two queries per page, whatever its size. */
-    private static List<ModelMetadata> readAll(Connection connection, PreparedStatement select) throws SQLException {
-        var rows = new ArrayList<Row>();
+    /** Reads the selected models, tags included. */
+    private static List<ModelMetadata> readAll(PreparedStatement select) throws SQLException {
+        var models = new ArrayList<ModelMetadata>();
         try (var result = select.executeQuery()) {
             while (result.next()) {
-                rows.add(Row.of(result));
+                models.add(metadata(result));
             }
         }
-        if (rows.isEmpty()) {
+        return models;
+    }
+
+    private static ModelMetadata metadata(ResultSet rows) throws SQLException {
+        return new ModelMetadata(rows.getString("id"), rows.getString("name"), ModelPhase.parse(rows.getString("phase")),
+                rows.getInt("version"), rows.getString("file_path"), rows.getLong("file_size"),
+                rows.getString("checksum"), Sql.instant(rows, "created_at"), rows.getString("training_job_id"),
+                Sql.objectMap(rows.getString("parameters")), Sql.numberMap(rows.getString("metrics")),
+                rows.getString("winner_phase") != null, tags(rows.getArray("tags")));
+    }
+
+    /** The aggregated tags: NULL when the model has none; H2 hands back Object[], PostgreSQL String[]. */
+    private static List<String> tags(java.sql.Array tags) throws SQLException {
+        if (tags == null) {
             return List.of();
         }
-        var tags = tags(connection, rows.stream().map(Row::id).toList());
-        return rows.stream().map(row -> row.metadata(tags.getOrDefault(row.id(), List.of()))).toList();
-    }
-
-    private static Map<String, List<String>> tags(Connection connection, List<String> modelIds) throws SQLException {
-        var placeholders = modelIds.stream().map(id -> "?").collect(Collectors.joining(", "));
-        var tags = new HashMap<String, List<String>>();
-        try (var select = connection.prepareStatement("SELECT model_id, tag FROM model_tags WHERE model_id IN ("
-                + placeholders + ") ORDER BY model_id, position")) {
-            Sql.bind(select, modelIds);
-            try (var rows = select.executeQuery()) {
-                while (rows.next()) {
-                    tags.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(rows.getString(2));
-                }
+        try {
+            var values = (Object[]) tags.getArray();
+            var list = new ArrayList<String>(values.length);
+            for (var value : values) {
+                list.add((String) value);
             }
-        }
-        return tags;
-    }
-
-    /** A models row before its tags are attached. */
-    private record Row(String id, String name, ModelPhase phase, int version, String filePath, long fileSize,
-                       String checksum, java.time.Instant createdAt, String trainingJobId, String parameters,
-                       String metrics, boolean winner) {
-        static Row of(ResultSet rows) throws SQLException {
-            return new Row(rows.getString("id"), rows.getString("name"), ModelPhase.parse(rows.getString("phase")),
-                    rows.getInt("version"), rows.getString("file_path"), rows.getLong("file_size"),
-                    rows.getString("checksum"), Sql.instant(rows, "created_at"),
-                    rows.getString("training_job_id"), rows.getString("parameters"), rows.getString("metrics"),
-                    rows.getString("winner_phase") != null);
-        }
-
-        ModelMetadata metadata(List<String> tags) {
-            return new ModelMetadata(id, name, phase, version, filePath, fileSize, checksum, createdAt, trainingJobId,
-                    Sql.objectMap(parameters), Sql.numberMap(metrics), winner, tags);
+            return List.copyOf(list);
+        } finally {
+            tags.free();
         }
     }
 

@@ -109,6 +109,12 @@ final class Sql {
                 total = rows.getLong(1);
             }
         }
+        return page(connection, columns, from, arguments, order, page, reader, total);
+    }
+
+    /** As {@link #page(Connection, String, String, List, String, PageRequest, RowReader)}, with a total already known. */
+    static <T> Page<T> page(Connection connection, String columns, String from, List<?> arguments, String order,
+                            PageRequest page, RowReader<T> reader, long total) throws SQLException {
         try (var select = connection.prepareStatement("SELECT " + columns + " FROM " + from + " ORDER BY " + order
                 + " LIMIT ? OFFSET ?")) {
             bind(select, arguments);

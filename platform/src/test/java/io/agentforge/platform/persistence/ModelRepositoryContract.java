@@ -115,6 +115,57 @@ abstract class ModelRepositoryContract extends PersistenceContract {
             replicas.forEach(Database::close);
         }
         assertThat(versions).hasSize(30).doesNotHaveDuplicates().allMatch(v -> v >= 1 && v <= 30);
+        assertThat(models.countByPhase()).containsEntry(ModelPhase.COGNATE, 30L);
+    }
+
+    @Test
+    void listingTotalsFollowInsertsAndDeletesFromSeveralReplicasAtOnce() throws Exception {
+        var kept = save("kept", ModelPhase.BITNET);
+        var replicas = List.of(openDatabase(), openDatabase(), openDatabase());
+        var start = new CountDownLatch(1);
+        try (var executor = Executors.newFixedThreadPool(3)) {
+            var futures = new ArrayList<Future<?>>();
+            for (var replica : replicas) {
+                var repository = new ModelRepository(replica, clock);
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    // Each replica saves 12 and deletes every third of its own: 8 stay per replica.
+                    for (int i = 0; i < 12; i++) {
+                        var id = UUID.randomUUID().toString();
+                        repository.insert(id, new NewModel("churn", ModelPhase.COGNATE, null, null, null, null, null),
+                                "cognate/" + id, 1, CHECKSUM);
+                        if (i % 3 == 0) {
+                            repository.delete(id);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var future : futures) {
+                future.get();
+            }
+        } finally {
+            replicas.forEach(Database::close);
+        }
+        models.delete(kept.modelId());
+
+        assertThat(models.list(ModelQuery.ofPhase(ModelPhase.COGNATE)).total()).isEqualTo(24).isEqualTo(count("models"));
+        assertThat(models.list(ModelQuery.ofPhase(ModelPhase.BITNET)).total()).isZero();
+        assertThat(models.list(ModelQuery.all()).total()).isEqualTo(24);
+        assertThat(models.countByPhase()).containsEntry(ModelPhase.COGNATE, 24L).containsEntry(ModelPhase.BITNET, 0L);
+        assertThatThrownBy(() -> models.delete(kept.modelId())).isInstanceOf(NotFoundException.class);
+        assertThat(models.countByPhase()).containsEntry(ModelPhase.BITNET, 0L);
+    }
+
+    @Test
+    void aFailedInsertCountsNothing() {
+        save("a", ModelPhase.COGNATE);
+
+        assertThatThrownBy(() -> save("orphan", ModelPhase.COGNATE, List.of(), List.of("no-such-parent")))
+                .isInstanceOf(NotFoundException.class);
+
+        assertThat(models.list(ModelQuery.ofPhase(ModelPhase.COGNATE)).total()).isEqualTo(1);
     }
 
     @Test

@@ -40,7 +40,7 @@ abstract class PersistenceContract {
         clock = new MutableClock(START);
         database.inTransaction(connection -> {
             try (var statement = connection.createStatement()) {
-                for (var table : new String[]{"model_handoffs", "model_parents", "model_tags", "models",
+                for (var table : new String[]{"model_handoffs", "model_parents", "model_tags", "models", "model_counts",
                         "job_metrics", "training_jobs", "alerts"}) {
                     statement.executeUpdate("DELETE FROM " + table);
                 }
