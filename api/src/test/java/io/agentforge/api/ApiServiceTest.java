@@ -305,6 +305,27 @@ class ApiServiceTest {
     }
 
     @Test
+    void aListingIsGzippedForAClientThatAcceptsItAndPlainForOneThatDoesNot() throws IOException {
+        for (int i = 0; i < 10; i++) {
+            models.save("cognate-" + i, ModelPhase.COGNATE, "j" + i, 1_000 + i, List.of("seed-" + i), "weights");
+        }
+
+        var plain = client.raw(client.request("/models").GET());
+        var gzipped = client.raw(client.request("/models").header("Accept-Encoding", "br, gzip;q=0.8").GET());
+        var refused = client.raw(client.request("/models").header("Accept-Encoding", "*, gzip;q=0").GET());
+
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.headers().firstValue("Vary")).contains("Accept-Encoding");
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        var unzipped = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body())).readAllBytes();
+        assertThat(Json.mapper().readTree(unzipped)).isEqualTo(Json.mapper().readTree(plain.body()));
+        assertThat(Json.mapper().readTree(unzipped).get("data").get("items").size()).isEqualTo(10);
+        assertThat(gzipped.body().length).isLessThan(plain.body().length / 3);
+        assertThat(refused.body()).isEqualTo(plain.body());
+    }
+
+    @Test
     void exportsModelsAndServesTheZipWithItsManifest() throws IOException {
         var a = models.save("cognate-seed42", ModelPhase.COGNATE, "j1", 1_000, List.of(), "hello");
 

@@ -28,7 +28,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -42,7 +41,6 @@ import java.util.Set;
  * is data ({@link #table()}), so that a test can hold it against the OpenAPI document.
  */
 public final class ApiRoutes implements HttpService, AutoCloseable {
-    private static final byte[] ENVELOPE_HEAD = "{\"success\":true,\"data\":".getBytes(StandardCharsets.UTF_8);
     private static final Set<String> JOB_QUERY = Set.of("phase", "status", "offset", "limit");
     private static final Set<String> MODEL_QUERY = Set.of("phase", "offset", "limit");
     /** How stale a cached read may be when its change announced itself nowhere. */
@@ -56,7 +54,7 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
     private final ModelCatalog catalog;
     private final ApiDocument document;
     private final SwaggerUi docs;
-    private final ReadCache cache;
+    private final ReadCache<CachedAnswer> cache;
 
     public ApiRoutes(TrainingService training, ModelService models, PhaseOrchestrator phases, Pipeline pipeline,
                      Chat chat, ApiDocument document, EventBus bus) {
@@ -68,7 +66,7 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
         this.catalog = new ModelCatalog(models);
         this.document = document;
         this.docs = new SwaggerUi(document.title());
-        this.cache = new ReadCache(bus, CACHE_TTL);
+        this.cache = new ReadCache<>(bus, CACHE_TTL);
     }
 
     /** One route: method, path template (OpenAPI spelling) and handler. */
@@ -126,7 +124,7 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
     }
 
     private void allPhases(ServerRequest req, ServerResponse res) {
-        okCached(res, cache.get("phases", () -> json(phases.overview())));
+        cache.get("phases", () -> answer(phases.overview())).send(req, res);
     }
 
     private void startPhase(ServerRequest req, ServerResponse res) {
@@ -138,7 +136,7 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
 
     private void phaseStatus(ServerRequest req, ServerResponse res) {
         var phase = PhaseOrchestrator.pathPhase(param(req, "phase"));
-        okCached(res, cache.get("phase " + phase, () -> json(phases.status(phase))));
+        cache.get("phase " + phase, () -> answer(phases.status(phase))).send(req, res);
     }
 
     private void stopPhase(ServerRequest req, ServerResponse res) {
@@ -171,8 +169,8 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
         var query = new QueryParameters(req.query(), MODEL_QUERY);
         var phase = query.optional("phase", ModelPhase::parse);
         var page = query.page();
-        okCached(res, cache.get("models " + phase + " " + page.offset() + " " + page.limit(),
-                () -> json(catalog.list(phase, page))));
+        cache.get("models " + phase + " " + page.offset() + " " + page.limit(),
+                () -> answer(catalog.list(phase, page))).send(req, res);
     }
 
     private void exportModels(ServerRequest req, ServerResponse res) {
@@ -243,24 +241,11 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
         cache.close();
     }
 
-    /**
-     * The success envelope around data already serialised, as {@link Exchange#ok} would write it; the cached part is
-     * the data, the timestamp is this answer's.
-     */
-    private static void okCached(ServerResponse res, byte[] data) {
-        var tail = (",\"message\":null,\"error\":null,\"timestamp\":\"" + Instant.now() + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        var body = new byte[ENVELOPE_HEAD.length + data.length + tail.length];
-        System.arraycopy(ENVELOPE_HEAD, 0, body, 0, ENVELOPE_HEAD.length);
-        System.arraycopy(data, 0, body, ENVELOPE_HEAD.length, data.length);
-        System.arraycopy(tail, 0, body, ENVELOPE_HEAD.length + data.length, tail.length);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(body);
-    }
-
-    private static byte[] json(Object data) {
+    /** The 200 answer for data read now. */
+    private static CachedAnswer answer(Object data) {
+        var readAt = Instant.now();
         try {
-            return Json.mapper().writeValueAsBytes(data);
+            return CachedAnswer.of(Json.mapper().writeValueAsBytes(data), readAt);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + data.getClass().getName() + " as JSON", e);
         }

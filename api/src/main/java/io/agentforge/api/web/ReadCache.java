@@ -16,14 +16,14 @@ import java.util.function.Supplier;
  * any case after a short time to live, which bounds the staleness of a change that announced itself nowhere (e.g. a
  * winner marked directly on the Model service).
  */
-final class ReadCache implements AutoCloseable {
+final class ReadCache<V> implements AutoCloseable {
     private static final int MAX_ENTRIES = 512;
     private static final List<String> CHANGES = List.of("training_*", "model_*", "pipeline_*");
 
-    private record Entry(long generation, long expiresAtNanos, byte[] json) {
+    private record Entry<V>(long generation, long expiresAtNanos, V answer) {
     }
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final long ttlNanos;
     private final List<EventBus.Subscription> subscriptions;
@@ -37,19 +37,19 @@ final class ReadCache implements AutoCloseable {
      * The cached answer, or a fresh one computed now. A computation that throws caches nothing: a 503 is not kept.
      * The generation is read before computing, so an answer computed across a change is not kept as current.
      */
-    byte[] get(String key, Supplier<byte[]> compute) {
+    V get(String key, Supplier<V> compute) {
         var now = System.nanoTime();
         var current = generation.get();
         var entry = entries.get(key);
         if (entry != null && entry.generation() == current && now - entry.expiresAtNanos() < 0) {
-            return entry.json();
+            return entry.answer();
         }
-        var json = compute.get();
+        var answer = compute.get();
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(key, new Entry(current, now + ttlNanos, json));
-        return json;
+        entries.put(key, new Entry<>(current, now + ttlNanos, answer));
+        return answer;
     }
 
     void invalidate() {

@@ -28,7 +28,7 @@ class ReadCacheTest {
 
     @Test
     void servesTheSameAnswerUntilSomethingChanges() {
-        try (var cache = new ReadCache(bus, Duration.ofMinutes(1))) {
+        try (var cache = new ReadCache<byte[]>(bus, Duration.ofMinutes(1))) {
             var first = cache.get("phases", this::compute);
             var second = cache.get("phases", this::compute);
 
@@ -39,7 +39,7 @@ class ReadCacheTest {
 
     @Test
     void aTrainingOrModelEventDropsTheCachedAnswers() {
-        try (var cache = new ReadCache(bus, Duration.ofMinutes(1))) {
+        try (var cache = new ReadCache<byte[]>(bus, Duration.ofMinutes(1))) {
             cache.get("models", this::compute);
 
             bus.publish(Event.of("model_saved", "models", Map.of("model_id", "m1")));
@@ -51,7 +51,7 @@ class ReadCacheTest {
 
     @Test
     void anUnrelatedEventKeepsThem() throws InterruptedException {
-        try (var cache = new ReadCache(bus, Duration.ofMinutes(1))) {
+        try (var cache = new ReadCache<byte[]>(bus, Duration.ofMinutes(1))) {
             cache.get("models", this::compute);
 
             bus.publish(Event.of("system_metrics", "monitoring", Map.of()));
@@ -63,7 +63,7 @@ class ReadCacheTest {
 
     @Test
     void answersExpireAfterTheirTimeToLive() throws InterruptedException {
-        try (var cache = new ReadCache(bus, Duration.ofMillis(50))) {
+        try (var cache = new ReadCache<byte[]>(bus, Duration.ofMillis(50))) {
             cache.get("phases", this::compute);
             Thread.sleep(80);
 
@@ -73,7 +73,7 @@ class ReadCacheTest {
 
     @Test
     void aFailedComputationIsNotKept() {
-        try (var cache = new ReadCache(bus, Duration.ofMinutes(1))) {
+        try (var cache = new ReadCache<byte[]>(bus, Duration.ofMinutes(1))) {
             assertThatThrownBy(() -> cache.get("jobs", () -> {
                 throw new IllegalStateException("training is down");
             })).hasMessage("training is down");

@@ -56,12 +56,7 @@ public final class ApiBenchmark {
         var resultsFile = Path.of(args.length > 2 ? args[2] : "bench/results/api.md");
         var dir = Files.createTempDirectory("api-bench");
 
-        var hello = WebServer.builder().port(0).host("127.0.0.1")
-                .routing(r -> r.get("/hello", (req, res) -> {
-                    res.header(HeaderValues.CONTENT_TYPE_JSON);
-                    res.send("{\"message\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
-                }))
-                .build().start();
+        var hello = bareServer("{\"message\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
         try (var database = Database.open(null, dir.resolve("db"));
              var bus = new InProcessEventBus()) {
             seedJobs(new JobRepository(database));
@@ -75,7 +70,19 @@ public final class ApiBenchmark {
                 results.add(wrk("hello-world (before)", helloUrl, seconds, connections));
                 results.add(wrk("GET /phases/status", apiUrl + "/phases/status", seconds, connections));
                 results.add(wrk("GET /models (50 of 100)", apiUrl + "/models", seconds, connections));
+                // The same answer's bytes from memory on a bare Helidon route: what sending a page of this size costs
+                // this machine at all, so the listing's own work is the gap between this row and the one above.
+                var page = bareServer(fetch(apiUrl + "/models"));
+                try {
+                    results.add(wrk("same bytes as GET /models, bare Helidon from memory",
+                            "http://127.0.0.1:" + page.port() + "/hello", seconds, connections));
+                } finally {
+                    page.stop();
+                }
                 results.add(wrk("GET /models?limit=100", apiUrl + "/models?limit=100", seconds, connections));
+                // As browsers, curl --compressed and most HTTP libraries ask: the same page, gzipped once per cache fill.
+                results.add(wrk("GET /models (50 of 100), Accept-Encoding: gzip", apiUrl + "/models", seconds,
+                        connections, "-H", "Accept-Encoding: gzip"));
                 results.add(wrk("hello-world (after)", helloUrl, seconds, connections));
                 report(results, seconds, connections, resultsFile);
             } finally {
@@ -83,6 +90,26 @@ public final class ApiBenchmark {
             }
         } finally {
             hello.stop();
+        }
+    }
+
+    /**
+     * A bare Helidon server answering {@code GET /hello} with the given JSON bytes; with TCP_NODELAY, as the services
+     * have it, without which an answer over one segment waits for the client's delayed ACK.
+     */
+    private static WebServer bareServer(byte[] body) {
+        return WebServer.builder().port(0).host("127.0.0.1").connectionOptions(options -> options.tcpNoDelay(true))
+                .routing(r -> r.get("/hello", (req, res) -> {
+                    res.header(HeaderValues.CONTENT_TYPE_JSON);
+                    res.send(body);
+                }))
+                .build().start();
+    }
+
+    private static byte[] fetch(String url) throws IOException, InterruptedException {
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
         }
     }
 
@@ -118,14 +145,23 @@ public final class ApiBenchmark {
         }
     }
 
-    private static Result wrk(String target, String url, int seconds, int connections) throws Exception {
+    private static Result wrk(String target, String url, int seconds, int connections, String... options)
+            throws Exception {
         // Warm-up at the same load, so the JIT and the database caches are measured warm.
-        run("wrk", "-t1", "-c" + connections, "-d5s", url);
-        var out = run("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency", url);
+        run(command(List.of("wrk", "-t1", "-c" + connections, "-d5s"), options, url));
+        var out = run(command(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency"), options,
+                url));
         System.out.println("== " + target + "\n" + out);
         var errors = ERRORS.matcher(out);
         return new Result(target, number(RPS, out), millis(P50, out), millis(P99, out),
                 errors.find() ? Long.parseLong(errors.group(1)) : 0);
+    }
+
+    private static String[] command(List<String> head, String[] options, String url) {
+        var command = new ArrayList<>(head);
+        command.addAll(List.of(options));
+        command.add(url);
+        return command.toArray(String[]::new);
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
