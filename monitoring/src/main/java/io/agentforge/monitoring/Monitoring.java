@@ -55,7 +55,8 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
     public Monitoring(MonitoringSettings settings, EventBus bus, AlertStore alertStore) {
         this.settings = settings;
         this.bus = bus;
-        this.healthMonitor = new HealthMonitor(bus, NAME, settings.checkTimeout(), settings.healthWindow());
+        this.healthMonitor = new HealthMonitor(bus, NAME, settings.checkTimeout(), settings.healthWindow(),
+                settings.startupGrace());
         this.sampler = new SystemSampler(settings.dataDir(), settings.metricsHistory());
         this.rules = new AlertRules(settings.thresholds());
         this.alertBook = new AlertBook(alertStore, bus, NAME);

@@ -40,12 +40,26 @@ public final class HealthMonitor implements AutoCloseable {
     private final Duration timeout;
     private final int windowSize;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
+    private final Duration startupGrace;
+    /** Targets that have not answered since being watched, with the end of their grace (System.nanoTime()). */
+    private final Map<String, Long> starting = new ConcurrentHashMap<>();
 
+    /** A monitor without start-up grace: a target that does not answer is unhealthy from its first check. */
     public HealthMonitor(EventBus bus, String sourceService, Duration timeout, int windowSize) {
+        this(bus, sourceService, timeout, windowSize, Duration.ZERO);
+    }
+
+    /**
+     * @param startupGrace how long a newly watched target that has not answered yet is left out of the results (no
+     *                     state, no change event, hence no alert) instead of counting as unhealthy; once it has
+     *                     answered, or the grace is over, every failure counts
+     */
+    public HealthMonitor(EventBus bus, String sourceService, Duration timeout, int windowSize, Duration startupGrace) {
         this.bus = bus;
         this.sourceService = sourceService;
         this.timeout = timeout;
         this.windowSize = windowSize;
+        this.startupGrace = startupGrace;
     }
 
     public void watch(HealthTarget target) {
@@ -53,6 +67,11 @@ public final class HealthMonitor implements AutoCloseable {
         targets.add(target);
         windows.put(target.name(), new CheckWindow(windowSize));
         latest.remove(target.name());
+        if (startupGrace.isPositive()) {
+            starting.put(target.name(), System.nanoTime() + startupGrace.toNanos());
+        } else {
+            starting.remove(target.name());
+        }
     }
 
     /** Probes every target, records the results and returns the new state of each, in the order watched. */
@@ -64,10 +83,27 @@ public final class HealthMonitor implements AutoCloseable {
         var deadline = System.nanoTime() + timeout.toNanos();
         var results = new ArrayList<ServiceHealth>(running.size());
         for (var entry : running) {
+            var name = entry.getKey().name();
             var probed = await(entry.getValue(), deadline);
-            results.add(record(entry.getKey().name(), probed));
+            if (!stillStarting(name, probed)) {
+                results.add(record(name, probed));
+            }
         }
         return results;
+    }
+
+    /** True when the target failed but has never answered and is within its start-up grace: not news yet. */
+    private boolean stillStarting(String name, Probed probed) {
+        var graceEnds = starting.get(name);
+        if (graceEnds == null) {
+            return false;
+        }
+        if (probed.status() == ServiceStatus.UNHEALTHY && System.nanoTime() - graceEnds < 0) {
+            LOG.debug("service {} has not answered yet and is within its start-up grace: {}", name, probed.error());
+            return true;
+        }
+        starting.remove(name);
+        return false;
     }
 
     /** The last measured state of every target that has been checked at least once. */

@@ -71,6 +71,44 @@ class HealthMonitorTest {
     }
 
     @Test
+    void aServiceNotYetStartedIsLeftOutDuringItsGraceAndCountsOnceItAnswersOrTheGraceEnds() throws Exception {
+        try (var late = HealthServer.healthy(); var never = HealthServer.healthy();
+             var monitor = new HealthMonitor(bus, "monitoring", TIMEOUT, 10, Duration.ofSeconds(2))) {
+            late.stop();
+            never.stop();
+            monitor.watch(http("models", late));
+            monitor.watch(http("training", never));
+            var graceStarted = System.nanoTime();
+
+            var starting = monitor.checkAll();
+            late.start();
+            var started = monitor.checkAll();
+            late.stop();
+            var stopped = monitor.checkAll();
+
+            assertThat(starting).isEmpty();
+            assertThat(monitor.current()).extracting(h -> h.serviceName()).containsExactly("models");
+            assertThat(started).singleElement().satisfies(h -> assertThat(h.status()).isEqualTo(ServiceStatus.HEALTHY));
+            assertThat(stopped).singleElement().satisfies(h -> {
+                assertThat(h.serviceName()).isEqualTo("models");
+                assertThat(h.status()).as("answered once, so a failure is news even within the grace")
+                        .isEqualTo(ServiceStatus.UNHEALTHY);
+            });
+            assertThat(System.nanoTime() - graceStarted).as("the checks above ran within the grace")
+                    .isLessThan(Duration.ofSeconds(2).toNanos());
+
+            Thread.sleep(Math.max(0, Duration.ofSeconds(2).toMillis() - (System.nanoTime() - graceStarted) / 1_000_000));
+            var afterGrace = monitor.checkAll();
+
+            assertThat(afterGrace).extracting(h -> h.serviceName() + " " + h.status().wireName())
+                    .containsExactly("models unhealthy", "training unhealthy");
+            var changes = events.await(EventTypes.SERVICE_HEALTH_CHANGED, 2);
+            assertThat(changes).extracting(e -> e.data().get("service") + " " + e.data().get("status"))
+                    .containsExactly("models unhealthy", "training unhealthy");
+        }
+    }
+
+    @Test
     void serviceThatDoesNotAnswerWithinTheTimeoutIsUnhealthy() {
         var timeout = Duration.ofMillis(500);
         try (var server = new HealthServer(n -> new Answer(200, "{\"status\":\"healthy\"}", 5_000));
