@@ -18,6 +18,8 @@ import java.util.Optional;
  * the {@link WebSocketHub} and enforces the message size across fragments (Helidon enforces it per frame).
  */
 final class WebSocketEndpoint implements WsListener {
+    private static final Thread.Builder READER_WATCHERS = Thread.ofVirtual().name("ws-reader-watch");
+
     private final WebSocketHub hub;
     private final int maxMessageBytes;
     private final StringBuilder fragments = new StringBuilder();
@@ -39,8 +41,29 @@ final class WebSocketEndpoint implements WsListener {
     public void onOpen(WsSession session) {
         var clientIp = session.socketContext().remotePeer().host();
         hub.open(new SessionSocket(session), clientIp, userAgent).ifPresentOrElse(
-                opened -> connection = opened,
+                opened -> {
+                    connection = opened;
+                    forgetWhenTheReaderEnds(opened);
+                },
                 () -> session.close(WebSocketHub.TRY_AGAIN_LATER, "too many connections, try again later"));
+    }
+
+    /**
+     * Helidon calls {@code onOpen} on the connection's own reader thread, and when the peer closes its socket without a
+     * Close frame (a killed browser, a dropped network) that thread just ends: the listener hears nothing, and without
+     * this the connection would stay registered until a heartbeat ping failed, up to two ping intervals later. A small
+     * virtual thread waits for the reader to end and tells the hub; a connection already closed is not closed twice.
+     */
+    private void forgetWhenTheReaderEnds(ClientConnection opened) {
+        var reader = Thread.currentThread();
+        READER_WATCHERS.start(() -> {
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                return;
+            }
+            hub.closed(opened);
+        });
     }
 
     @Override

@@ -66,6 +66,19 @@ class LimitsAndLivenessTest {
         }
     }
 
+    @Test
+    void aPeerThatClosesItsSocketWithoutACloseFrameIsForgottenAtOnceNotAtTheNextPing() throws Exception {
+        // The default heartbeat (30 s) is far longer than the wait below: only noticing the closed socket passes.
+        try (var server = LiveServer.start(WebSocketSettings.defaults(), new InProcessEventBus())) {
+            var gone = SilentClient.connect(server.port(), "vanished-peer");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> hasAgent(server, "vanished-peer"));
+
+            gone.close();
+
+            await().atMost(5, TimeUnit.SECONDS).until(() -> !hasAgent(server, "vanished-peer"));
+        }
+    }
+
     private static boolean hasAgent(LiveServer server, String userAgent) {
         return server.hub.connections().stream().anyMatch(info -> userAgent.equals(info.userAgent()));
     }
