@@ -1,6 +1,7 @@
 package io.agentforge.bench.api;
 
 import io.agentforge.api.ApiService;
+import io.agentforge.bench.Wrk;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobRequest;
@@ -29,7 +30,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /phases/status} and {@code GET /models} (100 models) of the real API service, over the embedded H2 file
@@ -39,10 +39,6 @@ import java.util.regex.Pattern;
  * <p>Usage: {@code ApiBenchmark [seconds per target, default 15] [connections, default 64] [results file]}
  */
 public final class ApiBenchmark {
-    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
-    private static final Pattern P99 = Pattern.compile("\\s99%\\s+([\\d.]+)(us|ms|s)");
-    private static final Pattern P50 = Pattern.compile("\\s50%\\s+([\\d.]+)(us|ms|s)");
-    private static final Pattern ERRORS = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     private ApiBenchmark() {
     }
@@ -147,48 +143,9 @@ public final class ApiBenchmark {
 
     private static Result wrk(String target, String url, int seconds, int connections, String... options)
             throws Exception {
-        // Warm-up at the same load, so the JIT and the database caches are measured warm.
-        run(command(List.of("wrk", "-t1", "-c" + connections, "-d5s"), options, url));
-        var out = run(command(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency"), options,
-                url));
-        System.out.println("== " + target + "\n" + out);
-        var errors = ERRORS.matcher(out);
-        return new Result(target, number(RPS, out), millis(P50, out), millis(P99, out),
-                errors.find() ? Long.parseLong(errors.group(1)) : 0);
-    }
-
-    private static String[] command(List<String> head, String[] options, String url) {
-        var command = new ArrayList<>(head);
-        command.addAll(List.of(options));
-        command.add(url);
-        return command.toArray(String[]::new);
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
-    }
-
-    private static double number(Pattern pattern, String text) {
-        var m = pattern.matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static double millis(Pattern pattern, String text) {
-        var m = pattern.matcher(text);
-        if (!m.find()) {
-            return Double.NaN;
-        }
-        var value = Double.parseDouble(m.group(1));
-        return switch (m.group(2)) {
-            case "us" -> value / 1000;
-            case "s" -> value * 1000;
-            default -> value;
-        };
+        var measured = Wrk.measure(url, seconds, connections, options);
+        System.out.println("== " + target + "\n" + measured.output());
+        return new Result(target, measured.requestsPerSecond(), measured.p50(), measured.p99(), measured.non2xx());
     }
 
     private static void report(List<Result> results, int seconds, int connections, Path file) throws IOException {

@@ -1,5 +1,6 @@
 package io.agentforge.bench.models;
 
+import io.agentforge.bench.Wrk;
 import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.phases.ModelPhase;
@@ -151,6 +152,12 @@ public final class ModelBenchmarks {
             get(server, "/models?phase=" + phases[i % phases.length].wireName() + "&tag=t" + (i % 50));
             tagged[i] = System.nanoTime() - t;
         }
+        // The same listing measured from outside this JVM: wrk, one connection, sequential requests rotating over
+        // the phases. The JDK client above shares this process's CPU and garbage collector with the server, and its
+        // own thread hand-offs are part of every figure it takes, floor included.
+        var script = Files.writeString(Files.createTempFile("phases", ".lua"), rotatingPhasesScript(phases));
+        var wrk = Wrk.measure(uri(server, "/models").toString(), 20, 1, "-s", script.toString());
+        var wrkFloor = Wrk.measure(uri(server, "/models/winners").toString(), 10, 1);
         line("");
         line("Each request returns the newest 50 of the phase's " + models / phases.length
                 + " models with tags and the total count; phases rotate; 500 warm-up requests first; one client,"
@@ -164,7 +171,27 @@ public final class ModelBenchmarks {
         line(row("HTTP `GET /models?phase=&limit=1` (same queries, one item)", small));
         line(row("HTTP `GET /models/winners` (one indexed query, empty answer: the HTTP floor)", baseline));
         line(row("HTTP `GET /models?phase=&tag=`", tagged));
+        line(wrkRow("HTTP `GET /models?phase=` by wrk (one connection, 20 s, separate process)", wrk));
+        line(wrkRow("HTTP `GET /models/winners` by wrk (the HTTP floor, one connection, 10 s)", wrkFloor));
         line("");
+    }
+
+    /** A wrk script whose requests rotate over the phases, as the JDK-client passes do. */
+    private static String rotatingPhasesScript(ModelPhase[] phases) {
+        var names = Arrays.stream(phases).map(phase -> "\"" + phase.wireName() + "\"")
+                .collect(java.util.stream.Collectors.joining(", "));
+        return "local phases = {" + names + "}\n"
+                + "local i = 0\n"
+                + "request = function()\n"
+                + "  i = i + 1\n"
+                + "  return wrk.format(\"GET\", \"/models?phase=\" .. phases[(i % #phases) + 1])\n"
+                + "end\n";
+    }
+
+    /** A table row from wrk's figures; its "requests" column is the rate one connection reached. */
+    private static String wrkRow(String what, Wrk.Result result) {
+        return String.format(Locale.ROOT, "| %s | %,.0f req/s | %.2f | %.2f | %.2f | %.2f |", what,
+                result.requestsPerSecond(), result.p50(), result.p90(), result.p99(), result.max());
     }
 
     private void transfer(ServiceServer server, Path work, int artifactMb) throws Exception {
