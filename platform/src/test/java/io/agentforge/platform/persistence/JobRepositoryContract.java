@@ -21,9 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -181,37 +178,19 @@ abstract class JobRepositoryContract extends PersistenceContract {
             submitted.add(submit(ModelPhase.COGNATE, i % 3).jobId());
         }
         var claimedBy = new ConcurrentHashMap<String, List<String>>();
-        var claimers = 4;
-        var replicas = new ArrayList<Database>();
-        for (int i = 0; i < claimers; i++) {
-            replicas.add(openDatabase());
-        }
-        var start = new CountDownLatch(1);
-        try (var executor = Executors.newFixedThreadPool(claimers)) {
-            var futures = new ArrayList<Future<?>>();
-            for (int i = 0; i < claimers; i++) {
-                var owner = "replica-" + i;
-                var replica = new JobRepository(replicas.get(i), clock);
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    var mine = Collections.synchronizedList(new ArrayList<String>());
-                    claimedBy.put(owner, mine);
-                    while (true) {
-                        var claimed = replica.claimNext(owner, LEASE, Integer.MAX_VALUE);
-                        if (claimed.isEmpty()) {
-                            return null;
-                        }
-                        mine.add(claimed.get().jobId());
-                    }
-                }));
+        onReplicasAtOnce(4, (database, index) -> {
+            var owner = "replica-" + index;
+            var replica = new JobRepository(database, clock);
+            var mine = Collections.synchronizedList(new ArrayList<String>());
+            claimedBy.put(owner, mine);
+            while (true) {
+                var claimed = replica.claimNext(owner, LEASE, Integer.MAX_VALUE);
+                if (claimed.isEmpty()) {
+                    return null;
+                }
+                mine.add(claimed.get().jobId());
             }
-            start.countDown();
-            for (var future : futures) {
-                future.get();
-            }
-        } finally {
-            replicas.forEach(Database::close);
-        }
+        });
 
         var all = claimedBy.values().stream().flatMap(List::stream).toList();
         assertThat(all).hasSize(50).doesNotHaveDuplicates();
@@ -225,32 +204,14 @@ abstract class JobRepositoryContract extends PersistenceContract {
         for (int i = 0; i < 20; i++) {
             submit(ModelPhase.COGNATE, 0);
         }
-        var replicas = new ArrayList<Database>();
-        for (int i = 0; i < 4; i++) {
-            replicas.add(openDatabase());
-        }
-        var start = new CountDownLatch(1);
         var claimed = Collections.synchronizedList(new ArrayList<String>());
-        try (var executor = Executors.newFixedThreadPool(4)) {
-            var futures = new ArrayList<Future<?>>();
-            for (int i = 0; i < 4; i++) {
-                var replica = new JobRepository(replicas.get(i), clock);
-                var owner = "replica-" + i;
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    for (int attempt = 0; attempt < 10; attempt++) {
-                        replica.claimNext(owner, LEASE, 5).ifPresent(job -> claimed.add(job.jobId()));
-                    }
-                    return null;
-                }));
+        onReplicasAtOnce(4, (database, index) -> {
+            var replica = new JobRepository(database, clock);
+            for (int attempt = 0; attempt < 10; attempt++) {
+                replica.claimNext("replica-" + index, LEASE, 5).ifPresent(job -> claimed.add(job.jobId()));
             }
-            start.countDown();
-            for (var future : futures) {
-                future.get();
-            }
-        } finally {
-            replicas.forEach(Database::close);
-        }
+            return null;
+        });
         assertThat(claimed).hasSize(5).doesNotHaveDuplicates();
         assertThat(jobs.countByStatus()).containsEntry(TaskStatus.RUNNING, 5L).containsEntry(TaskStatus.PENDING, 15L);
     }

@@ -18,9 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,31 +86,16 @@ abstract class ModelRepositoryContract extends PersistenceContract {
 
     @Test
     void concurrentInsertsOfOneNameGetConsecutiveVersions() throws Exception {
-        var replicas = List.of(openDatabase(), openDatabase(), openDatabase());
-        var start = new CountDownLatch(1);
-        var versions = new ArrayList<Integer>();
-        try (var executor = Executors.newFixedThreadPool(3)) {
-            var futures = new ArrayList<Future<List<Integer>>>();
-            for (var replica : replicas) {
-                var repository = new ModelRepository(replica, clock);
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    var mine = new ArrayList<Integer>();
-                    for (int i = 0; i < 10; i++) {
-                        var id = UUID.randomUUID().toString();
-                        mine.add(repository.insert(id, new NewModel("shared", ModelPhase.COGNATE, null, null, null,
-                                null, null), "cognate/" + id, 1, CHECKSUM).version());
-                    }
-                    return mine;
-                }));
+        var versions = onReplicasAtOnce(3, (replica, index) -> {
+            var repository = new ModelRepository(replica, clock);
+            var mine = new ArrayList<Integer>();
+            for (int i = 0; i < 10; i++) {
+                var id = UUID.randomUUID().toString();
+                mine.add(repository.insert(id, new NewModel("shared", ModelPhase.COGNATE, null, null, null,
+                        null, null), "cognate/" + id, 1, CHECKSUM).version());
             }
-            start.countDown();
-            for (var future : futures) {
-                versions.addAll(future.get());
-            }
-        } finally {
-            replicas.forEach(Database::close);
-        }
+            return mine;
+        }).stream().flatMap(List::stream).toList();
         assertThat(versions).hasSize(30).doesNotHaveDuplicates().allMatch(v -> v >= 1 && v <= 30);
         assertThat(models.countByPhase()).containsEntry(ModelPhase.COGNATE, 30L);
     }
@@ -121,33 +103,19 @@ abstract class ModelRepositoryContract extends PersistenceContract {
     @Test
     void listingTotalsFollowInsertsAndDeletesFromSeveralReplicasAtOnce() throws Exception {
         var kept = save("kept", ModelPhase.BITNET);
-        var replicas = List.of(openDatabase(), openDatabase(), openDatabase());
-        var start = new CountDownLatch(1);
-        try (var executor = Executors.newFixedThreadPool(3)) {
-            var futures = new ArrayList<Future<?>>();
-            for (var replica : replicas) {
-                var repository = new ModelRepository(replica, clock);
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    // Each replica saves 12 and deletes every third of its own: 8 stay per replica.
-                    for (int i = 0; i < 12; i++) {
-                        var id = UUID.randomUUID().toString();
-                        repository.insert(id, new NewModel("churn", ModelPhase.COGNATE, null, null, null, null, null),
-                                "cognate/" + id, 1, CHECKSUM);
-                        if (i % 3 == 0) {
-                            repository.delete(id);
-                        }
-                    }
-                    return null;
-                }));
+        onReplicasAtOnce(3, (replica, index) -> {
+            var repository = new ModelRepository(replica, clock);
+            // Each replica saves 12 and deletes every third of its own: 8 stay per replica.
+            for (int i = 0; i < 12; i++) {
+                var id = UUID.randomUUID().toString();
+                repository.insert(id, new NewModel("churn", ModelPhase.COGNATE, null, null, null, null, null),
+                        "cognate/" + id, 1, CHECKSUM);
+                if (i % 3 == 0) {
+                    repository.delete(id);
+                }
             }
-            start.countDown();
-            for (var future : futures) {
-                future.get();
-            }
-        } finally {
-            replicas.forEach(Database::close);
-        }
+            return null;
+        });
         models.delete(kept.modelId());
 
         assertThat(models.list(ModelQuery.ofPhase(ModelPhase.COGNATE)).total()).isEqualTo(24).isEqualTo(count("models"));
@@ -223,28 +191,13 @@ abstract class ModelRepositoryContract extends PersistenceContract {
         for (int i = 0; i < 8; i++) {
             candidates.add(save("m" + i, ModelPhase.BITNET).modelId());
         }
-        var replicas = List.of(openDatabase(), openDatabase(), openDatabase(), openDatabase());
-        var start = new CountDownLatch(1);
-        try (var executor = Executors.newFixedThreadPool(4)) {
-            var futures = new ArrayList<Future<?>>();
-            for (int t = 0; t < 4; t++) {
-                var repository = new ModelRepository(replicas.get(t), clock);
-                var offset = t;
-                futures.add(executor.submit(() -> {
-                    start.await();
-                    for (int round = 0; round < 5; round++) {
-                        repository.markWinner(candidates.get((offset * 2 + round) % candidates.size()));
-                    }
-                    return null;
-                }));
+        onReplicasAtOnce(4, (replica, index) -> {
+            var repository = new ModelRepository(replica, clock);
+            for (int round = 0; round < 5; round++) {
+                repository.markWinner(candidates.get((index * 2 + round) % candidates.size()));
             }
-            start.countDown();
-            for (var future : futures) {
-                future.get();
-            }
-        } finally {
-            replicas.forEach(Database::close);
-        }
+            return null;
+        });
         assertThat(models.list(new ModelQuery(ModelPhase.BITNET, null, null, true, null)).total()).isEqualTo(1);
     }
 

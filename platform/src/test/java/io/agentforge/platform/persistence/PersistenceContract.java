@@ -7,6 +7,11 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The frame of every repository contract: one database per test class (an H2 file in a temporary directory, or a
@@ -58,6 +63,42 @@ abstract class PersistenceContract {
                 return rows.getLong(1);
             }
         });
+    }
+
+    /** What one replica does in {@link #onReplicasAtOnce}, given its own database pool and its index. */
+    @FunctionalInterface
+    protected interface ReplicaWork<T> {
+        T run(Database replica, int index) throws Exception;
+    }
+
+    /**
+     * Runs the work on {@code count} replicas at once (each a separate pool on this class's database, as separate
+     * processes would have), released together by a latch so that they really overlap; their results in replica
+     * order. The replicas are closed afterwards.
+     */
+    protected <T> List<T> onReplicasAtOnce(int count, ReplicaWork<T> work) throws Exception {
+        var replicas = new ArrayList<Database>();
+        var start = new CountDownLatch(1);
+        try (var executor = Executors.newFixedThreadPool(count)) {
+            var futures = new ArrayList<Future<T>>();
+            for (int i = 0; i < count; i++) {
+                var replica = openDatabase();
+                replicas.add(replica);
+                var index = i;
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    return work.run(replica, index);
+                }));
+            }
+            start.countDown();
+            var results = new ArrayList<T>();
+            for (var future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            replicas.forEach(Database::close);
+        }
     }
 
     protected void execute(String sql) throws SQLException {
