@@ -29,6 +29,18 @@ public final class ByteTokenizer {
 
     /** Decodes ids to text; special tokens appear as their markers, invalid UTF-8 as U+FFFD. */
     public String decode(int[] ids) {
+        return decode(ids, true);
+    }
+
+    /**
+     * Decodes ids to the text a reader should see: special tokens are left out (they are structure, e.g. the end of
+     * text, not words), bytes either side of one still join into their characters; invalid UTF-8 as U+FFFD.
+     */
+    public String decodeText(int[] ids) {
+        return decode(ids, false);
+    }
+
+    private String decode(int[] ids, boolean markers) {
         var text = new StringBuilder();
         var pending = new ByteArrayOutputStream();
         for (int id : ids) {
@@ -37,7 +49,7 @@ public final class ByteTokenizer {
             }
             if (id < 256) {
                 pending.write(id);
-            } else {
+            } else if (markers) {
                 text.append(pending.toString(StandardCharsets.UTF_8));
                 pending.reset();
                 text.append(SpecialToken.ofId(id).marker());

@@ -53,6 +53,18 @@ class ByteTokenizerTest {
     }
 
     @Test
+    void decodesTextForReadersWithoutTheSpecialTokens() {
+        // "é" is two bytes; a special token between them must not split the character.
+        byte[] e = "é".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int[] ids = {SpecialToken.THOUGHT_START.id(), 'c', 'a', 'f', e[0] & 0xFF, SpecialToken.RESERVED_3.id(),
+                e[1] & 0xFF, SpecialToken.END_OF_TEXT.id()};
+
+        assertThat(tokenizer.decodeText(ids)).isEqualTo("café");
+        assertThat(tokenizer.decodeText(new int[] {SpecialToken.END_OF_TEXT.id()})).isEmpty();
+        assertThatThrownBy(() -> tokenizer.decodeText(new int[] {-1})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectsIdsOutsideTheVocabulary() {
         assertThatThrownBy(() -> tokenizer.decode(new int[] {272})).isInstanceOf(IllegalArgumentException.class);
     }

@@ -65,7 +65,7 @@ public final class ModelInference implements AutoCloseable {
             long start = System.nanoTime();
             var produced = new TextGenerator(languageModel).generate(prompt, settings);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Generation(model.modelId(), tokenizer.decode(produced), prompt.length, produced.length,
+            return new Generation(model.modelId(), tokenizer.decodeText(produced), prompt.length, produced.length,
                     languageModel.parameterCount(), seconds > 0 ? produced.length / seconds : 0);
         });
     }
