@@ -313,6 +313,8 @@ class ApiServiceTest {
         var plain = client.raw(client.request("/models").GET());
         var gzipped = client.raw(client.request("/models").header("Accept-Encoding", "br, gzip;q=0.8").GET());
         var refused = client.raw(client.request("/models").header("Accept-Encoding", "*, gzip;q=0").GET());
+        var crossOrigin = client.raw(client.request("/models").header("Accept-Encoding", "gzip")
+                .header("Origin", ALLOWED_ORIGIN).GET());
 
         assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(plain.headers().firstValue("Vary")).contains("Accept-Encoding");
@@ -323,6 +325,11 @@ class ApiServiceTest {
         assertThat(Json.mapper().readTree(unzipped).get("data").get("items").size()).isEqualTo(10);
         assertThat(gzipped.body().length).isLessThan(plain.body().length / 3);
         assertThat(refused.body()).isEqualTo(plain.body());
+        assertThat(crossOrigin.headers().firstValue("Access-Control-Allow-Origin")).contains(ALLOWED_ORIGIN);
+        assertThat(crossOrigin.headers().firstValue("Content-Encoding")).contains("gzip");
+        // Both reasons to vary are kept: the CORS answer's Origin and the encoding.
+        assertThat(String.join(",", crossOrigin.headers().allValues("Vary")).toLowerCase(java.util.Locale.ROOT))
+                .contains("origin").contains("accept-encoding");
     }
 
     @Test

@@ -45,8 +45,8 @@ record CachedAnswer(byte[] json, byte[] gzip) {
             res.send(json);
             return;
         }
-        // Caches between us and the client must keep the two forms apart.
-        res.header(HeaderNames.VARY, "Accept-Encoding");
+        // Caches between us and the client must keep the two forms apart; added to any Vary already set (CORS).
+        res.headers().add(HeaderValues.create(HeaderNames.VARY, "Accept-Encoding"));
         if (acceptsGzip(req.headers().contains(HeaderNames.ACCEPT_ENCODING)
                 ? String.join(",", req.headers().get(HeaderNames.ACCEPT_ENCODING).allValues()) : null)) {
             res.header(HeaderNames.CONTENT_ENCODING, "gzip");
