@@ -91,7 +91,6 @@ public final class ModelRepository {
                 insert.setObject(12, parameterCount(model.parameters()), java.sql.Types.BIGINT);
                 insert.executeUpdate();
             }
-            countModel(connection, model.phase(), 1);
             try (var insert = connection.prepareStatement(
                     "INSERT INTO model_tags (model_id, tag, position) VALUES (?, ?, ?)")) {
                 for (int i = 0; i < tags.size(); i++) {
@@ -103,7 +102,7 @@ public final class ModelRepository {
                 insert.executeBatch();
             }
             for (var parent : parents) {
-                requireExists(connection, parent);
+                lockExisting(connection, parent);
             }
             try (var insert = connection.prepareStatement(
                     "INSERT INTO model_parents (model_id, parent_id, position) VALUES (?, ?, ?)")) {
@@ -115,6 +114,9 @@ public final class ModelRepository {
                 }
                 insert.executeBatch();
             }
+            // Last, so that the count's row lock is never held while waiting for another row: a parent's delete
+            // holds that parent and then takes the count, and the parent link above needs the parent.
+            countModel(connection, model.phase(), 1);
             return find(connection, modelId);
         });
     }
@@ -283,7 +285,7 @@ public final class ModelRepository {
         var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Sql.now(clock),
                 "pending");
         return database.inTransaction(connection -> {
-            requireExists(connection, modelId);
+            lockExisting(connection, modelId);
             try (var insert = connection.prepareStatement("INSERT INTO model_handoffs (id, from_phase, to_phase,"
                     + " model_id, created_at, status) VALUES (?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, handoff.handoffId());
@@ -395,6 +397,22 @@ public final class ModelRepository {
                 throw new NotFoundException("model", modelId);
             }
             return found.getFirst();
+        }
+    }
+
+    /**
+     * Requires the model and holds its row until the transaction ends, so that a row about to reference it (a child's
+     * parent link, a handoff) cannot lose it to a concurrent delete between this check and the insert: that delete
+     * waits, or went first and this answers 404, instead of the insert failing on the foreign key.
+     */
+    private static void lockExisting(Connection connection, String modelId) throws SQLException {
+        try (var select = connection.prepareStatement("SELECT 1 FROM models WHERE id = ? FOR UPDATE")) {
+            select.setString(1, modelId);
+            try (var rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    throw new NotFoundException("model", modelId);
+                }
+            }
         }
     }
 

@@ -127,6 +127,38 @@ abstract class ModelRepositoryContract extends PersistenceContract {
     }
 
     @Test
+    void childrenSavedWhileTheirParentsAreDeletedEitherLinkOrAreRefusedNeverDeadlock() throws Exception {
+        var parents = new ArrayList<String>();
+        for (int i = 0; i < 40; i++) {
+            parents.add(save("parent-" + i, ModelPhase.COGNATE).modelId());
+        }
+
+        var outcomes = onReplicasAtOnce(2, (replica, index) -> {
+            var repository = new ModelRepository(replica, clock);
+            var failures = new ArrayList<Exception>();
+            for (var parent : parents) {
+                try {
+                    if (index == 0) {
+                        repository.delete(parent);
+                    } else {
+                        var id = UUID.randomUUID().toString();
+                        repository.insert(id, new NewModel("child", ModelPhase.COGNATE, null, null, null, null,
+                                List.of(parent)), "cognate/" + id, 1, CHECKSUM);
+                    }
+                } catch (NotFoundException refused) {
+                    // the parent was gone first: an honest answer
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }
+            return failures;
+        });
+
+        assertThat(outcomes).allSatisfy(failures -> assertThat(failures).isEmpty());
+        assertThat(models.list(ModelQuery.ofPhase(ModelPhase.COGNATE)).total()).isEqualTo(count("models"));
+    }
+
+    @Test
     void aFailedInsertCountsNothing() {
         save("a", ModelPhase.COGNATE);
 
