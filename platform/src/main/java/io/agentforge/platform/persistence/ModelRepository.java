@@ -406,18 +406,16 @@ public final class ModelRepository {
      * waits, or went first and this answers 404, instead of the insert failing on the foreign key.
      */
     private static void lockExisting(Connection connection, String modelId) throws SQLException {
-        try (var select = connection.prepareStatement("SELECT 1 FROM models WHERE id = ? FOR UPDATE")) {
-            select.setString(1, modelId);
-            try (var rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    throw new NotFoundException("model", modelId);
-                }
-            }
-        }
+        require(connection, modelId, "SELECT 1 FROM models WHERE id = ? FOR UPDATE");
     }
 
     private static void requireExists(Connection connection, String modelId) throws SQLException {
-        try (var select = connection.prepareStatement("SELECT 1 FROM models WHERE id = ?")) {
+        require(connection, modelId, "SELECT 1 FROM models WHERE id = ?");
+    }
+
+    /** Runs the one-row query for the model; 404 when it finds nothing. */
+    private static void require(Connection connection, String modelId, String sql) throws SQLException {
+        try (var select = connection.prepareStatement(sql)) {
             select.setString(1, modelId);
             try (var rows = select.executeQuery()) {
                 if (!rows.next()) {
