@@ -18,8 +18,6 @@ import java.util.Optional;
  * the {@link WebSocketHub} and enforces the message size across fragments (Helidon enforces it per frame).
  */
 final class WebSocketEndpoint implements WsListener {
-    private static final Thread.Builder READER_WATCHERS = Thread.ofVirtual().name("ws-reader-watch");
-
     private final WebSocketHub hub;
     private final int maxMessageBytes;
     private final StringBuilder fragments = new StringBuilder();
@@ -40,30 +38,10 @@ final class WebSocketEndpoint implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         var clientIp = session.socketContext().remotePeer().host();
-        hub.open(new SessionSocket(session), clientIp, userAgent).ifPresentOrElse(
-                opened -> {
-                    connection = opened;
-                    forgetWhenTheReaderEnds(opened);
-                },
+        // Helidon calls onOpen on the connection's own reader thread, which ends when the peer goes away.
+        hub.open(new SessionSocket(session, Thread.currentThread()), clientIp, userAgent).ifPresentOrElse(
+                opened -> connection = opened,
                 () -> session.close(WebSocketHub.TRY_AGAIN_LATER, "too many connections, try again later"));
-    }
-
-    /**
-     * Helidon calls {@code onOpen} on the connection's own reader thread, and when the peer closes its socket without a
-     * Close frame (a killed browser, a dropped network) that thread just ends: the listener hears nothing, and without
-     * this the connection would stay registered until a heartbeat ping failed, up to two ping intervals later. A small
-     * virtual thread waits for the reader to end and tells the hub; a connection already closed is not closed twice.
-     */
-    private void forgetWhenTheReaderEnds(ClientConnection opened) {
-        var reader = Thread.currentThread();
-        READER_WATCHERS.start(() -> {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                return;
-            }
-            hub.closed(opened);
-        });
     }
 
     @Override
@@ -122,8 +100,17 @@ final class WebSocketEndpoint implements WsListener {
         }
     }
 
-    /** A Helidon session as the hub's {@link ClientSocket}. */
-    private record SessionSocket(WsSession session) implements ClientSocket {
+    /**
+     * A Helidon session as the hub's {@link ClientSocket}. When the peer closes its socket without a Close frame (a
+     * killed browser, a dropped network) Helidon's reader thread just ends and the listener hears nothing; whether
+     * that thread is alive is how the hub learns of it.
+     */
+    private record SessionSocket(WsSession session, Thread reader) implements ClientSocket {
+        @Override
+        public boolean isOpen() {
+            return reader.isAlive();
+        }
+
         @Override
         public void send(String text) {
             session.send(text, true);

@@ -75,6 +75,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         busSubscription = bus.subscribe("*", this::publishToTopics);
         var interval = settings.pingInterval().toMillis();
         heartbeat.scheduleAtFixedRate(this::pingAndSweep, interval, interval, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(this::forgetClosedSockets, 1, 1, TimeUnit.SECONDS);
         return this;
     }
 
@@ -224,6 +225,23 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("failed to fan out event " + envelope.event().eventId(), e);
+        }
+    }
+
+    /**
+     * Forgets, within a second, connections whose socket the peer closed without a Close frame; a ping would find
+     * them only after up to two ping intervals, and they would be written to until then. One pass over the registry
+     * a second, instead of a parked thread per connection.
+     */
+    private void forgetClosedSockets() {
+        try {
+            for (var connection : registry.all()) {
+                if (!connection.socket().isOpen()) {
+                    closed(connection);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sweep of closed sockets failed", e);
         }
     }
 

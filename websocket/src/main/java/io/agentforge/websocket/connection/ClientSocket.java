@@ -16,4 +16,9 @@ public interface ClientSocket {
 
     /** Tears the connection down without waiting for the client. */
     void abort();
+
+    /** False once the network end is gone, however it went (the peer may close without a Close frame). */
+    default boolean isOpen() {
+        return true;
+    }
 }
