@@ -69,8 +69,6 @@ public final class HealthMonitor implements AutoCloseable {
         latest.remove(target.name());
         if (startupGrace.isPositive()) {
             starting.put(target.name(), System.nanoTime() + startupGrace.toNanos());
-        } else {
-            starting.remove(target.name());
         }
     }
 

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -132,16 +133,12 @@ public final class ModelRepository {
      */
     public Page<ModelMetadata> list(ModelQuery query) {
         var filter = Filter.of(query);
-        boolean counted = query.name() == null && query.tag() == null && query.winner() == null;
+        var from = "models m" + filter.where;
+        boolean kept = query.name() == null && query.tag() == null && query.winner() == null;
         return database.withConnection(connection -> {
-            if (!counted) {
-                return Sql.page(connection, COLUMNS, "models m" + filter.where, filter.arguments,
-                        "created_at DESC, id DESC", query.page(), select -> readAll(select));
-            }
-            long total = query.phase() == null ? counts(connection).values().stream().mapToLong(Long::longValue).sum()
-                    : counts(connection).get(query.phase());
-            return Sql.page(connection, COLUMNS, "models m" + filter.where, filter.arguments,
-                    "created_at DESC, id DESC", query.page(), select -> readAll(select), total);
+            long total = kept ? keptTotal(connection, query.phase()) : Sql.count(connection, from, filter.arguments);
+            return Sql.page(connection, COLUMNS, from, filter.arguments, "created_at DESC, id DESC", query.page(),
+                    ModelRepository::readAll, total);
         });
     }
 
@@ -163,6 +160,12 @@ public final class ModelRepository {
     /** How many models each phase has; every phase is present, 0 when it has none. Eight rows of {@code model_counts}. */
     public Map<ModelPhase, Long> countByPhase() {
         return database.withConnection(ModelRepository::counts);
+    }
+
+    /** The phase's kept count, or all phases' when it is null. */
+    private static long keptTotal(Connection connection, ModelPhase phase) throws SQLException {
+        var counts = counts(connection);
+        return phase == null ? counts.values().stream().mapToLong(Long::longValue).sum() : counts.get(phase);
     }
 
     private static Map<ModelPhase, Long> counts(Connection connection) throws SQLException {
@@ -450,12 +453,7 @@ public final class ModelRepository {
             return List.of();
         }
         try {
-            var values = (Object[]) tags.getArray();
-            var list = new ArrayList<String>(values.length);
-            for (var value : values) {
-                list.add((String) value);
-            }
-            return List.copyOf(list);
+            return Arrays.stream((Object[]) tags.getArray()).map(String.class::cast).toList();
         } finally {
             tags.free();
         }

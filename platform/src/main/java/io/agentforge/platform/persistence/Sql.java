@@ -101,15 +101,18 @@ final class Sql {
      */
     static <T> Page<T> page(Connection connection, String columns, String from, List<?> arguments, String order,
                             PageRequest page, RowReader<T> reader) throws SQLException {
-        long total;
+        return page(connection, columns, from, arguments, order, page, reader, count(connection, from, arguments));
+    }
+
+    /** {@code SELECT COUNT(*) FROM from} with the arguments bound. */
+    static long count(Connection connection, String from, List<?> arguments) throws SQLException {
         try (var count = connection.prepareStatement("SELECT COUNT(*) FROM " + from)) {
             bind(count, arguments);
             try (var rows = count.executeQuery()) {
                 rows.next();
-                total = rows.getLong(1);
+                return rows.getLong(1);
             }
         }
-        return page(connection, columns, from, arguments, order, page, reader, total);
     }
 
     /** As {@link #page(Connection, String, String, List, String, PageRequest, RowReader)}, with a total already known. */
