@@ -25,6 +25,9 @@ public final class ClientConnection {
     private final ConcurrentHashMap<String, TopicSubscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Touched only by the heartbeat's thread once pings are scheduled. */
+    private long pingIntervalNanos;
+    private long nextPingNanos;
 
     /**
      * @param outboxCapacity messages that may wait for this client
@@ -62,23 +65,23 @@ public final class ClientConnection {
         return outbox.offer(json);
     }
 
-    /** Delivers a topic message if subscribed; false when the client cannot keep up. */
-    public boolean deliver(TopicMessage message) {
-        var subscription = subscriptions.get(message.topic());
-        return subscription == null || subscription.deliver(message);
-    }
-
     /**
      * Starts a subscription. When {@code replaying}, live messages are held until {@link #goLive}.
      *
-     * @return false when already subscribed (nothing changes)
+     * @return the new subscription, or null when already subscribed (nothing changes)
      */
-    boolean addSubscription(String topic, boolean replaying) {
-        return subscriptions.putIfAbsent(topic, new TopicSubscription(outbox, outbox.capacity(), replaying)) == null;
+    TopicSubscription addSubscription(String topic, boolean replaying) {
+        var subscription = new TopicSubscription(this, replaying);
+        return subscriptions.putIfAbsent(topic, subscription) == null ? subscription : null;
     }
 
-    boolean removeSubscription(String topic) {
-        return subscriptions.remove(topic) != null;
+    /** Ends a subscription, which delivers nothing from then on; null when there was none. */
+    TopicSubscription removeSubscription(String topic) {
+        var subscription = subscriptions.remove(topic);
+        if (subscription != null) {
+            subscription.cancel();
+        }
+        return subscription;
     }
 
     Set<String> topics() {
@@ -97,6 +100,27 @@ public final class ClientConnection {
     public boolean goLive(String topic, Set<String> replayedEventIds) {
         var subscription = subscriptions.get(topic);
         return subscription == null || subscription.goLive(replayedEventIds);
+    }
+
+    /** Pings this connection every {@code intervalNanos}, the first {@code firstAfterNanos} from now. */
+    public void schedulePings(long intervalNanos, long firstAfterNanos) {
+        this.pingIntervalNanos = intervalNanos;
+        this.nextPingNanos = System.nanoTime() + firstAfterNanos;
+    }
+
+    /**
+     * True when a ping is due at {@code nowNanos}, and then the next one is scheduled an interval later (or an
+     * interval from now, if the heartbeat fell more than an interval behind).
+     */
+    public boolean pingDue(long nowNanos) {
+        if (pingIntervalNanos == 0 || nowNanos - nextPingNanos < 0) {
+            return false;
+        }
+        nextPingNanos += pingIntervalNanos;
+        if (nowNanos - nextPingNanos >= 0) {
+            nextPingNanos = nowNanos + pingIntervalNanos;
+        }
+        return true;
     }
 
     public void heard() {

@@ -1,20 +1,24 @@
 package io.agentforge.websocket.connection;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * The open connections, at most {@code maxConnections} of them, and for each topic the connections subscribed to it,
- * so that a fan-out touches only the subscribers.
+ * The open connections, at most {@code maxConnections} of them, and for each topic the subscriptions to it, so that a
+ * fan-out touches only the subscribers. A topic's subscriptions are an array replaced on every change: a fan-out, one
+ * per event, walks it without a lookup per subscriber, and subscribing is rare next to publishing.
  */
 public final class ConnectionRegistry {
     private final int maxConnections;
     private final ConcurrentHashMap<String, ClientConnection> byId = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Set<ClientConnection>> byTopic = new ConcurrentHashMap<>();
+    private static final TopicSubscription[] NONE = {};
+
+    private final ConcurrentHashMap<String, TopicSubscription[]> byTopic = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
 
@@ -56,32 +60,59 @@ public final class ConnectionRegistry {
      * @return false when it was already subscribed
      */
     public boolean subscribe(ClientConnection connection, String topic, boolean replaying) {
-        if (!connection.addSubscription(topic, replaying)) {
+        var subscription = connection.addSubscription(topic, replaying);
+        if (subscription == null) {
             return false;
         }
-        byTopic.compute(topic, (key, set) -> {
-            var subscribers = set == null ? ConcurrentHashMap.<ClientConnection>newKeySet() : set;
-            subscribers.add(connection);
-            return subscribers;
+        byTopic.compute(topic, (key, subscriptions) -> {
+            var current = subscriptions == null ? NONE : subscriptions;
+            var grown = Arrays.copyOf(current, current.length + 1);
+            grown[current.length] = subscription;
+            return grown;
         });
         if (!connection.isOpen()) {
             // Removed while subscribing: remove() may have missed this topic, so take it out of the index here.
-            unsubscribe(connection, topic);
+            connection.removeSubscription(topic);
+            unindex(topic, subscription);
         }
         return true;
     }
 
     public boolean unsubscribe(ClientConnection connection, String topic) {
-        byTopic.computeIfPresent(topic, (key, set) -> {
-            set.remove(connection);
-            return set.isEmpty() ? null : set;
-        });
-        return connection.removeSubscription(topic);
+        var subscription = connection.removeSubscription(topic);
+        if (subscription == null) {
+            return false;
+        }
+        unindex(topic, subscription);
+        return true;
     }
 
-    public Collection<ClientConnection> subscribers(String topic) {
-        var set = byTopic.get(topic);
-        return set == null ? List.of() : set;
+    /**
+     * Hands a message to every subscription to its topic; {@code tooSlow} is told of each connection whose outbox
+     * could not take it. Never blocks on a client.
+     */
+    public void deliver(TopicMessage message, Consumer<ClientConnection> tooSlow) {
+        for (var subscription : byTopic.getOrDefault(message.topic(), NONE)) {
+            if (!subscription.deliver(message)) {
+                tooSlow.accept(subscription.owner());
+            }
+        }
+    }
+
+    private void unindex(String topic, TopicSubscription subscription) {
+        byTopic.computeIfPresent(topic, (key, subscriptions) -> {
+            var at = Arrays.asList(subscriptions).indexOf(subscription);
+            if (at < 0) {
+                return subscriptions;
+            }
+            if (subscriptions.length == 1) {
+                return null;
+            }
+            var shrunk = new TopicSubscription[subscriptions.length - 1];
+            System.arraycopy(subscriptions, 0, shrunk, 0, at);
+            System.arraycopy(subscriptions, at + 1, shrunk, at, subscriptions.length - at - 1);
+            return shrunk;
+        });
     }
 
     public Collection<ClientConnection> all() {

@@ -1,11 +1,10 @@
 package io.agentforge.websocket.connection;
 
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -16,20 +15,30 @@ import java.util.function.Consumer;
  * <p>The writer is a virtual thread started when the first message arrives and ending when the queue is empty, so an
  * idle connection holds no thread (and no stack for the garbage collector to walk); at most one runs at a time, which
  * keeps Helidon's blocking {@code send} to one caller per connection.
+ *
+ * <p>One lock guards the queue, its deepest level and whether a writer runs: an offer is a single short critical
+ * section, which matters since a fan-out makes one per subscriber per event.
  */
 public final class Outbox {
     /** Marks a ping in the queue; compared by identity, so no message text can be mistaken for it. */
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String PING = new String("ping");
     private static final Thread.Builder WRITERS = Thread.ofVirtual().name("ws-send");
+    private static final int REFUSED = 0;
+    private static final int QUEUED = 1;
+    private static final int START_WRITER = 2;
 
-    private final ArrayBlockingQueue<String> queue;
+    private final int capacity;
     private final ClientSocket socket;
     private final Consumer<Throwable> onSendFailure;
     private final LongAdder sentCounter;
-    private final AtomicInteger highWater = new AtomicInteger();
-    private final AtomicBoolean writing = new AtomicBoolean();
-    private final AtomicReference<Thread> writer = new AtomicReference<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the writer takes a message, for a replay waiting for room. */
+    private final Condition taken = lock.newCondition();
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private int highWater;
+    private boolean writing;
+    private Thread writer;
     private volatile boolean closed;
 
     /**
@@ -37,7 +46,10 @@ public final class Outbox {
      * @param sentCounter   counts every message written, shared by all connections for the service's stats
      */
     public Outbox(int capacity, ClientSocket socket, Consumer<Throwable> onSendFailure, LongAdder sentCounter) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
         this.socket = socket;
         this.onSendFailure = onSendFailure;
         this.sentCounter = sentCounter;
@@ -45,12 +57,14 @@ public final class Outbox {
 
     /** Queues a message without waiting; false when the outbox is full or closed. */
     public boolean offer(String json) {
-        if (closed || !queue.offer(json)) {
-            return false;
+        int outcome;
+        lock.lock();
+        try {
+            outcome = enqueue(json);
+        } finally {
+            lock.unlock();
         }
-        highWater.accumulateAndGet(queue.size(), Math::max);
-        startWriterIfIdle();
-        return true;
+        return started(outcome);
     }
 
     /**
@@ -58,12 +72,21 @@ public final class Outbox {
      * client), never for a publisher.
      */
     public boolean put(String json, long timeoutMillis) throws InterruptedException {
-        if (closed || !queue.offer(json, timeoutMillis, TimeUnit.MILLISECONDS)) {
-            return false;
+        var left = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        int outcome;
+        lock.lockInterruptibly();
+        try {
+            while (!closed && queue.size() >= capacity) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = taken.awaitNanos(left);
+            }
+            outcome = enqueue(json);
+        } finally {
+            lock.unlock();
         }
-        highWater.accumulateAndGet(queue.size(), Math::max);
-        startWriterIfIdle();
-        return true;
+        return started(outcome);
     }
 
     /** Queues a ping; skipped when the outbox is full, since such a client is about to be dropped anyway. */
@@ -72,16 +95,26 @@ public final class Outbox {
     }
 
     public int depth() {
-        return queue.size();
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The deepest the queue has been. */
     public int highWater() {
-        return highWater.get();
+        lock.lock();
+        try {
+            return highWater;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public int capacity() {
-        return queue.remainingCapacity() + queue.size();
+        return capacity;
     }
 
     /**
@@ -90,32 +123,49 @@ public final class Outbox {
      */
     public void close() {
         closed = true;
-        queue.clear();
-        var current = writer.get();
+        Thread current;
+        lock.lock();
+        try {
+            queue.clear();
+            taken.signalAll();
+            current = writer;
+        } finally {
+            lock.unlock();
+        }
         if (current != null) {
             current.interrupt();
         }
     }
 
-    private void startWriterIfIdle() {
-        if (writing.compareAndSet(false, true)) {
+    /**
+     * With the lock held: appends unless closed or full ({@link #REFUSED}); when no writer runs, claims its start
+     * ({@link #START_WRITER}), which the caller makes after unlocking.
+     */
+    private int enqueue(String json) {
+        if (closed || queue.size() >= capacity) {
+            return REFUSED;
+        }
+        queue.addLast(json);
+        highWater = Math.max(highWater, queue.size());
+        if (writing) {
+            return QUEUED;
+        }
+        writing = true;
+        return START_WRITER;
+    }
+
+    /** Starts the writer if {@link #enqueue} claimed it; true unless the message was refused. */
+    private boolean started(int outcome) {
+        if (outcome == START_WRITER) {
             WRITERS.start(this::writeUntilEmpty);
         }
+        return outcome != REFUSED;
     }
 
     private void writeUntilEmpty() {
-        writer.set(Thread.currentThread());
         try {
-            while (!closed) {
-                var message = queue.poll();
-                if (message == null) {
-                    writing.set(false);
-                    // A message offered between poll() and set(false) saw a writer running and started none.
-                    if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
-                        return;
-                    }
-                    continue;
-                }
+            String message;
+            while ((message = next()) != null) {
                 if (message == PING) {
                     socket.ping();
                 } else {
@@ -128,8 +178,31 @@ public final class Outbox {
                 onSendFailure.accept(e);
             }
         } finally {
-            // Only our own entry: a writer started after this one stopped polling may already have replaced it.
-            writer.compareAndSet(Thread.currentThread(), null);
+            lock.lock();
+            try {
+                if (writer == Thread.currentThread()) {
+                    writer = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The next message to write, or null, when the queue is empty or closed, after which this writer ends. */
+    private String next() {
+        lock.lock();
+        try {
+            var message = closed ? null : queue.pollFirst();
+            if (message == null) {
+                writing = false;
+                return null;
+            }
+            writer = Thread.currentThread();
+            taken.signal();
+            return message;
+        } finally {
+            lock.unlock();
         }
     }
 }

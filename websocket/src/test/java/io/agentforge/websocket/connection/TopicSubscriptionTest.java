@@ -13,7 +13,7 @@ import static org.awaitility.Awaitility.await;
 /** The hand-over from replay to live, with the bus's delivery running late or early against the replay. */
 class TopicSubscriptionTest {
     private final List<String> written = new CopyOnWriteArrayList<>();
-    private final Outbox outbox = new Outbox(100, new ClientSocket() {
+    private final ClientConnection connection = new ClientConnection("c1", "127.0.0.1", "test", new ClientSocket() {
         @Override
         public void send(String text) {
             written.add(text);
@@ -30,11 +30,11 @@ class TopicSubscriptionTest {
         @Override
         public void abort() {
         }
-    }, failure -> { }, new LongAdder());
+    }, 100, new LongAdder(), failed -> { });
 
     @Test
     void heldMessagesTheReplayCarriedAreDroppedAndTheOthersReleasedInOrder() {
-        var subscription = new TopicSubscription(outbox, 10, true);
+        var subscription = new TopicSubscription(connection, true);
         subscription.deliver(message("e2"));
         subscription.deliver(message("e3"));
 
@@ -47,7 +47,7 @@ class TopicSubscriptionTest {
 
     @Test
     void aLiveCopyOfAReplayedEventArrivingAfterGoingLiveIsDropped() {
-        var subscription = new TopicSubscription(outbox, 10, true);
+        var subscription = new TopicSubscription(connection, true);
 
         // The replay read e1..e3 from the history before the bus's thread handed them to the subscription.
         subscription.goLive(Set.of("e1", "e2", "e3"));
@@ -58,6 +58,23 @@ class TopicSubscriptionTest {
 
         await().until(() -> written.size() == 2);
         assertThat(written).containsExactly("e4", "e5");
+    }
+
+    @Test
+    void aCancelledSubscriptionDeliversNothingMoreAndDropsWhatItHeld() {
+        var live = new TopicSubscription(connection, false);
+        live.deliver(message("e1"));
+        live.cancel();
+        assertThat(live.deliver(message("e2"))).isTrue();
+
+        var replaying = new TopicSubscription(connection, true);
+        replaying.deliver(message("e3"));
+        replaying.cancel();
+        replaying.goLive(Set.of());
+        connection.outbox().offer("marker");
+
+        await().until(() -> written.contains("marker"));
+        assertThat(written).containsExactly("e1", "marker");
     }
 
     private static TopicMessage message(String eventId) {
