@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * /bench/publish?count=N&per_second=R} publishes {@code training_progress} events stamped with their publish time,
  * and {@code GET /bench/rss} reports this process's resident memory and CPU time.
  *
- * <p>Usage: {@code BenchServer <port> <max_connections>}
+ * <p>Usage: {@code BenchServer <port> <max_connections> [<ping_interval_seconds>]} (the interval defaults to the
+ * service's default, 30 s)
  */
 public final class BenchServer {
     private BenchServer() {
@@ -35,7 +36,8 @@ public final class BenchServer {
         var port = Integer.parseInt(args[0]);
         var lastSendComplete = new AtomicReference<>(Double.NaN);
         var publishes = new AtomicInteger();
-        var config = new WebSocketServiceConfig(port, Integer.parseInt(args[1]), Duration.ofSeconds(30));
+        var pingInterval = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 30);
+        var config = new WebSocketServiceConfig(port, Integer.parseInt(args[1]), pingInterval);
         var bus = new InProcessEventBus();
         var service = WebSocketServer.create(config, bus, List.of()).start();
         var hub = service.hub();

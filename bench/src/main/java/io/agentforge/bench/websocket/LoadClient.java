@@ -61,7 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the figure says more about the server.
  *
  * <p>Usage: {@code LoadClient --server http://127.0.0.1:18003 --clients 10000 --events 1 --per-second 0
- * --threads 1 --out bench/results/websocket-fanout.txt --name "10k fan-out"}
+ * [--warmup-events N] --threads 1 --out bench/results/websocket-fanout.txt --name "10k fan-out"}; with
+ * {@code --warmup-events}, that many events are published at the same pace and delivered before the measured ones.
  */
 public final class LoadClient {
     private static final byte[] PROGRESS_PREFIX = ascii("{\"type\":\"training_progress\"");
@@ -70,7 +71,12 @@ public final class LoadClient {
     private static final String SUBSCRIBE = "{\"type\":\"subscribe\",\"topic\":\"training_updates\"}";
 
     private final long[] latencyMicros;
+    /** When each received message's event was published, for the lag by second of the run. */
+    private final long[] publishedMicros;
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger warmupReceived = new AtomicInteger();
+    /** False while the warm-up's events arrive: they are counted apart and their latency is not kept. */
+    private volatile boolean measuring;
     private final CountDownLatch confirmed;
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger closedByServer = new AtomicInteger();
@@ -80,6 +86,7 @@ public final class LoadClient {
 
     private LoadClient(int clients, int events) {
         this.latencyMicros = new long[clients * events];
+        this.publishedMicros = new long[clients * events];
         this.confirmed = new CountDownLatch(clients);
     }
 
@@ -89,16 +96,23 @@ public final class LoadClient {
         var clients = Integer.parseInt(options.getOrDefault("clients", "1000"));
         var events = Integer.parseInt(options.getOrDefault("events", "1"));
         var perSecond = Integer.parseInt(options.getOrDefault("per-second", "0"));
+        var warmup = Integer.parseInt(options.getOrDefault("warmup-events", "0"));
         var threads = Integer.parseInt(options.getOrDefault("threads", "1"));
         var out = Path.of(options.getOrDefault("out", "bench/results/websocket.txt"));
         var name = options.getOrDefault("name", clients + " clients, " + events + " events");
-        new LoadClient(clients, events).run(server, clients, events, perSecond, threads, out, name,
+        new LoadClient(clients, events).run(server, clients, new Run(events, perSecond, warmup), threads, out, name,
                 String.join(" ", args));
         System.exit(0);
     }
 
-    private void run(URI server, int clients, int events, int perSecond, int threads, Path out, String name,
-            String command) throws Exception {
+    /** The events to publish and measure, at their pace, after {@code warmup} events that are not measured. */
+    private record Run(int events, int perSecond, int warmup) {
+    }
+
+    private void run(URI server, int clients, Run run, int threads, Path out, String name, String command)
+            throws Exception {
+        var events = run.events();
+        var perSecond = run.perSecond();
         var loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         var ws = URI.create("ws://" + server.getHost() + ":" + server.getPort() + "/ws");
         // The bench server's control routes listen on the next port.
@@ -141,17 +155,22 @@ public final class LoadClient {
         Thread.sleep(2000);
         var before = serverState(control);
 
+        var connected = clients - failures.get();
+        if (run.warmup() > 0) {
+            // Both JVMs compile their hot paths in the first seconds under load; a server runs warm, so the figures
+            // are of a warm one, and the warm-up is reported beside them.
+            publishAndWait(control, run.warmup(), perSecond, warmupReceived, (long) connected * run.warmup());
+            if (warmupReceived.get() < (long) connected * run.warmup()) {
+                throw new IllegalStateException("warm-up incomplete: " + warmupReceived.get() + " of "
+                        + (long) connected * run.warmup() + " messages arrived");
+            }
+            Thread.sleep(2000);
+            before = serverState(control);
+        }
+        measuring = true;
         var clientCpuBefore = BenchServer.cpuSeconds();
-        var expected = (clients - failures.get()) * events;
-        try (var http = HttpClient.newHttpClient()) {
-            http.send(HttpRequest.newBuilder(control.resolve("/bench/publish?count=" + events + "&per_second="
-                    + perSecond)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        }
-        var publishSeconds = perSecond == 0 ? 0 : (double) events / perSecond;
-        var deadline = System.nanoTime() + (long) ((publishSeconds + 60) * 1e9);
-        while (received.get() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        var expected = connected * events;
+        publishAndWait(control, events, perSecond, received, expected);
         var clientCpu = BenchServer.cpuSeconds() - clientCpuBefore;
         var after = serverState(control);
         // The server notes that its last write returned a moment after the write, which a fast client can beat.
@@ -160,6 +179,7 @@ public final class LoadClient {
             after = serverState(control);
         }
         var count = Math.min(received.get(), latencyMicros.length);
+        var bySecond = bySecond(count);
         var latencies = Arrays.copyOf(latencyMicros, count);
         Arrays.sort(latencies);
 
@@ -176,12 +196,15 @@ public final class LoadClient {
                         threads == 1 ? "" : "s")).append('\n')
                 .append(String.format("clients: %d connected (%d failed), subscribed in %.1f s%n",
                         clients - failures.get(), failures.get(), connectSeconds))
-                .append(String.format("events: %d at %s%n", events, perSecond == 0 ? "once" : perSecond + "/s"))
+                .append(String.format("events: %d at %s%s%n", events, perSecond == 0 ? "once" : perSecond + "/s",
+                        run.warmup() == 0 ? "" : ", after a warm-up of " + run.warmup() + " events at the same pace "
+                                + "(all delivered, not measured)"))
                 .append(String.format("messages received: %d of %d expected; closed by server: %d%n",
                         count, expected, closedByServer.get()))
                 .append(String.format("publish -> receive latency ms: p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f%n",
                         percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
                         percentile(latencies, 99.9), percentile(latencies, 100)))
+                .append(bySecond)
                 .append(String.format("server: all %d messages written to sockets %.1f ms after the first publish%n",
                         expected, after.path("last_publish_all_written_ms").asDouble()))
                 .append(String.format("CPU used from publish to last receive: server %.1f s, load client %.1f s%n",
@@ -196,6 +219,60 @@ public final class LoadClient {
         // (up to 30 s), and would count as a subscriber in the next run's expected figure.
         open.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * The p99 and maximum latency of the messages of each second of publishing, so that a tail can be placed in the
+     * run (start-up, one stall, or throughout); empty for a run shorter than two seconds.
+     */
+    private String bySecond(int count) {
+        if (count == 0) {
+            return "";
+        }
+        var first = Long.MAX_VALUE;
+        var last = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            first = Math.min(first, publishedMicros[i]);
+            last = Math.max(last, publishedMicros[i]);
+        }
+        var seconds = (int) ((last - first) / 1_000_000) + 1;
+        if (seconds < 2) {
+            return "";
+        }
+        var sizes = new int[seconds];
+        for (int i = 0; i < count; i++) {
+            sizes[(int) ((publishedMicros[i] - first) / 1_000_000)]++;
+        }
+        var windows = new long[seconds][];
+        for (int s = 0; s < seconds; s++) {
+            windows[s] = new long[sizes[s]];
+            sizes[s] = 0;
+        }
+        for (int i = 0; i < count; i++) {
+            var s = (int) ((publishedMicros[i] - first) / 1_000_000);
+            windows[s][sizes[s]++] = latencyMicros[i];
+        }
+        var p99 = new StringBuilder("p99 (max) ms by second of publishing, from ")
+                .append(Instant.ofEpochSecond(0, first * 1000)).append(':');
+        for (var window : windows) {
+            Arrays.sort(window);
+            p99.append(String.format(" %.0f (%.0f)", percentile(window, 99), percentile(window, 100)));
+        }
+        return p99.append('\n').toString();
+    }
+
+    /** Asks the server to publish, then waits until {@code expected} messages are counted or a minute has passed. */
+    private static void publishAndWait(URI control, int events, int perSecond, AtomicInteger counter, long expected)
+            throws IOException, InterruptedException {
+        try (var http = HttpClient.newHttpClient()) {
+            http.send(HttpRequest.newBuilder(control.resolve("/bench/publish?count=" + events + "&per_second="
+                    + perSecond)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        var publishSeconds = perSecond == 0 ? 0 : (double) events / perSecond;
+        var deadline = System.nanoTime() + (long) ((publishSeconds + 60) * 1e9);
+        while (counter.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     /** Milliseconds at the given percentile (100 is the maximum). */
@@ -281,9 +358,15 @@ public final class LoadClient {
             frame.getBytes(frame.readerIndex(), text, 0, length);
             if (length >= PROGRESS_PREFIX.length
                     && Arrays.equals(text, 0, PROGRESS_PREFIX.length, PROGRESS_PREFIX, 0, PROGRESS_PREFIX.length)) {
+                if (!measuring) {
+                    warmupReceived.incrementAndGet();
+                    return;
+                }
                 var slot = received.getAndIncrement();
                 if (slot < latencyMicros.length) {
-                    latencyMicros[slot] = now - stampMicros(text, length);
+                    var published = stampMicros(text, length);
+                    publishedMicros[slot] = published;
+                    latencyMicros[slot] = now - published;
                 }
             } else if (indexOf(text, length, CONFIRMED) >= 0) {
                 confirmed.countDown();
