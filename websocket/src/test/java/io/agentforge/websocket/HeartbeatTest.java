@@ -1,15 +1,12 @@
 package io.agentforge.websocket;
 
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.websocket.connection.ClientConnection;
-import io.agentforge.websocket.connection.ClientSocket;
+import io.agentforge.websocket.connection.FakeSocket;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,13 +17,15 @@ class HeartbeatTest {
     void everyConnectionIsPingedEachIntervalAndThePingsAreSpreadOverIt() throws Exception {
         var interval = Duration.ofMillis(1000);
         var settings = WebSocketSettings.defaults().withPingInterval(interval);
-        var sockets = new ArrayList<PingRecorder>();
+        var sockets = new ArrayList<FakeSocket>();
         try (var bus = new InProcessEventBus(); var hub = new WebSocketHub(settings, bus).start()) {
             var start = System.nanoTime();
             for (int i = 0; i < 60; i++) {
-                var socket = new PingRecorder();
+                var socket = new FakeSocket();
                 sockets.add(socket);
-                socket.connection = hub.open(socket, "127.0.0.1", "test").orElseThrow();
+                var connection = hub.open(socket, "127.0.0.1", "test").orElseThrow();
+                // Its client answers every ping at once, so it is never swept as silent.
+                socket.onPing(connection::heard);
             }
             Thread.sleep(interval.multipliedBy(2).plusMillis(500).toMillis());
 
@@ -49,29 +48,5 @@ class HeartbeatTest {
         assertThat(WebSocketHub.heartbeatTick(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(1));
         assertThat(WebSocketHub.heartbeatTick(Duration.ofMillis(2000))).isEqualTo(Duration.ofMillis(200));
         assertThat(WebSocketHub.heartbeatTick(Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(10));
-    }
-
-    /** Records when it was pinged; its "client" answers every ping at once, so it is never swept as silent. */
-    private static final class PingRecorder implements ClientSocket {
-        final List<Long> pings = new CopyOnWriteArrayList<>();
-        volatile ClientConnection connection;
-
-        @Override
-        public void send(String text) {
-        }
-
-        @Override
-        public void ping() {
-            pings.add(System.nanoTime());
-            connection.heard();
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
     }
 }

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * own, as a container would run it, with its output in a file.
  */
 final class ServiceProcess implements AutoCloseable {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     /** Variables of the launcher that must come only from the test, never from the machine running it. */
     private static final List<String> OWN_VARIABLES = List.of("_SERVICE_PORT", "_SERVICE_URL", "REDIS_URL",
             "DATABASE_URL", "DATA_DIR", "STORAGE_PATH", "SERVICE_NAME", "CHECK_INTERVAL", "MAX_CONCURRENT_JOBS",
@@ -59,12 +62,16 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, port, builder.start(), log);
     }
 
-    /** A free local port that is none of the defaults 8000-8004, so that a user's running Agent Forge is untouched. */
+    /**
+     * A free local port that is none of the defaults 8000-8004, so that a user's running Agent Forge is untouched, and
+     * none handed out before: the ports of one start-up are all chosen before any service binds its own, and the
+     * system may offer a just-closed port again (CI once gave the WebSocket and Monitoring services the same one).
+     */
     static int freePort() {
         while (true) {
             try (var socket = new ServerSocket(0)) {
                 var port = socket.getLocalPort();
-                if (port < 8000 || port > 8004) {
+                if ((port < 8000 || port > 8004) && HANDED_OUT.add(port)) {
                     return port;
                 }
             } catch (IOException e) {

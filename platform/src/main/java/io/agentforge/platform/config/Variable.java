@@ -15,7 +15,8 @@ public enum Variable {
     STORAGE_PATH("./data/models", "Directory of the model artifacts."),
     MAX_FILE_SIZE("1GB", "Largest model artifact accepted: bytes, or a number with KB, MB, GB or TB (binary: 1KB = 1024 bytes)."),
     MAX_CONNECTIONS("1000", "WebSocket connections held at once; one more is closed with code 1013."),
-    PING_INTERVAL("30", "Seconds between WebSocket pings; a connection that does not answer is dropped."),
+    PING_INTERVAL("30", "Seconds between pings of each WebSocket connection (each at its own phase, so the pings "
+            + "spread over the interval); a connection silent for two intervals is dropped."),
     CORS_ORIGINS("[\"http://localhost:3000\"]", "Origins allowed to call the API from a browser, a JSON list (`[\"*\"]` for any)."),
     CHECK_INTERVAL("30", "Seconds between the Monitoring service's health checks of every service."),
     ALERT_THRESHOLDS("{\"cpu\": 0.8, \"memory\": 0.9}",

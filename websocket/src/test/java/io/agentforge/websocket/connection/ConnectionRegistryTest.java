@@ -58,7 +58,8 @@ class ConnectionRegistryTest {
 
     @Test
     void aSubscriberWhoseOutboxIsFullIsReportedAndTheOthersStillGetTheMessage() {
-        var stuck = new ClientConnection("stuck", "127.0.0.1", "test", new BlockedSocket(), 1, new LongAdder(),
+        var stuck = new ClientConnection("stuck", "127.0.0.1", "test", new FakeSocket(text -> Thread.sleep(Long.MAX_VALUE)), 1,
+                new LongAdder(),
                 failed -> { });
         registry.tryAdd(stuck);
         var fine = open("fine", 10);
@@ -94,45 +95,8 @@ class ConnectionRegistryTest {
     }
 
     private ClientConnection connection(String id, int capacity) {
-        var sink = new CopyOnWriteArrayList<String>();
-        written.put(id, sink);
-        return new ClientConnection(id, "127.0.0.1", "test", new ClientSocket() {
-            @Override
-            public void send(String text) {
-                sink.add(text);
-            }
-
-            @Override
-            public void ping() {
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-
-            @Override
-            public void abort() {
-            }
-        }, capacity, new LongAdder(), failed -> { });
-    }
-
-    /** A socket whose writes never return until interrupted. */
-    private static final class BlockedSocket implements ClientSocket {
-        @Override
-        public void send(String text) throws InterruptedException {
-            Thread.sleep(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void ping() {
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
+        var socket = new FakeSocket();
+        written.put(id, socket.written);
+        return new ClientConnection(id, "127.0.0.1", "test", socket, capacity, new LongAdder(), failed -> { });
     }
 }

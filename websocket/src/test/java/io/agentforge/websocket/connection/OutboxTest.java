@@ -3,7 +3,6 @@ package io.agentforge.websocket.connection;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,38 +13,20 @@ import static org.awaitility.Awaitility.await;
 
 /** One client's queue and its writer, against a socket whose writes the test can hold up. */
 class OutboxTest {
-    private final List<String> written = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch firstWriteStarted = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final LongAdder sent = new LongAdder();
-
-    /** A socket whose first write waits for {@link #release}, as a client that stopped reading would make it. */
-    private final ClientSocket socket = new ClientSocket() {
-        @Override
-        public void send(String text) throws InterruptedException {
-            firstWriteStarted.countDown();
-            release.await();
-            written.add(text);
-        }
-
-        @Override
-        public void ping() {
-            written.add("<ping>");
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-    };
+    /** A socket whose writes wait for {@link #release}, as a client that stopped reading would make them. */
+    private final FakeSocket socket = new FakeSocket(text -> {
+        firstWriteStarted.countDown();
+        release.await();
+    });
+    private final List<String> written = socket.written;
 
     @Test
     void writesInOrderAndCountsWhatWasWritten() {
-        var outbox = new Outbox(10, socket, failure::set, sent);
+        var outbox = new Outbox(10, socket.onPing(() -> written.add("<ping>")), failure::set, sent);
         release.countDown();
         outbox.offer("a");
         outbox.ping();
@@ -121,24 +102,9 @@ class OutboxTest {
 
     @Test
     void aFailedWriteIsReportedOnce() {
-        var broken = new Outbox(10, new ClientSocket() {
-            @Override
-            public void send(String text) throws java.io.IOException {
-                throw new java.io.IOException("connection reset");
-            }
-
-            @Override
-            public void ping() {
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-
-            @Override
-            public void abort() {
-            }
-        }, failure::set, sent);
+        var broken = new Outbox(10, new FakeSocket(text -> {
+            throw new java.io.IOException("connection reset");
+        }), failure::set, sent);
         broken.offer("a");
         await().until(() -> failure.get() != null);
         assertThat(failure.get()).hasMessage("connection reset");

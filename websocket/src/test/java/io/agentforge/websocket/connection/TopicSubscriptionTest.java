@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,25 +11,10 @@ import static org.awaitility.Awaitility.await;
 
 /** The hand-over from replay to live, with the bus's delivery running late or early against the replay. */
 class TopicSubscriptionTest {
-    private final List<String> written = new CopyOnWriteArrayList<>();
-    private final ClientConnection connection = new ClientConnection("c1", "127.0.0.1", "test", new ClientSocket() {
-        @Override
-        public void send(String text) {
-            written.add(text);
-        }
-
-        @Override
-        public void ping() {
-        }
-
-        @Override
-        public void close(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-    }, 100, new LongAdder(), failed -> { });
+    private final FakeSocket socket = new FakeSocket();
+    private final List<String> written = socket.written;
+    private final ClientConnection connection = new ClientConnection("c1", "127.0.0.1", "test", socket, 100,
+            new LongAdder(), failed -> { });
 
     @Test
     void heldMessagesTheReplayCarriedAreDroppedAndTheOthersReleasedInOrder() {
