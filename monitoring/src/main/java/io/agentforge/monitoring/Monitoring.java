@@ -125,9 +125,7 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
         var checks = new LinkedHashMap<String, DependencyCheck>();
         checks.put("event_bus", EventBusCheck.check(bus, ServiceStatus.DEGRADED, "alerts and metrics are not delivered"));
         checks.put("check_rounds", roundsCheck());
-        var status = checks.values().stream().map(DependencyCheck::status)
-                .reduce(ServiceStatus.HEALTHY, ServiceStatus::worse);
-        return new HealthReport(NAME, status, checks, uptimeSeconds(), Instant.now());
+        return HealthReport.of(NAME, checks, uptimeSeconds());
     }
 
     /** Whether the periodic rounds are running: unhealthy when none has finished for three intervals. */

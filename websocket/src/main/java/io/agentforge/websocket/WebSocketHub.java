@@ -323,7 +323,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         var busHealthy = bus.isHealthy();
         var check = new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY,
                 (System.nanoTime() - started) / 1e6, busHealthy ? "event bus delivering" : "event bus unavailable");
-        return new HealthReport(name(), check.status(), Map.of("event_bus", check), uptimeSeconds(), Instant.now());
+        return HealthReport.of(name(), Map.of("event_bus", check), uptimeSeconds());
     }
 
     @Override

@@ -18,4 +18,11 @@ public record HealthReport(String service, ServiceStatus status, Map<String, Dep
     public HealthReport {
         checks = checks == null ? Map.of() : Map.copyOf(checks);
     }
+
+    /** A report taken now whose status is the worst of its checks; healthy when there are none. */
+    public static HealthReport of(String service, Map<String, DependencyCheck> checks, double uptimeSeconds) {
+        var status = checks.values().stream().map(DependencyCheck::status)
+                .reduce(ServiceStatus.HEALTHY, ServiceStatus::worse);
+        return new HealthReport(service, status, checks, uptimeSeconds, Instant.now());
+    }
 }

@@ -36,23 +36,26 @@ public final class RunParameters {
             throw new IllegalArgumentException(String.join(", ", unknown) + ": unknown parameter" + (unknown.size() > 1 ? "s" : ""));
         }
         var p = new Reader(parameters);
-        var model = TransformerConfig.preset(p.text("model_preset", "small"));
-        long seed = p.integer("seed", 42);
-        var split = new SplitSettings(0.8, 0.1, (int) p.integer("max_train_samples", 5000), (int) p.integer("max_eval_samples", 500), seed);
-        var data = DatasetSource.parse(p.text("dataset", "arithmetic-word-problems")).load(new ByteTokenizer(), model.contextLength(), split);
-        GrokFastSettings grokFast = p.bool("use_grokfast", true)
-                ? new GrokFastSettings.Ema(p.number("grokfast_alpha", 0.98), p.number("grokfast_lambda", 2.0), 0)
+        var model = TransformerConfig.preset(p.text("model_preset", SpecDefaults.MODEL_PRESET));
+        long seed = p.integer("seed", SpecDefaults.SEED);
+        var split = new SplitSettings(0.8, 0.1, (int) p.integer("max_train_samples", SpecDefaults.MAX_TRAIN_SAMPLES),
+                (int) p.integer("max_eval_samples", SpecDefaults.MAX_EVAL_SAMPLES), seed);
+        var data = DatasetSource.parse(p.text("dataset", SpecDefaults.DATASET))
+                .load(new ByteTokenizer(), model.contextLength(), split);
+        GrokFastSettings grokFast = p.bool("use_grokfast", SpecDefaults.USE_GROKFAST)
+                ? new GrokFastSettings.Ema(p.number("grokfast_alpha", SpecDefaults.GROKFAST_ALPHA),
+                        p.number("grokfast_lambda", SpecDefaults.GROKFAST_LAMBDA), 0)
                 : new GrokFastSettings.Off();
-        var optimizer = OptimizerSettings.adamW(p.number("learning_rate", 2e-4));
+        var optimizer = OptimizerSettings.adamW(p.number("learning_rate", SpecDefaults.LEARNING_RATE));
         optimizer = new OptimizerSettings(optimizer.decay(), optimizer.learningRate(), optimizer.beta1(), optimizer.beta2(),
                 optimizer.epsilon(), p.number("weight_decay", optimizer.weightDecay()));
-        int maxSteps = (int) p.integer("max_steps", 2000);
+        int maxSteps = (int) p.integer("max_steps", SpecDefaults.MAX_STEPS);
         return TrainingRun.builder(model, data)
                 .modelName(p.text("model_name", "model"))
                 .optimizer(optimizer)
                 .grokFast(grokFast)
                 .maxSteps(maxSteps)
-                .batchSize((int) p.integer("batch_size", 16))
+                .batchSize((int) p.integer("batch_size", SpecDefaults.BATCH_SIZE))
                 .warmupSteps((int) p.integer("warmup_steps", Math.min(100, maxSteps / 10)))
                 .accumulationSteps((int) p.integer("accumulation_steps", 1))
                 .clipNorm(p.number("clip_norm", 1.0))

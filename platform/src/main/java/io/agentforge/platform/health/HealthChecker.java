@@ -49,13 +49,10 @@ public final class HealthChecker {
         }
         var deadline = System.nanoTime() + timeout.toNanos();
         var results = new LinkedHashMap<String, DependencyCheck>();
-        var status = ServiceStatus.HEALTHY;
         for (int i = 0; i < checks.size(); i++) {
-            var result = await(running.get(i), deadline);
-            results.put(checks.get(i).name(), result);
-            status = status.worse(result.status());
+            results.put(checks.get(i).name(), await(running.get(i), deadline));
         }
-        return new HealthReport(service, status, results, uptime().toMillis() / 1000.0, Instant.now());
+        return HealthReport.of(service, results, uptime().toMillis() / 1000.0);
     }
 
     /** Since this checker (and so its service) was created; monotonic, unaffected by clock changes. */

@@ -136,10 +136,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         checks.put("database", database.check());
         checks.put("event_bus", EventBusCheck.check(bus, ServiceStatus.DEGRADED, "progress events are not delivered"));
         checks.put("workers", workers());
-        var status = checks.values().stream().map(DependencyCheck::status)
-                .reduce(ServiceStatus.HEALTHY, ServiceStatus::worse);
-        return new HealthReport(NAME, status, checks,
-                (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0, Instant.now());
+        return HealthReport.of(NAME, checks, (System.currentTimeMillis() - startedAt.toEpochMilli()) / 1000.0);
     }
 
     /** Publishes jobs by status and this instance's workers on the service's {@code /metrics}. */

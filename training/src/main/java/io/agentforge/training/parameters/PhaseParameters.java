@@ -3,6 +3,7 @@ package io.agentforge.training.parameters;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.engine.training.SpecDefaults;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,19 +47,19 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
                     + "; the accepted parameters are " + new TreeSet<>(NAMES));
         }
         var values = new Reader(withConfig(request.config(), request.parameters()));
-        int maxSteps = values.integer("max_steps", 2000, 1, 1_000_000);
+        int maxSteps = values.integer("max_steps", SpecDefaults.MAX_STEPS, 1, 1_000_000);
         return new PhaseParameters(
                 maxSteps,
-                values.integer("batch_size", 16, 1, 4096),
-                values.decimal("learning_rate", 2e-4, 1e-9, 1.0),
-                values.integer("max_train_samples", 5000, 1, 10_000_000),
-                values.integer("max_eval_samples", 500, 1, 1_000_000),
-                values.bool("use_grokfast", true),
-                values.decimal("grokfast_alpha", 0.98, 0.0, 0.999999),
-                values.decimal("grokfast_lambda", 2.0, 0.0, 100.0),
-                values.integer("seed", 42, 0, Integer.MAX_VALUE),
-                values.oneOf("model_preset", "small", PRESETS),
-                dataset(values.text("dataset", "arithmetic-word-problems")),
+                values.integer("batch_size", SpecDefaults.BATCH_SIZE, 1, 4096),
+                values.decimal("learning_rate", SpecDefaults.LEARNING_RATE, 1e-9, 1.0),
+                values.integer("max_train_samples", SpecDefaults.MAX_TRAIN_SAMPLES, 1, 10_000_000),
+                values.integer("max_eval_samples", SpecDefaults.MAX_EVAL_SAMPLES, 1, 1_000_000),
+                values.bool("use_grokfast", SpecDefaults.USE_GROKFAST),
+                values.decimal("grokfast_alpha", SpecDefaults.GROKFAST_ALPHA, 0.0, 0.999999),
+                values.decimal("grokfast_lambda", SpecDefaults.GROKFAST_LAMBDA, 0.0, 100.0),
+                values.integer("seed", SpecDefaults.SEED, 0, Integer.MAX_VALUE),
+                values.oneOf("model_preset", SpecDefaults.MODEL_PRESET, PRESETS),
+                dataset(values.text("dataset", SpecDefaults.DATASET)),
                 values.integer("eval_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000),
                 values.integer("checkpoint_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000));
     }
