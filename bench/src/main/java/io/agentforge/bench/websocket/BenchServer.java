@@ -3,11 +3,13 @@ package io.agentforge.bench.websocket;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.bus.EventBuses;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.WebSocketServiceConfig;
 import io.agentforge.websocket.WebSocketServer;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
+import redis.embedded.RedisServer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +23,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The WebSocket service as the benchmark's server process: the production {@link WebSocketServer} over the real
- * in-process bus on {@code port}, and on {@code port + 1} two bench-only routes: {@code POST
+ * in-process bus (or Redis, below) on {@code port}, and on {@code port + 1} two bench-only routes: {@code POST
  * /bench/publish?count=N&per_second=R} publishes {@code training_progress} events stamped with their publish time,
  * and {@code GET /bench/rss} reports this process's resident memory and CPU time.
  *
- * <p>Usage: {@code BenchServer <port> <max_connections> [<ping_interval_seconds>]} (the interval defaults to the
- * service's default, 30 s)
+ * <p>Usage: {@code BenchServer <port> <max_connections> [<ping_interval_seconds> [redis]]} (the interval defaults to
+ * the service's default, 30 s). With {@code redis}, the bus is the distributed mode's: Redis Streams, on a
+ * redis-server started from the embedded-redis jar on {@code port + 2}, so the measured lag includes the trip through
+ * Redis.
  */
 public final class BenchServer {
     private BenchServer() {
@@ -38,7 +42,9 @@ public final class BenchServer {
         var publishes = new AtomicInteger();
         var pingInterval = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 30);
         var config = new WebSocketServiceConfig(port, Integer.parseInt(args[1]), pingInterval);
-        var bus = new InProcessEventBus();
+        var redis = args.length > 3 && args[3].equals("redis") ? startRedis(port + 2) : null;
+        var bus = redis == null ? new InProcessEventBus()
+                : EventBuses.create("redis://127.0.0.1:" + (port + 2), EventBuses.consumerName("websocket"));
         var service = WebSocketServer.create(config, bus, List.of()).start();
         var hub = service.hub();
         // The bench's own routes on the next port, so that the service is wired exactly as in production.
@@ -79,6 +85,21 @@ public final class BenchServer {
         System.out.println("READY " + service.port() + " control " + control.port() + " pid "
                 + ProcessHandle.current().pid());
         Thread.currentThread().join();
+    }
+
+    /** A throw-away redis-server without persistence, stopped with this process. */
+    private static RedisServer startRedis(int port) throws java.io.IOException {
+        var redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
+                .setting("appendonly no").build();
+        redis.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                redis.stop();
+            } catch (java.io.IOException e) {
+                // the process is ending; nothing more to do
+            }
+        }));
+        return redis;
     }
 
     /** Publishes at an even pace (or all at once for 0 per second), each event stamped just before publishing. */
