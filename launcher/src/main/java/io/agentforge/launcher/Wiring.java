@@ -119,6 +119,10 @@ public final class Wiring implements AutoCloseable {
             if (here.contains(ServiceName.API)) {
                 var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus, reportedOnByApi()));
                 startServer(ServiceName.API, server::start);
+                // No *_SERVICE_URL names the API: a Monitoring service in another process learns its address so.
+                if (monitoring == null && config.redisUrl().isPresent()) {
+                    owned(ServiceAnnouncer.start(bus, ServiceName.API, servers.get(ServiceName.API).port()));
+                }
             }
             if (monitoring != null) {
                 watch(monitoring);
@@ -178,6 +182,10 @@ public final class Wiring implements AutoCloseable {
             inProcess.remove(ServiceName.MONITORING);
             MonitoringTargets.of(config.serviceUrls(), inProcess, monitoring.settings().checkTimeout())
                     .forEach(monitoring::watch);
+            if (config.redisUrl().isPresent()) {
+                // With a shared bus, services in other processes that no URL names announce where they listen.
+                monitoring.followAnnouncements();
+            }
             monitoring.start();
         }
 

@@ -14,6 +14,7 @@ import io.agentforge.contracts.Json;
 import io.agentforge.monitoring.alert.AlertBook;
 import io.agentforge.monitoring.alert.AlertRules;
 import io.agentforge.monitoring.alert.AlertStore;
+import io.agentforge.monitoring.health.AnnouncedServices;
 import io.agentforge.monitoring.health.HealthMonitor;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.monitoring.system.SystemSampler;
@@ -51,6 +52,7 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
     private volatile Instant lastRound;
     private volatile boolean started;
     private volatile MonitoringMeters meters;
+    private volatile EventBus.Subscription announcements;
 
     public Monitoring(MonitoringSettings settings, EventBus bus, AlertStore alertStore) {
         this.settings = settings;
@@ -65,6 +67,16 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
     /** Adds a service to watch; may be called before or after {@link #start()}. */
     public Monitoring watch(HealthTarget target) {
         healthMonitor.watch(target);
+        return this;
+    }
+
+    /**
+     * Also watches the services that announce themselves on the bus because no {@code *_SERVICE_URL} names them (the
+     * API, in distributed mode); see {@link AnnouncedServices}.
+     */
+    public Monitoring followAnnouncements() {
+        var announced = new AnnouncedServices(healthMonitor, settings.checkTimeout());
+        announcements = bus.subscribe(EventTypes.SERVICE_ANNOUNCED, announced::onAnnouncement);
         return this;
     }
 
@@ -191,6 +203,10 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
 
     @Override
     public void close() {
+        var following = announcements;
+        if (following != null) {
+            following.close();
+        }
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(settings.checkTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);

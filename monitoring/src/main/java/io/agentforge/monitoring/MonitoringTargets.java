@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Which services the Monitoring service watches, and how: over HTTP when a {@code *_SERVICE_URL} names the service
  * (distributed mode), in-process when it runs in this JVM (all-in-one), not at all otherwise. The API service has no
- * URL of its own in SPEC section 2, so it is watched only in-process.
+ * URL of its own in SPEC section 2: in distributed mode it announces its address on the bus instead, which
+ * {@link io.agentforge.monitoring.health.AnnouncedServices} follows.
  */
 public final class MonitoringTargets {
     private MonitoringTargets() {

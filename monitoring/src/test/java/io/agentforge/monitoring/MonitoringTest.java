@@ -1,8 +1,10 @@
 package io.agentforge.monitoring;
 
+import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.monitoring.Alert;
+import io.agentforge.contracts.monitoring.ServiceHealth;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.monitoring.alert.AlertRules;
 import io.agentforge.monitoring.alert.AlertThresholds;
@@ -21,6 +23,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -144,7 +147,7 @@ class MonitoringTest {
             assertThat(overview.services()).isEqualTo(new Overview.ServiceCounts(2, 1, 0, 1));
             // models is down (error) and, having failed its only check, fails 100% of them (warning).
             assertThat(overview.alerts()).isEqualTo(new Overview.AlertCounts(2, 2, 1, 1));
-            assertThat(overview.serviceHealth()).extracting(h -> h.serviceName()).containsExactly("training", "models");
+            assertThat(overview.serviceHealth()).extracting(ServiceHealth::serviceName).containsExactly("training", "models");
             assertThat(overview.lastUpdated()).isNotNull();
             assertThat(overview.systemMetrics()).isNotNull();
         }
@@ -159,5 +162,46 @@ class MonitoringTest {
         var report = monitoring.health();
         assertThat(report.status()).isEqualTo(ServiceStatus.HEALTHY);
         assertThat(report.checks()).containsKeys("event_bus", "check_rounds");
+    }
+
+    @Test
+    void aServiceThatAnnouncesItselfIsWatchedAndFollowedToAnotherInstanceOnlyWhenItsOwnFails() {
+        try (var first = HealthServer.healthy(); var second = HealthServer.healthy();
+             var configured = HealthServer.healthy(); var impostor = HealthServer.healthy()) {
+            monitoring(new AlertThresholds(1.0, 1.0)).watch(http("models", configured)).followAnnouncements().start();
+
+            announce("api", first.url().toString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> statusOf("api") == ServiceStatus.HEALTHY);
+            // A service watched another way keeps its way; malformed announcements change nothing.
+            announce("models", impostor.url().toString());
+            announce("api", "ftp://somewhere/");
+            bus.publish(Event.of(EventTypes.SERVICE_ANNOUNCED, "api",
+                    Map.of("url", second.url().toString())));
+            // A second instance announcing while the first answers does not move the watch.
+            announce("api", second.url().toString());
+            var firstRequests = first.requests();
+            await().atMost(Duration.ofSeconds(5)).until(() -> first.requests() >= firstRequests + 3);
+            assertThat(second.requests()).isZero();
+            assertThat(impostor.requests()).isZero();
+            assertThat(monitoring.servicesHealth()).extracting(ServiceHealth::serviceName)
+                    .containsExactlyInAnyOrder("models", "api");
+
+            first.stop();
+            await().atMost(Duration.ofSeconds(5)).until(() -> active(AlertRules.SERVICE_DOWN).size() == 1);
+            announce("api", second.url().toString());
+            await().atMost(Duration.ofSeconds(5)).until(() -> statusOf("api") == ServiceStatus.HEALTHY);
+            assertThat(second.requests()).isPositive();
+            await().atMost(Duration.ofSeconds(5)).until(() -> active(AlertRules.SERVICE_DOWN).isEmpty());
+        }
+    }
+
+    private void announce(String service, String url) {
+        bus.publish(Event.of(EventTypes.SERVICE_ANNOUNCED, service,
+                Map.of("service_name", service, "url", url, "instance_id", url)));
+    }
+
+    private ServiceStatus statusOf(String service) {
+        return monitoring.servicesHealth().stream().filter(h -> h.serviceName().equals(service))
+                .map(ServiceHealth::status).findFirst().orElse(null);
     }
 }

@@ -21,6 +21,11 @@ public final class EventTypes {
     public static final String SYSTEM_METRICS = "system_metrics";
     public static final String PIPELINE_UPDATE = "pipeline_update";
     public static final String PIPELINE_COMPLETE = "pipeline_complete";
+    /**
+     * A service instance that no {@code *_SERVICE_URL} names (the API, in distributed mode) says where it listens:
+     * {@code {service_name, url, instance_id}}, at start and every few seconds, so that Monitoring can watch it.
+     */
+    public static final String SERVICE_ANNOUNCED = "service_announced";
 
     private EventTypes() {
     }

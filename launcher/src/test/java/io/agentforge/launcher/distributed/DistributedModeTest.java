@@ -204,14 +204,15 @@ class DistributedModeTest {
         assertThat(reply.path("metadata").path("generated_tokens").asInt()).isBetween(1, 8);
         assertThat(reply.path("metadata").path("tokens_per_second").asDouble()).isPositive();
 
-        // Monitoring watches every service that has a *_SERVICE_URL (the API has none in SPEC section 2).
+        // Monitoring watches every service that has a *_SERVICE_URL, and the API (which has none in SPEC section 2)
+        // at the address it announced on the bus.
         var monitoring = WebTestClient.of(SERVICES.get("monitoring").port());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var overview = monitoring.get("/overview").json().path("data");
-            assertThat(overview.path("services").path("total").asInt()).isEqualTo(3);
-            assertThat(overview.path("services").path("healthy").asInt()).isEqualTo(3);
+            assertThat(overview.path("services").path("total").asInt()).isEqualTo(4);
+            assertThat(overview.path("services").path("healthy").asInt()).isEqualTo(4);
             assertThat(overview.path("service_health")).extracting(health -> health.path("service_name").asText())
-                    .containsExactlyInAnyOrder("training", "models", "websocket");
+                    .containsExactlyInAnyOrder("training", "models", "websocket", "api");
             assertThat(overview.path("overall_status").asText()).isEqualTo("healthy");
         });
     }

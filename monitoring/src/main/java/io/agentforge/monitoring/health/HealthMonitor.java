@@ -120,6 +120,11 @@ public final class HealthMonitor implements AutoCloseable {
         return Optional.ofNullable(latest.get(serviceName));
     }
 
+    /** Whether a target of this name is watched. */
+    public boolean isWatched(String name) {
+        return targets.stream().anyMatch(target -> target.name().equals(name));
+    }
+
     public int targetCount() {
         return targets.size();
     }
