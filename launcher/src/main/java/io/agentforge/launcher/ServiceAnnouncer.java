@@ -28,18 +28,19 @@ final class ServiceAnnouncer implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("service-announcer").factory());
     private final EventBus bus;
+    private final String service;
     private final Map<String, Object> announcement;
     private volatile boolean failing;
 
-    private ServiceAnnouncer(EventBus bus, Map<String, Object> announcement) {
+    private ServiceAnnouncer(EventBus bus, String service, String url) {
         this.bus = bus;
-        this.announcement = announcement;
+        this.service = service;
+        this.announcement = Map.of("service_name", service, "url", url, "instance_id", UUID.randomUUID().toString());
     }
 
     static ServiceAnnouncer start(EventBus bus, ServiceName service, int port) {
         var url = "http://" + hostAddress() + ":" + port;
-        var announcer = new ServiceAnnouncer(bus, Map.of("service_name", service.id(), "url", url,
-                "instance_id", UUID.randomUUID().toString()));
+        var announcer = new ServiceAnnouncer(bus, service.id(), url);
         announcer.timer.scheduleAtFixedRate(announcer::announce, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("announcing {} at {} every {} s", service.id(), url, PERIOD.toSeconds());
         return announcer;
@@ -56,13 +57,12 @@ final class ServiceAnnouncer implements AutoCloseable {
 
     private void announce() {
         try {
-            bus.publish(Event.of(EventTypes.SERVICE_ANNOUNCED, (String) announcement.get("service_name"),
-                    announcement));
+            bus.publish(Event.of(EventTypes.SERVICE_ANNOUNCED, service, announcement));
             failing = false;
         } catch (RuntimeException e) {
             // Logged once per outage: the bus's own health check reports it meanwhile.
             if (!failing) {
-                LOG.warn("could not announce {}: {}", announcement.get("service_name"), e.toString());
+                LOG.warn("could not announce {}: {}", service, e.toString());
             }
             failing = true;
         }
