@@ -3,6 +3,7 @@ package io.agentforge.engine.generation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.agentforge.engine.model.InferenceMode;
 import io.agentforge.engine.model.KvCache;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
@@ -53,6 +54,8 @@ public final class TextGenerator {
     }
 
     private float[] lastLogits(NDManager parent, int[] tokens, KvCache cache) {
+        // Before every forward: a virtual thread may have moved to another carrier since the last one.
+        InferenceMode.enter();
         try (NDManager scope = parent.newSubManager()) {
             long[] ids = Arrays.stream(tokens).asLongStream().toArray();
             NDArray logits = model.forward(scope.create(ids, new Shape(1, ids.length)), cache);

@@ -69,6 +69,11 @@ public record TrainingRun(
         require(maxToken < model.vocabSize(), "dataset", "token id " + maxToken + " is outside vocab_size " + model.vocabSize());
     }
 
+    /** How select (loss only, during training) and test (loss and generated answers, at the end) are evaluated. */
+    public io.agentforge.engine.evaluation.EvalSettings evalSettings() {
+        return io.agentforge.engine.evaluation.EvalSettings.defaults(evalBatchSize);
+    }
+
     public static Builder builder(TransformerConfig model, DatasetSplits data) {
         return new Builder(model, data);
     }

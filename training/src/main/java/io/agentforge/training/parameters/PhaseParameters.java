@@ -3,6 +3,8 @@ package io.agentforge.training.parameters;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.engine.data.DatasetSource;
+import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.training.SpecDefaults;
 
 import java.nio.file.Files;
@@ -25,8 +27,8 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
                               long seed, String modelPreset, String dataset, int evalInterval,
                               int checkpointInterval) {
 
-    public static final List<String> PRESETS = List.of("tiny", "small", "cognate-25m");
-    public static final List<String> BUILT_IN_DATASETS = List.of("arithmetic-word-problems", "modular-arithmetic");
+    public static final List<String> PRESETS = TransformerConfig.PRESETS;
+    public static final List<String> BUILT_IN_DATASETS = DatasetSource.BUILT_IN;
 
     /** The parameters a caller may send; anything else is refused by name, so that a typo never silently runs. */
     public static final Set<String> NAMES = Set.of("max_steps", "batch_size", "learning_rate", "max_train_samples",

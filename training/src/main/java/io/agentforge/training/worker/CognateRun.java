@@ -2,6 +2,7 @@ package io.agentforge.training.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
+import io.agentforge.engine.data.Curriculum;
 import io.agentforge.training.parameters.PhaseParameters;
 
 import java.io.IOException;
@@ -22,6 +23,9 @@ import java.util.stream.Stream;
  */
 public final class CognateRun {
     public static final List<Long> DATA_SEEDS = List.of(42L, 1337L, 2023L);
+    /** The train mix of each model, in the order of {@link #DATA_SEEDS}: three diets, so a merge can beat each. */
+    public static final List<Curriculum.Mix> MIXES = List.of(Curriculum.Mix.WORD_PROBLEM_HEAVY,
+            Curriculum.Mix.ARITHMETIC_HEAVY, Curriculum.Mix.BALANCED);
     static final String EXPORT = "export";
 
     private final ModelTrainer trainer;
@@ -49,7 +53,7 @@ public final class CognateRun {
             if (!Files.isDirectory(export)) {
                 var listener = new RunListener(channel, eta, offset, totalSteps, seed, !startedSent);
                 startedSent = true;
-                if (!trainer.train(ancestor, runDir, seed, parameters, listener, stop)) {
+                if (!trainer.train(ancestor, runDir, seed, MIXES.get(index), parameters, listener, stop)) {
                     channel.send(new WorkerMessage.Stopped(listener.lastGlobalStep()));
                     return WorkerMain.EXIT_STOPPED;
                 }

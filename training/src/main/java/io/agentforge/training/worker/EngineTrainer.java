@@ -1,5 +1,6 @@
 package io.agentforge.training.worker;
 
+import io.agentforge.engine.data.Curriculum;
 import io.agentforge.engine.data.DatasetSource;
 import io.agentforge.engine.data.SplitSettings;
 import io.agentforge.engine.export.ModelExport;
@@ -34,13 +35,13 @@ final class EngineTrainer implements ModelTrainer {
     }
 
     @Override
-    public boolean train(Path initialState, Path runDir, long dataSeed, PhaseParameters parameters,
+    public boolean train(Path initialState, Path runDir, long dataSeed, Curriculum.Mix mix, PhaseParameters parameters,
                          StepListener listener, BooleanSupplier stop) throws Exception {
         var config = TransformerConfig.preset(parameters.modelPreset());
-        // The data seed drives both the mix (which examples land in train) and the order they are seen in.
-        var data = DatasetSource.parse(parameters.dataset()).load(new ByteTokenizer(), config.contextLength(),
-                new SplitSettings(TRAIN_FRACTION, SELECT_FRACTION, parameters.maxTrainSamples(),
-                        parameters.maxEvalSamples(), dataSeed));
+        // Select and test are fixed by the data set; the seed and the mix change only what train holds and its order.
+        var data = DatasetSource.parse(parameters.dataset(), config.contextLength()).withMix(mix)
+                .load(new ByteTokenizer(), config.contextLength(), new SplitSettings(TRAIN_FRACTION, SELECT_FRACTION,
+                        parameters.maxTrainSamples(), parameters.maxEvalSamples(), dataSeed));
         var checkpointDir = runDir.resolve("checkpoint");
         Files.createDirectories(checkpointDir);
         var checkpoint = checkpointDir.resolve(Trainer.CHECKPOINT_FILE);

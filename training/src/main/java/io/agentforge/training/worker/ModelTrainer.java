@@ -1,5 +1,6 @@
 package io.agentforge.training.worker;
 
+import io.agentforge.engine.data.Curriculum;
 import io.agentforge.training.parameters.PhaseParameters;
 
 import java.nio.file.Path;
@@ -20,11 +21,12 @@ public interface ModelTrainer {
      * checkpoints into the run directory every {@code checkpoint_interval} steps and when {@code stop} turns true;
      * at the end exports into {@code runDir/export} (with training_stats.json).
      *
-     * @param dataSeed the seed of the run's data order and mix
+     * @param dataSeed the seed of the run's train sample and order
+     * @param mix      the share of each curriculum task in the run's train split (ignored by one-task data sets)
      * @return true when the run finished, false when it stopped on request after a checkpoint
      */
-    boolean train(Path initialState, Path runDir, long dataSeed, PhaseParameters parameters, StepListener listener,
-                  BooleanSupplier stop) throws Exception;
+    boolean train(Path initialState, Path runDir, long dataSeed, Curriculum.Mix mix, PhaseParameters parameters,
+                  StepListener listener, BooleanSupplier stop) throws Exception;
 
     /** What the trainer reports while it runs; steps count from 1 within the run. */
     interface StepListener {
