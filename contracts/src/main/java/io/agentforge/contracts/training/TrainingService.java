@@ -33,4 +33,7 @@ public interface TrainingService extends Service {
 
     /** Every progress point recorded for the job, oldest first. */
     List<TrainingProgress> metrics(String jobId);
+
+    /** The phases this service can run; {@link #submit} answers 501 for the others. */
+    java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases();
 }

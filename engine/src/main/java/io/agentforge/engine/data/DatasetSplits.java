@@ -126,7 +126,8 @@ public record DatasetSplits(List<Example> train, List<Example> select, List<Exam
         return sha.digest();
     }
 
-    static String hash(List<Example> examples) {
+    /** The sha256 of a set of examples, whatever their order (see {@link #hashes}). */
+    public static String hash(List<Example> examples) {
         var digests = new ArrayList<byte[]>(examples.size());
         for (var example : examples) {
             digests.add(digest(example));

@@ -24,7 +24,7 @@ import java.util.Map;
 public final class Evaluator {
 
     /** Tokens a generated answer may run past the longest reference answer of its batch. */
-    private static final int ANSWER_SLACK = 16;
+    private static final int ANSWER_SLACK = 8;
 
     private Evaluator() {
     }
@@ -33,6 +33,12 @@ public final class Evaluator {
         try (NDManager scope = NDManager.newBaseManager()) {
             return evaluate(model, split, examples, settings, scope);
         }
+    }
+
+    /** The loss over every token of the examples, without generation: for comparing two models on the same data. */
+    public static EvalResult evaluate(LanguageModel model, String split, List<Example> examples, int batchSize,
+                                      NDManager parent) {
+        return evaluate(model, split, examples, new EvalSettings(Integer.MAX_VALUE, 0, batchSize), parent);
     }
 
     public static EvalResult evaluate(LanguageModel model, String split, List<Example> examples, EvalSettings settings,
@@ -107,8 +113,11 @@ public final class Evaluator {
             for (int start = 0; start < group.size(); start += batchSize) {
                 var indices = group.subList(start, Math.min(group.size(), start + batchSize));
                 var prompts = indices.stream().map(i -> examples.get(i).prompt()).toList();
+                var references = indices.stream().map(i -> examples.get(i).answer()).toList();
                 int longest = indices.stream().mapToInt(i -> examples.get(i).answer().length).max().orElse(1);
-                var generated = greedy(model, prompts, longest + ANSWER_SLACK, parent);
+                boolean open = indices.stream().allMatch(i -> Answers.finalAnswer(examples.get(i).answer()) != null);
+                // Answers that end with end-of-text may run longer; fixed-length answers are compared on their length.
+                var generated = greedy(model, prompts, references, open ? longest + ANSWER_SLACK : longest, parent);
                 for (int r = 0; r < indices.size(); r++) {
                     var e = examples.get(indices.get(r));
                     results[indices.get(r)] = new ExampleResult(indices.get(r), e.prompt(), e.answer(), generated.get(r),
@@ -119,11 +128,18 @@ public final class Evaluator {
         return Arrays.asList(results);
     }
 
+    /** Greedy continuations of prompts of one length, each to its end-of-text token or the budget. */
+    static List<int[]> greedy(LanguageModel model, List<int[]> prompts, int budget, NDManager parent) {
+        return greedy(model, prompts, null, budget, parent);
+    }
+
     /**
      * Greedy continuations of prompts of one length, up to {@code budget} new tokens each (fewer when the context
-     * ends first); a row stops at its end-of-text token.
+     * ends first); a row stops at its end-of-text token, or, when a reference without a thought is given, as soon
+     * as it leaves the reference (it can no longer match, and an untrained model would otherwise run to the budget).
      */
-    static List<int[]> greedy(LanguageModel model, List<int[]> prompts, int budget, NDManager parent) {
+    static List<int[]> greedy(LanguageModel model, List<int[]> prompts, List<int[]> references, int budget,
+                              NDManager parent) {
         int rows = prompts.size();
         int length = prompts.getFirst().length;
         int steps = Math.min(budget, model.config().contextLength() - length + 1);
@@ -143,7 +159,8 @@ public final class Evaluator {
                 for (int r = 0; r < rows; r++) {
                     if (!done[r]) {
                         produced[r][counts[r]++] = (int) next[r];
-                        done[r] = next[r] == SpecialToken.END_OF_TEXT.id();
+                        done[r] = next[r] == SpecialToken.END_OF_TEXT.id()
+                                || references != null && leftReference(produced[r], counts[r], references.get(r));
                     }
                     all &= done[r];
                 }
@@ -165,5 +182,16 @@ public final class Evaluator {
             NDArray logits = model.forward(step.create(tokens, new Shape(rows, time)), cache);
             return logits.get(":, " + (time - 1) + ", :").argMax(-1).toLongArray();
         }
+    }
+
+    /** Whether the generated tokens already differ from a reference that has no thought (whose answer is its whole). */
+    private static boolean leftReference(int[] produced, int count, int[] reference) {
+        for (int token : reference) {
+            if (token == SpecialToken.THOUGHT_END.id()) {
+                return false;
+            }
+        }
+        int at = count - 1;
+        return at >= reference.length || produced[at] != reference[at];
     }
 }

@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param minLearningRateRatio the cosine schedule's floor as a share of the peak; 1 keeps the rate constant after warm-up
  * @param clipNorm            global gradient-norm limit, 0 for none
  * @param evalInterval        steps between evaluations on {@code select}
+ * @param selectExactMatch    whether each select evaluation also generates the answers (accuracy curves, e.g. of
+ *                            grokking); otherwise it measures the loss only and answers are generated on test
  * @param earlyStoppingPatience evaluations without a better select loss before stopping, 0 for never
  * @param earlyStoppingMinDelta how much lower than the best a select loss must be to count as better
  * @param checkpointDir       where {@code checkpoint.ckpt} is written, or null for no checkpoints
@@ -22,7 +24,14 @@ import java.nio.file.Path;
  * @param resumeFrom          a checkpoint file to continue from, or null
  * @param init                how fresh parameters are drawn when there is neither a checkpoint nor an initial state
  * @param initialState        an exported model directory whose parameters replace the random init (a shared
- *                            ancestor for models that will be merged), or null
+ *                            ancestor for models that will be merged), or null; it may differ from {@code model} in its
+ *                            quantization only, and is then converted (a full-precision or ternary model becomes the
+ *                            latent weights of a BitNet run)
+ * @param quantizationRampSteps a BitNet model's strength λ rises linearly from 0 to 1 over these first steps (the
+ *                            ramp that avoids the loss spike of switching to ternary at once); 0 for ternary from the
+ *                            first step
+ * @param weightDecayUntil    the share of {@code maxSteps} after which weight decay is 0 (BitNet b1.58's schedule:
+ *                            0.5 for "to zero in the second half"); 1 for decay throughout
  */
 public record TrainingRun(
         String modelName,
@@ -38,6 +47,7 @@ public record TrainingRun(
         double clipNorm,
         int evalInterval,
         int evalBatchSize,
+        boolean selectExactMatch,
         int earlyStoppingPatience,
         double earlyStoppingMinDelta,
         long seed,
@@ -45,7 +55,9 @@ public record TrainingRun(
         int checkpointInterval,
         Path resumeFrom,
         Path initialState,
-        LanguageModel.Init init) {
+        LanguageModel.Init init,
+        int quantizationRampSteps,
+        double weightDecayUntil) {
 
     public TrainingRun {
         require(modelName != null && !modelName.isBlank(), "model_name", "must not be blank");
@@ -65,6 +77,8 @@ public record TrainingRun(
         require(earlyStoppingPatience >= 0, "early_stopping_patience", "must be at least 0, was " + earlyStoppingPatience);
         require(earlyStoppingMinDelta >= 0, "early_stopping_min_delta", "must be at least 0, was " + earlyStoppingMinDelta);
         require(checkpointInterval >= 0, "checkpoint_interval", "must be at least 0, was " + checkpointInterval);
+        require(quantizationRampSteps >= 0, "quantization_ramp_steps", "must be at least 0, was " + quantizationRampSteps);
+        require(weightDecayUntil >= 0 && weightDecayUntil <= 1, "weight_decay_until", "must be in [0, 1], was " + weightDecayUntil);
         int maxToken = maxToken(data);
         require(maxToken < model.vocabSize(), "dataset", "token id " + maxToken + " is outside vocab_size " + model.vocabSize());
     }
@@ -72,6 +86,24 @@ public record TrainingRun(
     /** How select (loss only, during training) and test (loss and generated answers, at the end) are evaluated. */
     public io.agentforge.engine.evaluation.EvalSettings evalSettings() {
         return io.agentforge.engine.evaluation.EvalSettings.defaults(evalBatchSize);
+    }
+
+    /** How select is evaluated during training: its loss, and every example's generated answer when asked for. */
+    public io.agentforge.engine.evaluation.EvalSettings selectEvalSettings() {
+        var settings = evalSettings();
+        return selectExactMatch
+                ? new io.agentforge.engine.evaluation.EvalSettings(settings.tokenBudget(), Integer.MAX_VALUE, evalBatchSize)
+                : settings.lossOnly();
+    }
+
+    /** λ at {@code step} (counting from 1): step / ramp steps, at most 1. */
+    public double quantizationStrengthAt(long step) {
+        return quantizationRampSteps == 0 ? 1.0 : Math.min(1.0, (double) step / quantizationRampSteps);
+    }
+
+    /** The optimizer's weight decay at {@code step} (counting from 1): its setting, or 0 after {@code weightDecayUntil}. */
+    public double weightDecayAt(long step) {
+        return step > weightDecayUntil * maxSteps ? 0 : optimizer.weightDecay();
     }
 
     public static Builder builder(TransformerConfig model, DatasetSplits data) {
@@ -111,6 +143,7 @@ public record TrainingRun(
         private double clipNorm = 1.0;
         private int evalInterval = 100;
         private int evalBatchSize = 64;
+        private boolean selectExactMatch;
         private int earlyStoppingPatience = 0;
         private double earlyStoppingMinDelta = 0;
         private long seed = 42;
@@ -119,6 +152,8 @@ public record TrainingRun(
         private Path resumeFrom;
         private Path initialState;
         private LanguageModel.Init init = LanguageModel.Init.GPT2;
+        private int quantizationRampSteps;
+        private double weightDecayUntil = 1.0;
 
         private Builder(TransformerConfig model, DatasetSplits data) {
             this.model = model;
@@ -137,6 +172,7 @@ public record TrainingRun(
         public Builder clipNorm(double v) { clipNorm = v; return this; }
         public Builder evalInterval(int v) { evalInterval = v; return this; }
         public Builder evalBatchSize(int v) { evalBatchSize = v; return this; }
+        public Builder selectExactMatch(boolean v) { selectExactMatch = v; return this; }
         public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
         public Builder earlyStoppingMinDelta(double v) { earlyStoppingMinDelta = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -145,11 +181,13 @@ public record TrainingRun(
         public Builder resumeFrom(Path v) { resumeFrom = v; return this; }
         public Builder initialState(Path v) { initialState = v; return this; }
         public Builder init(LanguageModel.Init v) { init = v; return this; }
+        public Builder quantizationRampSteps(int v) { quantizationRampSteps = v; return this; }
+        public Builder weightDecayUntil(double v) { weightDecayUntil = v; return this; }
 
         public TrainingRun build() {
             return new TrainingRun(modelName, model, data, optimizer, grokFast, maxSteps, batchSize, accumulationSteps,
-                    warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, earlyStoppingPatience, earlyStoppingMinDelta, seed,
-                    checkpointDir, checkpointInterval, resumeFrom, initialState, init);
+                    warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, selectExactMatch, earlyStoppingPatience, earlyStoppingMinDelta, seed,
+                    checkpointDir, checkpointInterval, resumeFrom, initialState, init, quantizationRampSteps, weightDecayUntil);
         }
     }
 }

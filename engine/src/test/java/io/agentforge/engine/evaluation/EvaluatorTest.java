@@ -52,6 +52,9 @@ class EvaluatorTest {
         assertThat(Answers.matches(wrong, reference)).isFalse();
         assertThat(Answers.matches(new int[] {END}, new int[] {END})).isTrue();
         assertThat(Answers.matches(new int[] {END}, TOKENIZER.encode("no end"))).isFalse();
+        // A fixed-length answer (one token per number, no end token) is compared on its own length.
+        assertThat(Answers.matches(new int[] {42, 7}, new int[] {42})).isTrue();
+        assertThat(Answers.matches(new int[] {41}, new int[] {42})).isFalse();
     }
 
     @Test

@@ -35,13 +35,27 @@ public final class TrainedModels {
 
     /** Saves what is not saved yet; returns model ids by artifact name. */
     public Map<String, String> saveAll(String jobId, ModelPhase phase, Path jobDir, List<Artifact> artifacts) {
+        return saveAll(jobId, phase, jobDir, artifacts, null);
+    }
+
+    /**
+     * Saves what is not saved yet, the run's stats kept in the winner's metadata ({@code parameters.phase_stats},
+     * with the ids of the models saved before it: the worker lists the winner last); returns ids by artifact name.
+     */
+    public Map<String, String> saveAll(String jobId, ModelPhase phase, Path jobDir, List<Artifact> artifacts,
+                                       Map<String, Object> stats) {
         var saved = readSaved(jobDir);
+        var winner = PhaseStats.winnerArtifact(stats);
         for (var artifact : artifacts) {
             if (saved.containsKey(artifact.name())) {
                 continue;
             }
             var parents = artifact.parent() == null ? List.<String>of() : List.of(requireSaved(saved, artifact));
-            var model = new NewModel(artifact.name(), phase, jobId, artifact.parameters(), artifact.metrics(),
+            var parameters = new LinkedHashMap<>(artifact.parameters());
+            if (artifact.name().equals(winner)) {
+                parameters.put("phase_stats", PhaseStats.withModelIds(stats, saved));
+            }
+            var model = new NewModel(artifact.name(), phase, jobId, parameters, artifact.metrics(),
                     tags(phase, artifact), parents);
             try (var in = ModelArchive.packing(artifact.directory())) {
                 saved.put(artifact.name(), models.save(model, in).modelId());

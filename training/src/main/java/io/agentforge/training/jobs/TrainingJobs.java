@@ -3,6 +3,7 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.DependencyCheck;
@@ -20,6 +21,7 @@ import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.JobRepository;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;
+import io.agentforge.training.artifacts.PhaseHandoffs;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,29 +39,32 @@ import java.util.Set;
  */
 public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static final String NAME = "training";
-    /** The phases whose work exists; others are refused rather than simulated. */
-    public static final Set<ModelPhase> RUNNABLE_PHASES = Set.of(ModelPhase.COGNATE);
 
     private final Database database;
     private final EventBus bus;
     private final JobRepository repository;
     private final JobEvents events;
     private final JobScheduler scheduler;
+    private final PhaseStatsStore stats;
     private final Instant startedAt = Instant.now();
 
-    private TrainingJobs(Database database, EventBus bus, JobRepository repository, JobScheduler scheduler) {
+    private TrainingJobs(Database database, EventBus bus, JobRepository repository, JobScheduler scheduler,
+                         PhaseStatsStore stats) {
         this.database = database;
         this.bus = bus;
         this.repository = repository;
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
+        this.stats = stats;
     }
 
     /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
     public static TrainingJobs start(Database database, EventBus bus, ModelService models, SchedulerSettings settings) {
         var repository = new JobRepository(database);
-        var scheduler = new JobScheduler(repository, new JobEvents(bus), new TrainedModels(models), settings);
-        var service = new TrainingJobs(database, bus, repository, scheduler);
+        var stats = new PhaseStatsStore(database);
+        var scheduler = new JobScheduler(repository, new JobEvents(bus), new TrainedModels(models),
+                new PhaseHandoffs(models), stats, settings);
+        var service = new TrainingJobs(database, bus, repository, scheduler, stats);
         scheduler.start();
         return service;
     }
@@ -69,9 +74,8 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         if (request == null || request.phase() == null) {
             throw new InvalidRequestException("phase", "one of " + ModelPhase.wireNames(), null);
         }
-        if (!RUNNABLE_PHASES.contains(request.phase())) {
-            throw new InvalidRequestException("phase", "phase " + request.phase() + " is not implemented yet;"
-                    + " the Training service runs " + RUNNABLE_PHASES);
+        if (!implementedPhases().contains(request.phase())) {
+            throw notImplemented(request.phase());
         }
         var parameters = PhaseParameters.of(request);
         var jobsDir = scheduler.settings().jobsDir().toString();
@@ -84,7 +88,23 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob job(String jobId) {
-        return repository.find(jobId);
+        var job = repository.find(jobId);
+        return job.status() == TaskStatus.COMPLETED ? job.withStats(stats.find(jobId)) : job;
+    }
+
+    /** The phases with a runner in the worker; others are refused (501) rather than simulated. */
+    @Override
+    public Set<ModelPhase> implementedPhases() {
+        return scheduler.settings().implementedPhases();
+    }
+
+    /** The 501 for a phase without a runner: our limitation, so it says which phases do run. */
+    public NotImplementedException notImplemented(ModelPhase phase) {
+        var details = new LinkedHashMap<String, Object>();
+        details.put("phase", phase.wireName());
+        details.put("implemented_phases", implementedPhases().stream().map(ModelPhase::wireName).toList());
+        return new NotImplementedException("phase " + phase + " is not implemented yet; the Training service runs "
+                + details.get("implemented_phases"), details);
     }
 
     @Override
@@ -96,6 +116,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     public TrainingJob cancel(String jobId) {
         var job = repository.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
         scheduler.release(jobId, "cancelled");
+        scheduler.rejectInputs(jobId, "job " + jobId + " was cancelled");
         events.state(JobEvents.TRAINING_CANCELLED, job, repository.findQueued(jobId).totalSteps(), Map.of());
         return job;
     }

@@ -18,7 +18,7 @@ import java.util.function.Function;
 /**
  * {@code POST /jobs}, {@code GET /jobs?phase=&status=&offset=&limit=}, {@code GET /jobs/{id}},
  * {@code DELETE /jobs/{id}} (cancel), {@code POST /jobs/{id}/pause}, {@code POST /jobs/{id}/resume},
- * {@code GET /jobs/{id}/metrics}. {@code /health} and {@code /metrics} come with the server frame.
+ * {@code GET /jobs/{id}/metrics}, {@code GET /phases/implemented} (the phases whose jobs run here). {@code /health} and {@code /metrics} come with the server frame.
  */
 public final class TrainingRoutes implements HttpService {
     private final TrainingService training;
@@ -35,7 +35,8 @@ public final class TrainingRoutes implements HttpService {
                 .delete("/jobs/{id}", this::cancel)
                 .post("/jobs/{id}/pause", this::pause)
                 .post("/jobs/{id}/resume", this::resume)
-                .get("/jobs/{id}/metrics", this::metrics);
+                .get("/jobs/{id}/metrics", this::metrics)
+                .get("/phases/implemented", this::implementedPhases);
     }
 
     private void submit(ServerRequest req, ServerResponse res) {
@@ -70,6 +71,10 @@ public final class TrainingRoutes implements HttpService {
 
     private void metrics(ServerRequest req, ServerResponse res) {
         Exchange.ok(res, training.metrics(id(req)));
+    }
+
+    private void implementedPhases(ServerRequest req, ServerResponse res) {
+        Exchange.ok(res, training.implementedPhases());
     }
 
     private static String id(ServerRequest req) {

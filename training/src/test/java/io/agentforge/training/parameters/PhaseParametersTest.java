@@ -74,4 +74,19 @@ class PhaseParametersTest {
 
         assertThat(of(Map.of("dataset", file.toString())).dataset()).isEqualTo(file.toAbsolutePath().toString());
     }
+
+    @Test
+    void aPhaseAcceptsItsOwnParametersAndAnotherPhaseRefusesThemByName() {
+        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of("generations", 3), null));
+        assertThat(merge.own()).containsEntry("generations", 3L).containsEntry("population", 8L);
+        assertThat(merge.asMap()).containsEntry("generations", 3L).containsKey("max_steps");
+
+        assertThatThrownBy(() -> of(Map.of("generations", 3)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("generations")
+                .hasMessageContaining("cognate");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                Map.of("population", 1), null)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("population");
+        assertThat(of(Map.of()).own()).isEmpty();
+    }
 }

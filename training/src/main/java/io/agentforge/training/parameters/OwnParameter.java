@@ -1,0 +1,47 @@
+package io.agentforge.training.parameters;
+
+import io.agentforge.contracts.errors.InvalidRequestException;
+import io.agentforge.contracts.phases.ModelPhase;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parameter that belongs to one phase (PHASES.md names them), besides the common ones of SPEC section 7: its range
+ * and its default. A phase's runner reads the checked value from {@link PhaseParameters#own()}; a caller who sends
+ * it for another phase gets a 400 naming it.
+ *
+ * @param integer whether only whole numbers are accepted
+ */
+public record OwnParameter(String name, boolean integer, double min, double max, double defaultValue) {
+
+    /** The parameters of each phase beyond the common ones; a phase absent here has none. */
+    private static final Map<ModelPhase, List<OwnParameter>> BY_PHASE = new EnumMap<>(Map.of(
+            // PHASES.md section 1.4: generations N (default 10), population P (default 8).
+            ModelPhase.EVOMERGE, List.of(
+                    new OwnParameter("generations", true, 1, 1000, 10),
+                    new OwnParameter("population", true, 2, 256, 8))));
+
+    public static List<OwnParameter> of(ModelPhase phase) {
+        return BY_PHASE.getOrDefault(phase, List.of());
+    }
+
+    /** The caller's value, checked, or the default. */
+    Number read(Object value) {
+        if (value == null) {
+            return integer ? (Number) (long) defaultValue : (Number) defaultValue;
+        }
+        var expected = (integer ? "an integer" : "a number") + " from " + format(min) + " to " + format(max);
+        if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())
+                || integer && number.doubleValue() != Math.rint(number.doubleValue())
+                || number.doubleValue() < min || number.doubleValue() > max) {
+            throw new InvalidRequestException(name, expected, value);
+        }
+        return integer ? (Number) number.longValue() : (Number) number.doubleValue();
+    }
+
+    private String format(double value) {
+        return integer ? Long.toString((long) value) : Double.toString(value);
+    }
+}
