@@ -1,5 +1,6 @@
 package io.agentforge.engine.search;
 
+import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.model.TransformerConfig;
 
 import java.util.List;
@@ -50,10 +51,15 @@ public record ArchitectureSpace(List<Integer> layers, List<Integer> dModels, Lis
                 List.of(true, false), vocabSize, contextLength, parameterCap);
     }
 
-    /** The model a genome describes. */
+    /** The full-precision model a genome describes. */
     public TransformerConfig config(ArchitectureGenome genome) {
+        return config(genome, Quantization.NONE);
+    }
+
+    /** The model a genome describes, with its projections computed as {@code quantization} says (same parameters). */
+    public TransformerConfig config(ArchitectureGenome genome, Quantization quantization) {
         return new TransformerConfig(vocabSize, contextLength, genome.layers(), genome.dModel(), genome.heads(),
-                genome.dModel() * genome.ffnMult(), genome.tiedHead());
+                genome.dModel() * genome.ffnMult(), genome.tiedHead(), quantization);
     }
 
     /** The exact parameter count of the built model. */
