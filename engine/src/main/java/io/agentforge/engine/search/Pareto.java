@@ -106,4 +106,56 @@ public final class Pareto {
         }
         return distance;
     }
+
+    /**
+     * The knee of a front: the point nearest the ideal point (each objective's best) once every objective is scaled
+     * to [0, 1] over the front, so that no unit (nats, parameters, milliseconds) outweighs another. Ties go to the
+     * earlier point. An index into {@code front}.
+     */
+    public static int knee(List<double[]> front) {
+        if (front.isEmpty()) {
+            throw new IllegalArgumentException("front: empty, no knee");
+        }
+        int objectives = front.getFirst().length;
+        double[] min = new double[objectives];
+        double[] max = new double[objectives];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (double[] p : front) {
+            for (int m = 0; m < objectives; m++) {
+                min[m] = Math.min(min[m], p[m]);
+                max[m] = Math.max(max[m], p[m]);
+            }
+        }
+        int best = 0;
+        double bestDistance = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < front.size(); i++) {
+            double distance = 0;
+            for (int m = 0; m < objectives; m++) {
+                double span = max[m] - min[m];
+                double scaled = span == 0 ? 0 : (front.get(i)[m] - min[m]) / span;
+                distance += scaled * scaled;
+            }
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The point with the lowest objective {@code minimise} among those whose objective {@code budgeted} is at most
+     * {@code budget} (e.g. the lowest loss under a parameter budget); empty when none fits.
+     */
+    public static java.util.OptionalInt lowestUnder(List<double[]> points, int minimise, int budgeted, double budget) {
+        int best = -1;
+        for (int i = 0; i < points.size(); i++) {
+            double[] p = points.get(i);
+            if (p[budgeted] <= budget && (best < 0 || p[minimise] < points.get(best)[minimise])) {
+                best = i;
+            }
+        }
+        return best < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(best);
+    }
 }

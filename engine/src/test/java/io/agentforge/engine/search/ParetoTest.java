@@ -106,6 +106,16 @@ class ParetoTest {
     }
 
     @Test
+    void theKneeIsTheFrontPointNearestTheScaledIdeal() {
+        // Losses in nats and parameter counts in millions: unscaled, the parameters would decide alone.
+        var front = List.of(new double[]{5.0, 10_000}, new double[]{3.0, 200_000}, new double[]{2.9, 900_000}, new double[]{2.0, 5_000_000});
+        assertThat(Pareto.knee(front)).isEqualTo(1);
+        assertThat(Pareto.knee(List.of(new double[]{1, 1}))).isZero();
+        assertThat(Pareto.lowestUnder(front, 0, 1, 1_000_000)).hasValue(2);
+        assertThat(Pareto.lowestUnder(front, 0, 1, 1_000)).isEmpty();
+    }
+
+    @Test
     void hypervolumeOfKnownSets() {
         assertThat(Hypervolume.of(List.of(new double[]{1, 2}, new double[]{2, 1}), new double[]{3, 3})).isCloseTo(3.0, within(1e-12));
         assertThat(Hypervolume.of(List.of(new double[]{1, 1, 1}), new double[]{2, 2, 2})).isCloseTo(1.0, within(1e-12));
