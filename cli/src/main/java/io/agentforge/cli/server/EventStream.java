@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +28,16 @@ import java.util.concurrent.TimeoutException;
  * event id). What happens arrives as {@link Item}s, in order, on the caller's thread ({@link #next}).
  */
 public final class EventStream implements AutoCloseable {
-    /** The first connection must succeed within this, or the stream reports {@link Item.Unreachable}. */
-    static final Duration FIRST_CONNECT = Duration.ofMillis(4500);
+    /**
+     * A server that refuses the first connection for this long is down: the stream reports {@link Item.Unreachable}
+     * (exit 5 within 5 s).
+     */
+    static final Duration FIRST_CONNECT = Duration.ofSeconds(3);
+    /**
+     * How long one opening handshake may take. Longer than the REST connect timeout: a server that accepted the
+     * connection is there, and on a loaded machine its answer may take seconds.
+     */
+    static final Duration HANDSHAKE = Duration.ofSeconds(10);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(4);
     private static final int REMEMBERED = 10_000;
@@ -111,18 +118,20 @@ public final class EventStream implements AutoCloseable {
         if (open != null) {
             open.abort();
         }
+        http.shutdownNow();
     }
 
     private void connectLoop() {
         var started = System.nanoTime();
         var connectedOnce = false;
+        String lastFailure = "";
         var backoff = MIN_BACKOFF;
         while (!closed) {
             var ended = new CompletableFuture<String>();
             try {
-                var builder = http.newWebSocketBuilder().connectTimeout(ForgeClient.CONNECT_TIMEOUT);
+                var builder = http.newWebSocketBuilder().connectTimeout(HANDSHAKE);
                 token.ifPresent(value -> builder.header("Authorization", "Bearer " + value));
-                socket = builder.buildAsync(url, new Listener(ended)).get(ForgeClient.CONNECT_TIMEOUT.toMillis() + 500,
+                socket = builder.buildAsync(url, new Listener(ended)).get(HANDSHAKE.toMillis() + 500,
                         TimeUnit.MILLISECONDS);
                 connectedOnce = true;
                 backoff = MIN_BACKOFF;
@@ -142,10 +151,7 @@ public final class EventStream implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (ExecutionException | TimeoutException e) {
-                if (!connectedOnce && Duration.ofNanos(System.nanoTime() - started).compareTo(FIRST_CONNECT) >= 0) {
-                    items.add(new Item.Unreachable("cannot connect to the WebSocket at " + url + ": " + reason(e)));
-                    return;
-                }
+                lastFailure = reason(e);
                 if (connectedOnce && !ended.isDone() && !closed) {
                     items.add(new Item.Lost(reason(e), lastEventId));
                 }
@@ -154,8 +160,19 @@ public final class EventStream implements AutoCloseable {
                 socket.abort();
                 socket = null;
             }
+            var pause = backoff;
+            if (!connectedOnce) {
+                // Not connected yet: retry within the window only, so that a down server is reported in time.
+                var left = FIRST_CONNECT.minus(Duration.ofNanos(System.nanoTime() - started));
+                if (left.isNegative() || left.isZero()) {
+                    items.add(new Item.Unreachable("cannot connect to the WebSocket at " + url + ": " + lastFailure
+                            + " (set --ws-url or AGENT_FORGE_WS_URL if it is elsewhere)"));
+                    return;
+                }
+                pause = left.compareTo(backoff) < 0 ? left : backoff;
+            }
             try {
-                Thread.sleep(backoff);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 return;
             }
