@@ -50,7 +50,11 @@ public final class TrainedModels {
             if (saved.containsKey(artifact.name())) {
                 continue;
             }
-            var parents = artifact.parent() == null ? List.<String>of() : List.of(requireSaved(saved, artifact));
+            var parents = new ArrayList<String>();
+            if (artifact.parent() != null) {
+                parents.add(requireSaved(saved, artifact));
+            }
+            parents.addAll(artifact.parentModelIds());
             var parameters = new LinkedHashMap<>(artifact.parameters());
             if (artifact.name().equals(winner)) {
                 parameters.put("phase_stats", PhaseStats.withModelIds(stats, saved));

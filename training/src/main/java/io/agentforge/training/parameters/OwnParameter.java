@@ -2,8 +2,13 @@ package io.agentforge.training.parameters;
 
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.engine.evaluation.EvalSettings;
+import io.agentforge.engine.merge.MergeMethod;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -13,22 +18,42 @@ import java.util.Map;
  * it for another phase gets a 400 naming it.
  *
  * @param integer whether only whole numbers are accepted
+ * @param choices for a parameter that names things (EvoMerge's {@code methods}): the accepted names, any non-empty
+ *                subset of which (a list, one name, or {@code "all"}, the default) is a value; null for a number
  */
-public record OwnParameter(String name, boolean integer, double min, double max, double defaultValue) {
+public record OwnParameter(String name, boolean integer, double min, double max, double defaultValue,
+                           List<String> choices) {
+
+    public static final String ALL = "all";
+
+    public OwnParameter(String name, boolean integer, double min, double max, double defaultValue) {
+        this(name, integer, min, max, defaultValue, null);
+    }
+
+    /** A parameter whose value is a non-empty subset of {@code choices}; every one by default. */
+    public static OwnParameter subsetOf(String name, List<String> choices) {
+        return new OwnParameter(name, false, 0, 0, 0, List.copyOf(choices));
+    }
 
     /** The parameters of each phase beyond the common ones; a phase absent here has none. */
     private static final Map<ModelPhase, List<OwnParameter>> BY_PHASE = new EnumMap<>(Map.of(
-            // PHASES.md section 1.4: generations N (default 10), population P (default 8).
+            // PHASES.md section 1.4: generations N (default 10), population P (default 8, at least the three parents
+            // and their soup), the merge methods searched, and the select tokens each candidate's fitness is measured on.
             ModelPhase.EVOMERGE, List.of(
                     new OwnParameter("generations", true, 1, 1000, 10),
-                    new OwnParameter("population", true, 2, 256, 8))));
+                    new OwnParameter("population", true, 4, 256, 8),
+                    subsetOf("methods", Arrays.stream(MergeMethod.values()).map(MergeMethod::wireName).toList()),
+                    new OwnParameter("fitness_tokens", true, 64, 10_000_000, EvalSettings.DEFAULT_TOKEN_BUDGET))));
 
     public static List<OwnParameter> of(ModelPhase phase) {
         return BY_PHASE.getOrDefault(phase, List.of());
     }
 
     /** The caller's value, checked, or the default. */
-    Number read(Object value) {
+    Object read(Object value) {
+        if (choices != null) {
+            return readSubset(value);
+        }
         if (value == null) {
             return integer ? (Number) (long) defaultValue : (Number) defaultValue;
         }
@@ -39,6 +64,24 @@ public record OwnParameter(String name, boolean integer, double min, double max,
             throw new InvalidRequestException(name, expected, value);
         }
         return integer ? (Number) number.longValue() : (Number) number.doubleValue();
+    }
+
+    private List<String> readSubset(Object value) {
+        if (value == null || ALL.equals(value)) {
+            return choices;
+        }
+        var expected = "\"" + ALL + "\", or a non-empty list of distinct names from " + choices;
+        var names = value instanceof String one ? List.<Object>of(one) : value instanceof List<?> list ? list : null;
+        if (names == null || names.isEmpty()) {
+            throw new InvalidRequestException(name, expected, value);
+        }
+        var chosen = new LinkedHashSet<String>();
+        for (var entry : names) {
+            if (!(entry instanceof String text) || !choices.contains(text) || !chosen.add(text)) {
+                throw new InvalidRequestException(name, expected, value);
+            }
+        }
+        return new ArrayList<>(chosen);
     }
 
     private String format(double value) {

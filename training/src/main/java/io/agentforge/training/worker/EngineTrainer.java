@@ -47,9 +47,13 @@ final class EngineTrainer implements ModelTrainer {
 
     /** Select and test are fixed by the data set; the seed and the mix change only what train holds and its order. */
     private static DatasetSplits data(PhaseParameters parameters, long dataSeed, Curriculum.Mix mix) {
-        var config = TransformerConfig.preset(parameters.modelPreset());
-        return DatasetSource.parse(parameters.dataset(), config.contextLength()).withMix(mix)
-                .load(new ByteTokenizer(), config.contextLength(), new SplitSettings(TRAIN_FRACTION, SELECT_FRACTION,
+        return data(parameters, TransformerConfig.preset(parameters.modelPreset()).contextLength(), dataSeed, mix);
+    }
+
+    /** The splits for models of this context length (a later phase's models bring their own architecture). */
+    static DatasetSplits data(PhaseParameters parameters, int contextLength, long dataSeed, Curriculum.Mix mix) {
+        return DatasetSource.parse(parameters.dataset(), contextLength).withMix(mix)
+                .load(new ByteTokenizer(), contextLength, new SplitSettings(TRAIN_FRACTION, SELECT_FRACTION,
                         parameters.maxTrainSamples(), parameters.maxEvalSamples(), dataSeed));
     }
 

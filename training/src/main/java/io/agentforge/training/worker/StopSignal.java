@@ -43,6 +43,11 @@ public final class StopSignal implements BooleanSupplier {
         requested = true;
     }
 
+    /** Asks for the stop from within the worker's JVM (as a test does, at an exact point of a run). */
+    void request() {
+        requested = true;
+    }
+
     @Override
     public boolean getAsBoolean() {
         return requested;

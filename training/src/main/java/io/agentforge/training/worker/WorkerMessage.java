@@ -69,15 +69,22 @@ public sealed interface WorkerMessage {
     /**
      * A model the worker produced, as a directory of files (safetensors, config.json, training_stats.json).
      *
-     * @param role   {@code ancestor} for a shared initial state, {@code model} for a trained model
-     * @param parent the name of the artifact this one started from, or null
+     * @param role           {@code ancestor} for a shared initial state, {@code model} for a trained model
+     * @param parent         the name of the artifact of this run this one started from, or null
+     * @param parentModelIds input models (saved before the run) this one derives from, such as a merge's parents
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Artifact(String name, String role, Path directory, String parent, Map<String, Object> parameters,
-                    Map<String, Double> metrics) {
+                    Map<String, Double> metrics, List<String> parentModelIds) {
         public Artifact {
             parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
             metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+            parentModelIds = parentModelIds == null ? List.of() : List.copyOf(parentModelIds);
+        }
+
+        public Artifact(String name, String role, Path directory, String parent, Map<String, Object> parameters,
+                        Map<String, Double> metrics) {
+            this(name, role, directory, parent, parameters, metrics, List.of());
         }
     }
 }
