@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The API service on a real port, called over real HTTP, every answer validated against the OpenAPI document. Behind
- * it: the test's Training service (cognate runnable, evomerge "not implemented", like the real one today) and Model
+ * it: the test's Training service (cognate runnable, evomerge "not implemented" unless a test implements it) and Model
  * service over a temporary directory, and the real in-process event bus.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

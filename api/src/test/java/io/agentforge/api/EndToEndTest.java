@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The whole way, as the all-in-one start wires it: the API over the real Training service (its scheduler and a real
  * worker JVM training a tiny Cognate) and the real Model service, one H2 file, the in-process bus. The pipeline must
- * complete Cognate for real, hand its three models to EvoMerge, and stop there because EvoMerge is not implemented.
+ * complete Cognate for real, hand its three models and their ancestor to EvoMerge, merge them for real (EvoMerge's
+ * defaults on the tiny models), hand the winner to Quiet-STaR, and stop there because Quiet-STaR is not implemented.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndTest {
@@ -63,23 +64,23 @@ class EndToEndTest {
     }
 
     @Test
-    void pipelineTrainsCognateForRealHandsItsModelsOnAndStopsAtEvomerge() {
+    void pipelineTrainsCognateAndMergesForRealHandsTheWinnerOnAndStopsAtQuietstar() {
         var started = client.post("/pipeline/run", "{\"parameters\":" + TINY + "}");
         assertThat(started.status()).isEqualTo(202);
 
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() ->
+        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 !client.get("/pipeline/status").data().get("status").asText().equals("running"));
 
         var pipeline = client.get("/pipeline/status").data();
         assertThat(pipeline.get("status").asText()).as(pipeline.toString()).isEqualTo("failed");
-        assertThat(pipeline.get("message").asText()).isEqualTo("phase evomerge is not implemented yet");
-        assertThat(pipeline.get("phases_completed").asInt()).isEqualTo(1);
+        assertThat(pipeline.get("message").asText()).isEqualTo("phase quietstar is not implemented yet");
+        assertThat(pipeline.get("phases_completed").asInt()).isEqualTo(2);
         var cognate = client.get("/phases/cognate/status").data();
         assertThat(cognate.get("status").asText()).isEqualTo("completed");
         assertThat(cognate.get("progress").asDouble()).isEqualTo(1.0);
         // The Training service hands on Cognate's three models and their ancestor, and keeps the run's stats.
         assertThat(models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE)).hasSize(4)
-                .allMatch(h -> h.status().equals("pending"));
+                .allMatch(h -> h.status().equals("completed"));
         var stats = cognate.get("stats");
         for (var key : List.of("phase", "input_models", "split_hashes", "parameters", "wall_time_seconds",
                 "random_baseline_loss", "random_baseline_exact_match", "ancestor_model_id", "models")) {
@@ -96,10 +97,18 @@ class EndToEndTest {
         assertThat(listing.get("total").asInt()).isEqualTo(4);
         assertThat(listing.get("summary").get("total_parameters").asLong()).isPositive();
 
-        // EvoMerge has no runner yet: the API says so (501), whatever its prerequisites.
-        var evomerge = client.post("/phases/evomerge/start", "{}");
-        assertThat(evomerge.status()).isEqualTo(501);
-        assertThat(evomerge.json().get("error").asText()).contains("not implemented yet");
+        // EvoMerge merged them: its stats, and its winner handed to Quiet-STaR, which has no runner yet (501).
+        var merged = client.get("/phases/evomerge/status").data();
+        assertThat(merged.get("status").asText()).isEqualTo("completed");
+        for (var key : List.of("fitness_history", "winner_test_loss", "parent_test_losses", "soup_test_loss",
+                "ancestor_test_loss", "delta_best", "barrier", "winner_genome")) {
+            assertThat(merged.get("stats").has(key)).as(key).isTrue();
+        }
+        assertThat(models.handoffs(ModelPhase.EVOMERGE, ModelPhase.QUIETSTAR)).singleElement()
+                .satisfies(h -> assertThat(h.modelId()).isEqualTo(merged.get("stats").get("winner_model_id").asText()));
+        var quietstar = client.post("/phases/quietstar/start", "{}");
+        assertThat(quietstar.status()).isEqualTo(501);
+        assertThat(quietstar.json().get("error").asText()).contains("not implemented yet");
 
         // And a trained model answers a chat with text it generated.
         var modelId = models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE).getFirst().modelId();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,5 +89,29 @@ class PhaseParametersTest {
                 Map.of("population", 1), null)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("population");
         assertThat(of(Map.of()).own()).isEmpty();
+    }
+
+    @Test
+    void evomergeTakesAllMethodsByDefaultOrTheChosenOnesAndRefusesOthersByName() {
+        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of(), null));
+        assertThat(merge.own()).containsEntry("methods",
+                        List.of("linear", "slerp", "task_arithmetic", "ties", "dare_linear", "dare_ties"))
+                .containsEntry("fitness_tokens", 32768L).containsEntry("generations", 10L);
+        assertThat(PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                Map.of("methods", List.of("ties", "slerp")), null)).own()).containsEntry("methods", List.of("ties", "slerp"));
+        assertThat(PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                Map.of("methods", "linear"), null)).own()).containsEntry("methods", List.of("linear"));
+
+        for (Object bad : List.of(List.of(), List.of("ties", "ties"), List.of("frankenmerge"), "any", 3)) {
+            assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                    Map.of("methods", bad), null)))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("methods");
+        }
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                Map.of("fitness_tokens", 10), null)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fitness_tokens");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                Map.of("fitness_token", 1000), null)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fitness_token");
     }
 }
