@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A worker that also runs EvoMerge, with a small real runner of its own: the uniform soup (the mean of every
- * parameter) of the trained models it is handed. For tests of what every phase shares (input models, handoffs, stats,
- * the winner), until EvoMerge's own runner exists. With {@code generations} above 100 it runs until stopped.
+ * A worker whose EvoMerge is a small real runner of the test's own, in place of {@link EvoMergeRun}: the uniform soup
+ * (the mean of every parameter) of the trained models it is handed, at once. For fast tests of what every phase
+ * shares (input models, handoffs, stats, the winner). With {@code generations} above 100 it runs until stopped.
  */
 public final class SoupWorkerMain {
 
