@@ -117,6 +117,29 @@ class EvoMergePhaseTest {
             assertThat(h.modelId()).isEqualTo(winnerId);
             assertThat(h.status()).isEqualTo(ModelHandoff.PENDING);
         });
+
+        // Paused after its first evaluation and resumed: the next worker computes only the evaluations not done, so
+        // the job's history holds each evaluation once, numbered 1..n, and its log one line per evaluation.
+        var longer = new LinkedHashMap<>(parameters);
+        longer.putAll(Map.of("generations", 5, "population", 6, "seed", 7));
+        var paused = service.submit(new JobRequest(ModelPhase.EVOMERGE, null, longer, 0));
+        await().atMost(LONG).until(() -> fixture.lastStep(paused) >= 1);
+        var worker = fixture.latestWorker(paused).orElseThrow();
+        assertThat(service.pause(paused.jobId()).status()).isEqualTo(TaskStatus.PENDING);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !worker.isAlive());
+        service.resume(paused.jobId());
+        await().atMost(LONG).until(() -> service.job(paused.jobId()).status().isFinal());
+        var resumed = service.job(paused.jobId());
+        assertThat(resumed.status()).as(resumed.errorMessage()).isEqualTo(TaskStatus.COMPLETED);
+        var starts = fixture.events("training_started", paused);
+        assertThat(starts).hasSize(2);
+        int resumedFrom = ((Number) starts.getLast().get("resumed_from_step")).intValue();
+        int count = ((Number) resumed.stats().get("evaluation_count")).intValue();
+        assertThat(resumedFrom).isBetween(1, count - 1);
+        var steps = service.metrics(paused.jobId()).stream()
+                .map(io.agentforge.contracts.training.TrainingProgress::currentStep).toList();
+        assertThat(steps).hasSize(count).isSorted().doesNotHaveDuplicates();
+        assertThat(steps.getFirst()).isEqualTo(1);
     }
 
     @Test
