@@ -10,6 +10,7 @@ import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
+import io.agentforge.contracts.models.ModelLineage;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
@@ -48,6 +49,7 @@ public final class ModelShelf implements ModelService {
     private final Path dir;
     private final Map<String, ModelMetadata> models = new ConcurrentHashMap<>();
     private final List<ModelHandoff> handoffs = new CopyOnWriteArrayList<>();
+    private final Map<String, List<String>> parents = new ConcurrentHashMap<>();
 
     public ModelShelf(Path dir) {
         this.dir = dir;
@@ -80,6 +82,7 @@ public final class ModelShelf implements ModelService {
                     HexFormat.of().formatHex(digesting.getMessageDigest().digest()), Instant.now(),
                     model.trainingJobId(), model.parameters(), model.metrics(), false, model.tags());
             models.put(id, metadata);
+            parents.put(id, model.parentModelIds());
             return metadata;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -93,6 +96,14 @@ public final class ModelShelf implements ModelService {
             throw new NotFoundException("model", modelId);
         }
         return model;
+    }
+
+    @Override
+    public ModelLineage lineage(String modelId) {
+        model(modelId);
+        var children = parents.entrySet().stream().filter(entry -> entry.getValue().contains(modelId))
+                .map(Map.Entry::getKey).sorted().toList();
+        return new ModelLineage(modelId, parents.get(modelId), children);
     }
 
     @Override

@@ -26,6 +26,13 @@ public interface ModelService extends Service {
     Page<ModelMetadata> models(ModelQuery query);
 
     /**
+     * The models this one was derived from and those derived from it.
+     *
+     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown id
+     */
+    ModelLineage lineage(String modelId);
+
+    /**
      * Totals over every model the query's filters match (its page is ignored). This default pages through
      * {@link #models}; the Model service answers with one query.
      */
