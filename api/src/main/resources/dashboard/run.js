@@ -88,9 +88,19 @@ export function runPage(app, jobId, query) {
     view.log.push(time + ' ' + message.type + (d.current_step !== undefined ? ' step ' + d.current_step : '')
       + (d.message ? ' · ' + d.message : '') + (d.error_message ? ' · ' + d.error_message : ''));
     if (view.log.length > LOG_LINES) view.log.splice(0, view.log.length - LOG_LINES);
-    const atBottom = logEl.scrollTop + logEl.clientHeight >= logEl.scrollHeight - 4;
-    logEl.textContent = view.log.join('\n');
-    if (atBottom) logEl.scrollTop = logEl.scrollHeight;
+    repaint();
+  }
+
+  // The log and the latest values change with every event, but are written once per animation frame.
+  function repaint() {
+    if (view.frame) return;
+    view.frame = requestAnimationFrame(() => {
+      view.frame = 0;
+      const atBottom = logEl.scrollTop + logEl.clientHeight >= logEl.scrollHeight - 4;
+      logEl.textContent = view.log.join('\n');
+      if (atBottom) logEl.scrollTop = logEl.scrollHeight;
+      showValues();
+    });
   }
 
   function onEvent(message) {
@@ -148,7 +158,7 @@ export function runPage(app, jobId, query) {
         api('/jobs/' + encodeURIComponent(jobId)).then(setJob, () => {});
       }
     }
-    showValues();
+    repaint();
   }
 
   async function control(action) {
@@ -273,6 +283,7 @@ export function runPage(app, jobId, query) {
   return () => {
     view.stopped = true;
     clearTimeout(view.replayTimer);
+    cancelAnimationFrame(view.frame);
     unsubscribe();
     unsubscribeAlerts();
     if (view.charts) view.charts.destroy();

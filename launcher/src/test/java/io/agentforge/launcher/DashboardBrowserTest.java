@@ -58,7 +58,7 @@ class DashboardBrowserTest {
     private static final Path ARTIFACTS = Path.of("target/browser");
     private static final String TINY = "\"model_preset\":\"tiny\",\"batch_size\":4,\"max_train_samples\":200,"
             + "\"max_eval_samples\":10";
-    private static final int STEPS_PER_MODEL = 20;
+    private static final int STEPS_PER_MODEL = 10;
 
     @TempDir
     static Path data;
