@@ -7,7 +7,8 @@ import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TrainingConfig;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.platform.persistence.Database;
-import io.agentforge.platform.persistence.JobRepository;
+import io.agentforge.training.TrainingServer;
+import io.agentforge.training.jobs.JobRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class MetricHistoryTest {
 
     @BeforeEach
     void open() {
-        database = Database.open(null, dir);
+        database = Database.open(null, dir, TrainingServer.SCHEMA);
         jobs = new JobRepository(database);
         history = new MetricHistory(database, 64L * 1024 * 1024);
         jobId = jobs.insert(new JobRequest(ModelPhase.COGNATE, new TrainingConfig(100, 4, 1e-3, "out", null, null, true),
