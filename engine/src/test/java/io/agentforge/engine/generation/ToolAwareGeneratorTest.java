@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ToolAwareGeneratorTest {
 
@@ -144,6 +145,26 @@ class ToolAwareGeneratorTest {
     }
 
     @Test
+    void aResultThatDoesNotFitTheContextEndsGenerationWithoutError() {
+        // 25 prompt tokens + 8 of the call leave 7 positions: the 8 tokens of "<|endoftoolcall|><|toolresult|>10063<|endoftoolresult|>" do not fit.
+        var source = new ScriptedSource(new CallingModel(PROMPT.length, "347*29"), PROMPT.length + 14);
+        var answer = new ToolAwareGenerator(new Calculator()).generate(source, PROMPT, settings(ToolAwareGenerator.RuntimeMode.NORMAL));
+        assertThat(source.fed).hasSize(PROMPT.length + 7);
+        assertThat(PROMPT.length + answer.tokens().length).isEqualTo(PROMPT.length + 14);
+        assertThat(answer.calls()).singleElement().extracting(ToolAwareGenerator.ToolCall::injected).isEqualTo("10063");
+        assertThat(answer.answer()).isEmpty();
+    }
+
+    @Test
+    void settingsRefuseNonsenseByName() {
+        var generation = GenerationSettings.greedy(10);
+        assertThatThrownBy(() -> new ToolAwareGenerator.Settings(generation, ToolAwareGenerator.RuntimeMode.OFF, -1, 8, 8))
+                .hasMessageStartingWith("max_calls:");
+        assertThatThrownBy(() -> new ToolAwareGenerator.Settings(generation, ToolAwareGenerator.RuntimeMode.OFF, 2, 0, 8))
+                .hasMessageStartingWith("max_call_tokens");
+    }
+
+    @Test
     void aRealModelContinuesFromTheInjectedResultThroughItsCache() {
         try (var model = LanguageModel.initialize(TransformerConfig.tiny(), 21)) {
             int[] forced = concat(new int[] {CALL}, TOKENIZER.encode("12*12"), new int[] {CALL_END});
@@ -208,11 +229,17 @@ class ToolAwareGeneratorTest {
     /** Logits that put all weight on what the scripted model says next; records every token fed. */
     private static final class ScriptedSource implements TokenSource {
         private final Function<List<Integer>, Integer> model;
+        private final int capacity;
         final List<Integer> fed = new ArrayList<>();
         final List<Integer> feeds = new ArrayList<>();
 
         ScriptedSource(Function<List<Integer>, Integer> model) {
+            this(model, 512);
+        }
+
+        ScriptedSource(Function<List<Integer>, Integer> model, int capacity) {
             this.model = model;
+            this.capacity = capacity;
         }
 
         @Override
@@ -233,7 +260,7 @@ class ToolAwareGeneratorTest {
 
         @Override
         public int capacity() {
-            return 512;
+            return capacity;
         }
 
         @Override
