@@ -70,6 +70,15 @@ class ArchitectureSpaceTest {
     }
 
     @Test
+    void aGenomeSurvivesAJsonRoundTripWithSnakeCaseNames() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var genome = new ArchitectureGenome(3, 192, 4, 3, false);
+        String json = mapper.writeValueAsString(genome);
+        assertThat(json).contains("\"d_model\":192").contains("\"ffn_mult\":3").contains("\"tied_head\":false");
+        assertThat(mapper.readValue(json, ArchitectureGenome.class)).isEqualTo(genome);
+    }
+
+    @Test
     void aGenomeMapsToItsTransformerConfig() {
         var config = SPACE.config(new ArchitectureGenome(3, 192, 4, 3, false));
         assertThat(config).isEqualTo(new TransformerConfig(272, 64, 3, 192, 4, 576, false));
