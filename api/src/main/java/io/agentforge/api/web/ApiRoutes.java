@@ -93,8 +93,6 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 new Route(Method.POST, "/jobs/{job_id}/pause", this::pauseJob),
                 new Route(Method.POST, "/jobs/{job_id}/resume", this::resumeJob),
                 new Route(Method.GET, "/jobs/{job_id}/metrics", this::jobMetrics),
-                new Route(Method.POST, "/jobs/{job_id}/pause", this::pauseJob),
-                new Route(Method.POST, "/jobs/{job_id}/resume", this::resumeJob),
                 new Route(Method.GET, "/models", this::listModels),
                 new Route(Method.POST, "/models/export", this::exportModels),
                 new Route(Method.GET, "/models/exports/{export_id}/download", this::downloadExport),
@@ -185,18 +183,6 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 query.all("metric"));
         var id = param(req, "job_id");
         Exchange.ok(res, window == null ? training.metrics(id) : training.metricBuckets(id, window));
-    }
-
-    private void pauseJob(ServerRequest req, ServerResponse res) {
-        var job = training.pause(param(req, "job_id"));
-        cache.invalidate();
-        Exchange.ok(res, job, "job paused; resume continues from its last checkpoint");
-    }
-
-    private void resumeJob(ServerRequest req, ServerResponse res) {
-        var job = training.resume(param(req, "job_id"));
-        cache.invalidate();
-        Exchange.ok(res, job, "job queued to resume from its last checkpoint");
     }
 
     private void listModels(ServerRequest req, ServerResponse res) {
