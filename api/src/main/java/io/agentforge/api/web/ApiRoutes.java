@@ -88,6 +88,8 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 new Route(Method.GET, "/jobs", this::listJobs),
                 new Route(Method.GET, "/jobs/{job_id}", this::getJob),
                 new Route(Method.DELETE, "/jobs/{job_id}", this::cancelJob),
+                new Route(Method.POST, "/jobs/{job_id}/pause", this::pauseJob),
+                new Route(Method.POST, "/jobs/{job_id}/resume", this::resumeJob),
                 new Route(Method.GET, "/jobs/{job_id}/metrics", this::jobMetrics),
                 new Route(Method.GET, "/models", this::listModels),
                 new Route(Method.POST, "/models/export", this::exportModels),
@@ -159,6 +161,18 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
         var job = training.cancel(param(req, "job_id"));
         cache.invalidate();
         Exchange.ok(res, job, "job cancelled; its worker stops at a checkpoint");
+    }
+
+    private void pauseJob(ServerRequest req, ServerResponse res) {
+        var job = training.pause(param(req, "job_id"));
+        cache.invalidate();
+        Exchange.ok(res, job, "job paused; resume continues from its last checkpoint");
+    }
+
+    private void resumeJob(ServerRequest req, ServerResponse res) {
+        var job = training.resume(param(req, "job_id"));
+        cache.invalidate();
+        Exchange.ok(res, job, "job queued to resume from its last checkpoint");
     }
 
     private void jobMetrics(ServerRequest req, ServerResponse res) {
