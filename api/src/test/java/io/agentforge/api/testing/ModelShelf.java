@@ -10,7 +10,6 @@ import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
-import io.agentforge.contracts.models.ModelLineage;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
@@ -49,7 +48,6 @@ public final class ModelShelf implements ModelService {
     private final Path dir;
     private final Map<String, ModelMetadata> models = new ConcurrentHashMap<>();
     private final List<ModelHandoff> handoffs = new CopyOnWriteArrayList<>();
-    private final Map<String, List<String>> parents = new ConcurrentHashMap<>();
 
     public ModelShelf(Path dir) {
         this.dir = dir;
@@ -82,7 +80,6 @@ public final class ModelShelf implements ModelService {
                     HexFormat.of().formatHex(digesting.getMessageDigest().digest()), Instant.now(),
                     model.trainingJobId(), model.parameters(), model.metrics(), false, model.tags());
             models.put(id, metadata);
-            parents.put(id, model.parentModelIds());
             return metadata;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,12 +95,10 @@ public final class ModelShelf implements ModelService {
         return model;
     }
 
+    /** The shelf records no parents: every model it holds stands alone. */
     @Override
-    public ModelLineage lineage(String modelId) {
-        model(modelId);
-        var children = parents.entrySet().stream().filter(entry -> entry.getValue().contains(modelId))
-                .map(Map.Entry::getKey).sorted().toList();
-        return new ModelLineage(modelId, parents.get(modelId), children);
+    public io.agentforge.contracts.models.ModelLineage lineage(String modelId) {
+        return new io.agentforge.contracts.models.ModelLineage(model(modelId).modelId(), List.of(), List.of());
     }
 
     @Override

@@ -5,12 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 
-/**
- * Where a model came from and what was made from it.
- *
- * @param parentModelIds the models it was derived from (a merge has several), in the order they were given
- * @param childModelIds  the models derived from it
- */
+/** Where a model came from (the models it was made from) and what was made from it, as the registry records. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ModelLineage(String modelId, List<String> parentModelIds, List<String> childModelIds) {
     public ModelLineage {

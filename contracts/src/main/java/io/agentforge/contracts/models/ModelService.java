@@ -26,13 +26,6 @@ public interface ModelService extends Service {
     Page<ModelMetadata> models(ModelQuery query);
 
     /**
-     * The models this one was derived from and those derived from it.
-     *
-     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown id
-     */
-    ModelLineage lineage(String modelId);
-
-    /**
      * Totals over every model the query's filters match (its page is ignored). This default pages through
      * {@link #models}; the Model service answers with one query.
      */
@@ -95,4 +88,13 @@ public interface ModelService extends Service {
 
     /** Generates text with the stored model. */
     Generation generate(String modelId, GenerationRequest request);
+
+    /**
+     * The model's parents and children as recorded when models were saved.
+     *
+     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown id
+     */
+    default ModelLineage lineage(String modelId) {
+        throw new UnsupportedOperationException(name() + " keeps no lineage");
+    }
 }

@@ -63,6 +63,12 @@ public final class RemoteModelService implements ModelService {
     }
 
     @Override
+    public ModelLineage lineage(String modelId) {
+        return client.get("/models/" + Paths.segment(modelId) + "/lineage", new TypeReference<ModelLineage>() {
+        });
+    }
+
+    @Override
     public Page<ModelMetadata> models(ModelQuery query) {
         var path = Paths.query("/models", "phase", query.phase() == null ? null : query.phase().wireName(),
                 "name", query.name(), "tag", query.tag(), "is_winner", query.winner(),
@@ -87,12 +93,6 @@ public final class RemoteModelService implements ModelService {
     @Override
     public void delete(String modelId) {
         client.delete("/models/" + Paths.segment(modelId), new TypeReference<Map<String, Object>>() {
-        });
-    }
-
-    @Override
-    public ModelLineage lineage(String modelId) {
-        return client.get("/models/" + Paths.segment(modelId) + "/lineage", new TypeReference<ModelLineage>() {
         });
     }
 

@@ -361,4 +361,5 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     public void close() {
         inference.close();
     }
+
 }

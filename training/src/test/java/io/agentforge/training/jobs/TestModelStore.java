@@ -7,7 +7,6 @@ import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
-import io.agentforge.contracts.models.ModelLineage;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
@@ -67,15 +66,6 @@ public final class TestModelStore implements ModelService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @Override
-    public ModelLineage lineage(String modelId) {
-        model(modelId);
-        var children = models.values().stream()
-                .filter(stored -> stored.request().parentModelIds().contains(modelId))
-                .map(stored -> stored.metadata().modelId()).toList();
-        return new ModelLineage(modelId, models.get(modelId).request().parentModelIds(), children);
     }
 
     public List<Stored> stored() {
