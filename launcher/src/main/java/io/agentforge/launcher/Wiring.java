@@ -75,6 +75,7 @@ public final class Wiring implements AutoCloseable {
         config.requireDistinctPorts(services);
         var here = services.isEmpty() ? EnumSet.noneOf(ServiceName.class) : EnumSet.copyOf(services);
         config.requireReachable(here);
+        config.requireSafeExposure(here);
         var resources = new ArrayDeque<AutoCloseable>();
         try {
             return new Builder(config, here, resources).build();
@@ -112,12 +113,13 @@ public final class Wiring implements AutoCloseable {
                     : called.contains(ServiceName.TRAINING) ? new RemoteTrainingService(client(ServiceName.TRAINING))
                     : null;
             if (here.contains(ServiceName.WEBSOCKET)) {
-                var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies));
+                var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies, config.security()));
                 startServer(ServiceName.WEBSOCKET, () -> websocket.start().server());
             }
             var monitoring = here.contains(ServiceName.MONITORING) ? startMonitoring() : null;
             if (here.contains(ServiceName.API)) {
-                var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus, reportedOnByApi()));
+                var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus, reportedOnByApi(),
+                        config.security()));
                 startServer(ServiceName.API, server::start);
                 // No *_SERVICE_URL names the API: a Monitoring service in another process learns its address so.
                 if (monitoring == null && config.redisUrl().isPresent()) {
@@ -152,7 +154,7 @@ public final class Wiring implements AutoCloseable {
 
         private ModelService startModels() {
             ModelRegistry registry = owned(ModelServer.registry(config.models(), database, bus));
-            var server = owned(ModelServer.create(config.models(), registry));
+            var server = owned(ModelServer.create(config.models(), registry, config.security()));
             startServer(ServiceName.MODELS, server::start);
             return registry;
         }
@@ -160,7 +162,8 @@ public final class Wiring implements AutoCloseable {
         private TrainingService startTraining(ModelService models) {
             var jobs = owned(TrainingJobs.start(database, bus, models,
                     SchedulerSettings.defaults(config.training().maxConcurrentJobs(), config.dataDir())));
-            var server = owned(TrainingServer.create(config.training(), config.dataDir(), dependencies, jobs));
+            var server = owned(TrainingServer.create(config.training(), config.dataDir(), dependencies, jobs,
+                    config.security()));
             startServer(ServiceName.TRAINING, server::start);
             return jobs;
         }
@@ -168,7 +171,8 @@ public final class Wiring implements AutoCloseable {
         private Monitoring startMonitoring() {
             var settings = MonitoringSettings.from(config.monitoring(), config.dataDir());
             var monitoring = owned(new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database))));
-            var server = owned(MonitoringServer.create(config.monitoring(), dependencies, monitoring));
+            var server = owned(MonitoringServer.create(config.monitoring(), dependencies, monitoring,
+                    config.security()));
             startServer(ServiceName.MONITORING, server::start);
             return monitoring;
         }
@@ -212,8 +216,9 @@ public final class Wiring implements AutoCloseable {
             return client(service, url);
         }
 
-        private static ServiceClient client(ServiceName service, URI url) {
-            return new ServiceClient(service.id(), url, ServiceClient.Settings.defaults());
+        private ServiceClient client(ServiceName service, URI url) {
+            return new ServiceClient(service.id(), url, ServiceClient.Settings.defaults(),
+                    config.security().serviceToken());
         }
 
         private void startServer(ServiceName service, Supplier<ServiceServer> start) {
