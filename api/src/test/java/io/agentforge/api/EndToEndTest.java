@@ -8,6 +8,7 @@ import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.persistence.Database;
+import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
 import io.agentforge.training.jobs.TrainingJobs;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +45,7 @@ class EndToEndTest {
 
     @BeforeAll
     void start() {
-        database = Database.open(null, dir.resolve("db"));
+        database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA, ModelServer.SCHEMA);
         bus = new InProcessEventBus();
         models = ModelServer.registry(new ModelServiceConfig(0, dir.resolve("models"), 50_000_000), database, bus);
         training = TrainingJobs.start(database, bus, models, SchedulerSettings.defaults(1, dir));

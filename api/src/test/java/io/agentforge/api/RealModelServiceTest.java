@@ -55,7 +55,7 @@ class RealModelServiceTest {
 
     @BeforeAll
     void start() throws Exception {
-        database = Database.open(null, dir.resolve("db"));
+        database = Database.open(null, dir.resolve("db"), ModelServer.SCHEMA);
         bus = new InProcessEventBus();
         models = ModelServer.registry(new ModelServiceConfig(0, dir.resolve("models"), 50_000_000), database, bus);
         api = new ApiService(new ApiServiceConfig(0, List.of()), new JobLedger(bus, EnumSet.of(ModelPhase.COGNATE)),

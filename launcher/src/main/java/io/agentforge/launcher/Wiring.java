@@ -6,25 +6,24 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.launcher.remote.RemoteModelService;
+import io.agentforge.launcher.remote.RemoteMonitoringService;
+import io.agentforge.launcher.remote.RemoteTrainingService;
+import io.agentforge.launcher.remote.RemoteWebSocketService;
 import io.agentforge.models.ModelServer;
 import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.monitoring.Monitoring;
 import io.agentforge.monitoring.MonitoringServer;
 import io.agentforge.monitoring.MonitoringSettings;
 import io.agentforge.monitoring.MonitoringTargets;
-import io.agentforge.monitoring.alert.PersistentAlertStore;
 import io.agentforge.platform.bus.EventBuses;
 import io.agentforge.platform.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.health.HealthCheck;
-import io.agentforge.platform.http.RemoteModelService;
-import io.agentforge.platform.http.RemoteMonitoringService;
-import io.agentforge.platform.http.RemoteTrainingService;
-import io.agentforge.platform.http.RemoteWebSocketService;
 import io.agentforge.platform.http.ServiceClient;
-import io.agentforge.platform.persistence.AlertRepository;
 import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.persistence.Schema;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
@@ -136,7 +135,7 @@ public final class Wiring implements AutoCloseable {
             // The API and WebSocket services keep no metadata of their own: they reach it through the others.
             if (here.contains(ServiceName.TRAINING) || here.contains(ServiceName.MODELS)
                     || here.contains(ServiceName.MONITORING)) {
-                database = owned(Database.open(config.databaseUrl().orElse(null), config.dataDir()));
+                database = owned(Database.open(config.databaseUrl().orElse(null), config.dataDir(), schemas()));
                 dependencies.add(HealthCheck.of("database", database::check));
             }
             var consumer = here.size() == 1 ? here.iterator().next().id() : "agent-forge";
@@ -150,6 +149,21 @@ public final class Wiring implements AutoCloseable {
             }
             LOG.info("metadata database: {}; event bus: {}", database == null ? "none" : database.description(),
                     config.redisUrl().isPresent() ? "Redis Streams" : "in-process");
+        }
+
+        /** The tables of the services that run here: each service migrates only what it owns. */
+        private Schema[] schemas() {
+            var schemas = new ArrayList<Schema>();
+            if (here.contains(ServiceName.TRAINING)) {
+                schemas.add(TrainingServer.SCHEMA);
+            }
+            if (here.contains(ServiceName.MODELS)) {
+                schemas.add(ModelServer.SCHEMA);
+            }
+            if (here.contains(ServiceName.MONITORING)) {
+                schemas.add(MonitoringServer.SCHEMA);
+            }
+            return schemas.toArray(Schema[]::new);
         }
 
         private ModelService startModels() {
@@ -170,7 +184,7 @@ public final class Wiring implements AutoCloseable {
 
         private Monitoring startMonitoring() {
             var settings = MonitoringSettings.from(config.monitoring(), config.dataDir());
-            var monitoring = owned(new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database))));
+            var monitoring = owned(MonitoringServer.monitoring(settings, bus, database));
             var server = owned(MonitoringServer.create(config.monitoring(), dependencies, monitoring,
                     config.security()));
             startServer(ServiceName.MONITORING, server::start);

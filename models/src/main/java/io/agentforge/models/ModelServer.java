@@ -4,12 +4,13 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.models.export.ModelExporter;
 import io.agentforge.models.inference.ModelInference;
 import io.agentforge.models.registry.ModelRegistry;
+import io.agentforge.models.registry.ModelRepository;
 import io.agentforge.models.storage.ArtifactStore;
 import io.agentforge.models.web.ModelRoutes;
 import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.persistence.Database;
-import io.agentforge.platform.persistence.ModelRepository;
+import io.agentforge.platform.persistence.Schema;
 import io.agentforge.platform.security.AccessControl;
 import io.agentforge.platform.security.AccessRules;
 import io.agentforge.platform.security.SecuritySettings;
@@ -30,6 +31,8 @@ import java.util.List;
  * }</pre>
  */
 public final class ModelServer {
+    /** The tables the Model service owns (models, tags, lineage, handoffs, counts): {@code db/models}. */
+    public static final Schema SCHEMA = new Schema("models");
     /** Orphans younger than this may belong to a save in flight in another replica. */
     public static final Duration ORPHAN_GRACE = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);

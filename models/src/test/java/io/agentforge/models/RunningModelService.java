@@ -45,7 +45,7 @@ public final class RunningModelService implements AutoCloseable {
     public static RunningModelService start(Path dir, String databaseUrl, long maxFileSize) {
         var storage = dir.resolve("models");
         var config = new ModelServiceConfig(0, storage, maxFileSize);
-        var database = Database.open(databaseUrl, dir.resolve("db"));
+        var database = Database.open(databaseUrl, dir.resolve("db"), ModelServer.SCHEMA);
         var bus = new InProcessEventBus();
         var registry = ModelServer.registry(config, database, bus);
         var server = ModelServer.create(config, registry).start();

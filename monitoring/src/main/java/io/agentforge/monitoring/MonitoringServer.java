@@ -1,8 +1,13 @@
 package io.agentforge.monitoring;
 
+import io.agentforge.contracts.events.EventBus;
+import io.agentforge.monitoring.alert.AlertRepository;
+import io.agentforge.monitoring.alert.PersistentAlertStore;
 import io.agentforge.platform.config.MonitoringServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.persistence.Schema;
 import io.agentforge.platform.security.AccessControl;
 import io.agentforge.platform.security.AccessRules;
 import io.agentforge.platform.security.SecuritySettings;
@@ -15,7 +20,15 @@ import java.util.List;
  * {@code /metrics}) plus {@link MonitoringRoutes}; the round's measurements become meters of the frame's registry.
  */
 public final class MonitoringServer {
+    /** The table the Monitoring service owns (alerts): {@code db/monitoring}. */
+    public static final Schema SCHEMA = new Schema("monitoring");
+
     private MonitoringServer() {
+    }
+
+    /** The service over its alerts in the database, which keeps them across restarts; the caller starts its rounds. */
+    public static Monitoring monitoring(MonitoringSettings settings, EventBus bus, Database database) {
+        return new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database)));
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.monitoring.alert.AlertBook;
+import io.agentforge.monitoring.alert.AlertRepository;
 import io.agentforge.monitoring.alert.AlertThresholds;
 import io.agentforge.monitoring.alert.PersistentAlertStore;
 import io.agentforge.monitoring.fixtures.EventLog;
@@ -11,7 +12,6 @@ import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.MonitoringServiceConfig;
-import io.agentforge.platform.persistence.AlertRepository;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class ServiceDownEndToEndTest {
         var port = training.port();
         var settings = MonitoringSettings.of(INTERVAL, new AlertThresholds(1.0, 1.0), dataDir)
                 .withCheckTimeout(HealthServer.PATIENT);
-        try (var database = Database.open(null, dataDir);
+        try (var database = Database.open(null, dataDir, MonitoringServer.SCHEMA);
              var bus = new InProcessEventBus();
              var events = new EventLog(bus, "*");
              var monitoring = new Monitoring(settings, bus,

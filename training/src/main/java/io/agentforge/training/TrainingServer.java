@@ -7,6 +7,7 @@ import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.security.AccessControl;
 import io.agentforge.platform.security.AccessRules;
 import io.agentforge.platform.security.SecuritySettings;
+import io.agentforge.platform.persistence.Schema;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.training.jobs.TrainingJobs;
 import io.agentforge.training.web.TrainingRoutes;
@@ -25,6 +26,8 @@ import java.util.List;
  * }</pre>
  */
 public final class TrainingServer {
+    /** The tables the Training service owns (jobs, their queue state and metric history): {@code db/training}. */
+    public static final Schema SCHEMA = new Schema("training");
     /** Below this much free space checkpoints of even a small model may not fit: the service is degraded. */
     static final long MINIMUM_FREE_BYTES = 512L * 1024 * 1024;
 

@@ -9,12 +9,13 @@ import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingConfig;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.models.ModelServer;
+import io.agentforge.models.registry.ModelRepository;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.persistence.Database;
-import io.agentforge.platform.persistence.JobRepository;
-import io.agentforge.platform.persistence.ModelRepository;
+import io.agentforge.training.TrainingServer;
+import io.agentforge.training.jobs.JobRepository;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 
@@ -53,7 +54,7 @@ public final class ApiBenchmark {
         var dir = Files.createTempDirectory("api-bench");
 
         var hello = bareServer("{\"message\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
-        try (var database = Database.open(null, dir.resolve("db"));
+        try (var database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA, ModelServer.SCHEMA);
              var bus = new InProcessEventBus()) {
             seedJobs(new JobRepository(database));
             seedModels(new ModelRepository(database), 100);

@@ -8,7 +8,7 @@ import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
-import io.agentforge.platform.persistence.JobRepository;
+import io.agentforge.training.jobs.JobRepository;
 
 import java.time.Instant;
 import java.util.List;

@@ -11,8 +11,8 @@ import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.models.ModelServer;
-import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.models.registry.ModelRegistry;
+import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.persistence.Database;
@@ -72,7 +72,7 @@ public final class ModelBenchmarks {
         try (var postgres = EmbeddedPostgres.builder().start()) {
             var url = "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/postgres";
             var config = new ModelServiceConfig(0, work.resolve("models"), 1L << 30);
-            try (var database = Database.open(url, work.resolve("db"));
+            try (var database = Database.open(url, work.resolve("db"), ModelServer.SCHEMA);
                  var bus = new InProcessEventBus();
                  var registry = ModelServer.registry(config, database, bus);
                  var server = ModelServer.create(config, registry).start()) {

@@ -5,12 +5,12 @@ import io.agentforge.monitoring.Monitoring;
 import io.agentforge.monitoring.MonitoringServer;
 import io.agentforge.monitoring.MonitoringSettings;
 import io.agentforge.monitoring.alert.AlertBook;
+import io.agentforge.monitoring.alert.AlertRepository;
 import io.agentforge.monitoring.alert.AlertThresholds;
 import io.agentforge.monitoring.alert.PersistentAlertStore;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.MonitoringServiceConfig;
-import io.agentforge.platform.persistence.AlertRepository;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.websocket.WebSocketRoutes;
@@ -61,7 +61,7 @@ public final class ServiceDownAlertBench {
         var port = training.port();
         var measured = new ArrayList<Trial>();
         var settings = MonitoringSettings.of(interval, new AlertThresholds(1.0, 1.0), dataDir);
-        try (var database = Database.open(null, dataDir);
+        try (var database = Database.open(null, dataDir, MonitoringServer.SCHEMA);
              var bus = new InProcessEventBus();
              var monitoring = new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database)));
              var server = MonitoringServer.create(new MonitoringServiceConfig(0, interval,

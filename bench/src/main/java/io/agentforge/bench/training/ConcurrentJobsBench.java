@@ -7,9 +7,9 @@ import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
 import io.agentforge.training.jobs.TestModelStore;
@@ -88,7 +88,7 @@ public final class ConcurrentJobsBench {
 
     private static Result run(String mode, int jobs, int maxConcurrentJobs, int maxSteps) throws Exception {
         var dir = Files.createTempDirectory("bench-training-" + mode);
-        try (var database = Database.open(null, dir.resolve("db"));
+        try (var database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA);
              var bus = new InProcessEventBus()) {
             var models = new TestModelStore(dir.resolve("models"));
             var training = TrainingJobs.start(database, bus, models, SchedulerSettings.defaults(maxConcurrentJobs, dir));

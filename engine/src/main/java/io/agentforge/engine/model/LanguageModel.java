@@ -15,7 +15,8 @@ import java.util.Random;
 
 /**
  * A decoder-only transformer: learned token and position embeddings, {@code layers} pre-LayerNorm blocks of causal
- * self-attention and a GELU MLP, a final LayerNorm and a tied or untied output head.
+ * self-attention and a GELU MLP, a final LayerNorm and a tied or untied output head. The config's {@link Quantization}
+ * decides whether the attention and MLP projections run as full-precision linears or as {@link BitLinear}s.
  *
  * <p>The parameters are plain named NDArrays owned by this model's manager, not DJL blocks: their names are the
  * export's tensor names (see the export package), the optimizer and GrokFast iterate over the same map, and the
@@ -31,6 +32,7 @@ public final class LanguageModel implements AutoCloseable {
     private final TransformerConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
+    private volatile double quantizationStrength = 1.0;
 
     private LanguageModel(TransformerConfig config, NDManager manager, Map<String, NDArray> parameters) {
         this.config = config;
@@ -163,6 +165,22 @@ public final class LanguageModel implements AutoCloseable {
         return parameters;
     }
 
+    /**
+     * λ of a {@link Quantization#BITNET} model's ramp: its projections compute with W + λ(Q(W) − W) and the same blend
+     * of the activations, from full precision (0) to ternary weights and int8 activations (1, the default). Not
+     * saved: a loaded model computes at 1. Other modes ignore it.
+     */
+    public void setQuantizationStrength(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("quantization_strength: must be in [0, 1], was " + lambda);
+        }
+        quantizationStrength = lambda;
+    }
+
+    public double quantizationStrength() {
+        return quantizationStrength;
+    }
+
     public long parameterCount() {
         return parameters.values().stream().mapToLong(a -> a.getShape().size()).sum();
     }
@@ -249,7 +267,13 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     private NDArray linear(NDArray x, String name) {
-        return x.getNDArrayInternal().linear(x, p(name + ".weight"), p(name + ".bias")).singletonOrThrow();
+        NDArray weight = p(name + ".weight");
+        NDArray bias = p(name + ".bias");
+        return switch (config.quantization()) {
+            case NONE -> x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+            case BITNET -> BitLinear.forward(x, weight, bias, false, quantizationStrength);
+            case TERNARY -> BitLinear.forward(x, weight, bias, true, 1.0);
+        };
     }
 
     private NDArray p(String name) {

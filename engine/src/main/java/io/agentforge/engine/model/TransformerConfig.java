@@ -1,5 +1,6 @@
 package io.agentforge.engine.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 
@@ -13,6 +14,8 @@ import io.agentforge.engine.tokenizer.ByteTokenizer;
  * @param heads         attention heads; must divide {@code dModel}
  * @param ffnSize       hidden width of each block's MLP
  * @param tiedHead      whether the output head reuses the token embedding
+ * @param quantization  how the attention and MLP projections compute (see {@link Quantization}); a config.json
+ *                      without the field is a full-precision model
  */
 public record TransformerConfig(
         @JsonProperty("vocab_size") int vocabSize,
@@ -21,9 +24,14 @@ public record TransformerConfig(
         @JsonProperty("d_model") int dModel,
         @JsonProperty("heads") int heads,
         @JsonProperty("ffn_size") int ffnSize,
-        @JsonProperty("tied_head") boolean tiedHead) {
+        @JsonProperty("tied_head") boolean tiedHead,
+        @JsonProperty("quantization") Quantization quantization) {
 
+    @JsonCreator
     public TransformerConfig {
+        if (quantization == null) {
+            quantization = Quantization.NONE;
+        }
         positive("vocab_size", vocabSize);
         positive("context_length", contextLength);
         positive("layers", layers);
@@ -33,6 +41,11 @@ public record TransformerConfig(
         if (dModel % heads != 0) {
             throw new IllegalArgumentException("heads: " + heads + " does not divide d_model " + dModel);
         }
+    }
+
+    /** A full-precision model. */
+    public TransformerConfig(int vocabSize, int contextLength, int layers, int dModel, int heads, int ffnSize, boolean tiedHead) {
+        this(vocabSize, contextLength, layers, dModel, heads, ffnSize, tiedHead, Quantization.NONE);
     }
 
     /** Trains in seconds: for tests and demos. */
@@ -65,11 +78,15 @@ public record TransformerConfig(
     }
 
     public TransformerConfig withVocabSize(int size) {
-        return new TransformerConfig(size, contextLength, layers, dModel, heads, ffnSize, tiedHead);
+        return new TransformerConfig(size, contextLength, layers, dModel, heads, ffnSize, tiedHead, quantization);
     }
 
     public TransformerConfig withContextLength(int length) {
-        return new TransformerConfig(vocabSize, length, layers, dModel, heads, ffnSize, tiedHead);
+        return new TransformerConfig(vocabSize, length, layers, dModel, heads, ffnSize, tiedHead, quantization);
+    }
+
+    public TransformerConfig withQuantization(Quantization mode) {
+        return new TransformerConfig(vocabSize, contextLength, layers, dModel, heads, ffnSize, tiedHead, mode);
     }
 
     /** Parameters of a model of this shape, counted without building it. */

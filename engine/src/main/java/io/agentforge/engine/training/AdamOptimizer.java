@@ -38,10 +38,16 @@ public final class AdamOptimizer implements AutoCloseable {
      * step.
      */
     public void step(Map<String, NDArray> parameters, Map<String, NDArray> gradients, double learningRate, NDManager scratch) {
+        step(parameters, gradients, learningRate, settings.weightDecay(), scratch);
+    }
+
+    /** {@link #step} with this step's weight decay instead of the settings' (a schedule, e.g. 0 in a run's second half). */
+    public void step(Map<String, NDArray> parameters, Map<String, NDArray> gradients, double learningRate, double weightDecay,
+                     NDManager scratch) {
         steps++;
         double b1 = settings.beta1();
         double b2 = settings.beta2();
-        double wd = settings.weightDecay();
+        double wd = weightDecay;
         double correction1 = 1 - Math.pow(b1, steps);
         double correction2 = 1 - Math.pow(b2, steps);
         gradients.forEach((name, g) -> {

@@ -14,7 +14,9 @@ import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.export.TrainingStats;
 import io.agentforge.engine.grokfast.GrokFastFilter;
 import io.agentforge.engine.model.LanguageModel;
+import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.model.TransformerConfig;
+import io.agentforge.engine.quantization.Ternarization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,10 +93,17 @@ public final class Trainer {
 
         private static LanguageModel loadInitialState(TrainingRun run) throws IOException {
             TransformerConfig saved = ModelExport.readConfig(run.initialState());
-            if (!saved.equals(run.model())) {
+            Quantization wanted = run.model().quantization();
+            if (!saved.withQuantization(wanted).equals(run.model())) {
                 throw new IllegalArgumentException("initial_state: its config " + saved + " differs from the run's " + run.model());
             }
-            return ModelExport.load(run.initialState());
+            LanguageModel loaded = ModelExport.load(run.initialState());
+            if (saved.quantization() == wanted) {
+                return loaded;
+            }
+            try (loaded) {
+                return Ternarization.convert(loaded, wanted);
+            }
         }
 
         private void resume(Path file) throws IOException {
@@ -129,6 +138,9 @@ public final class Trainer {
                 }
                 step++;
                 double lr = schedule.at(step);
+                if (model.config().quantization() == Quantization.BITNET) {
+                    model.setQuantizationStrength(run.quantizationStrengthAt(step));
+                }
                 StepMeasure measure = step(engine, root, lr);
                 if (!Double.isFinite(measure.loss)) {
                     LOG.warn("{}: loss {} at step {}; stopping", run.modelName(), measure.loss, step);
@@ -210,7 +222,7 @@ public final class Trainer {
                         double factor = run.clipNorm() / (norm + 1e-6);
                         gradients.values().forEach(g -> g.muli(factor));
                     }
-                    optimizer.step(model.parameters(), gradients, lr, scope);
+                    optimizer.step(model.parameters(), gradients, lr, run.weightDecayAt(step), scope);
                 }
                 // torch accumulates gradients across backward calls; the next step starts from zero.
                 model.parameters().values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));

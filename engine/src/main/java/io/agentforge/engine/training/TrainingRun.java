@@ -22,7 +22,14 @@ import java.nio.file.Path;
  * @param resumeFrom          a checkpoint file to continue from, or null
  * @param init                how fresh parameters are drawn when there is neither a checkpoint nor an initial state
  * @param initialState        an exported model directory whose parameters replace the random init (a shared
- *                            ancestor for models that will be merged), or null
+ *                            ancestor for models that will be merged), or null; it may differ from {@code model} in its
+ *                            quantization only, and is then converted (a full-precision or ternary model becomes the
+ *                            latent weights of a BitNet run)
+ * @param quantizationRampSteps a BitNet model's strength λ rises linearly from 0 to 1 over these first steps (the
+ *                            ramp that avoids the loss spike of switching to ternary at once); 0 for ternary from the
+ *                            first step
+ * @param weightDecayUntil    the share of {@code maxSteps} after which weight decay is 0 (BitNet b1.58's schedule:
+ *                            0.5 for "to zero in the second half"); 1 for decay throughout
  */
 public record TrainingRun(
         String modelName,
@@ -45,7 +52,9 @@ public record TrainingRun(
         int checkpointInterval,
         Path resumeFrom,
         Path initialState,
-        LanguageModel.Init init) {
+        LanguageModel.Init init,
+        int quantizationRampSteps,
+        double weightDecayUntil) {
 
     public TrainingRun {
         require(modelName != null && !modelName.isBlank(), "model_name", "must not be blank");
@@ -65,8 +74,20 @@ public record TrainingRun(
         require(earlyStoppingPatience >= 0, "early_stopping_patience", "must be at least 0, was " + earlyStoppingPatience);
         require(earlyStoppingMinDelta >= 0, "early_stopping_min_delta", "must be at least 0, was " + earlyStoppingMinDelta);
         require(checkpointInterval >= 0, "checkpoint_interval", "must be at least 0, was " + checkpointInterval);
+        require(quantizationRampSteps >= 0, "quantization_ramp_steps", "must be at least 0, was " + quantizationRampSteps);
+        require(weightDecayUntil >= 0 && weightDecayUntil <= 1, "weight_decay_until", "must be in [0, 1], was " + weightDecayUntil);
         int maxToken = maxToken(data);
         require(maxToken < model.vocabSize(), "dataset", "token id " + maxToken + " is outside vocab_size " + model.vocabSize());
+    }
+
+    /** λ at {@code step} (counting from 1): step / ramp steps, at most 1. */
+    public double quantizationStrengthAt(long step) {
+        return quantizationRampSteps == 0 ? 1.0 : Math.min(1.0, (double) step / quantizationRampSteps);
+    }
+
+    /** The optimizer's weight decay at {@code step} (counting from 1): its setting, or 0 after {@code weightDecayUntil}. */
+    public double weightDecayAt(long step) {
+        return step > weightDecayUntil * maxSteps ? 0 : optimizer.weightDecay();
     }
 
     public static Builder builder(TransformerConfig model, DatasetSplits data) {
@@ -114,6 +135,8 @@ public record TrainingRun(
         private Path resumeFrom;
         private Path initialState;
         private LanguageModel.Init init = LanguageModel.Init.GPT2;
+        private int quantizationRampSteps;
+        private double weightDecayUntil = 1.0;
 
         private Builder(TransformerConfig model, DatasetSplits data) {
             this.model = model;
@@ -140,11 +163,13 @@ public record TrainingRun(
         public Builder resumeFrom(Path v) { resumeFrom = v; return this; }
         public Builder initialState(Path v) { initialState = v; return this; }
         public Builder init(LanguageModel.Init v) { init = v; return this; }
+        public Builder quantizationRampSteps(int v) { quantizationRampSteps = v; return this; }
+        public Builder weightDecayUntil(double v) { weightDecayUntil = v; return this; }
 
         public TrainingRun build() {
             return new TrainingRun(modelName, model, data, optimizer, grokFast, maxSteps, batchSize, accumulationSteps,
                     warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, earlyStoppingPatience, earlyStoppingMinDelta, seed,
-                    checkpointDir, checkpointInterval, resumeFrom, initialState, init);
+                    checkpointDir, checkpointInterval, resumeFrom, initialState, init, quantizationRampSteps, weightDecayUntil);
         }
     }
 }

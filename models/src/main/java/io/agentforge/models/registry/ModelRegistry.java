@@ -30,7 +30,6 @@ import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.health.HealthChecker;
 import io.agentforge.platform.persistence.Database;
-import io.agentforge.platform.persistence.ModelRepository;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

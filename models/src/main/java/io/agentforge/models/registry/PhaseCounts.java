@@ -1,7 +1,6 @@
 package io.agentforge.models.registry;
 
 import io.agentforge.contracts.phases.ModelPhase;
-import io.agentforge.platform.persistence.ModelRepository;
 
 import java.time.Duration;
 import java.util.Map;

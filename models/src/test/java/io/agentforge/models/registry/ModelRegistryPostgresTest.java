@@ -97,7 +97,7 @@ class ModelRegistryPostgresTest {
     @Test
     void aSaveWhoseRowCannotBeWrittenLeavesNoArtifact() {
         var storage = dir.resolve("down");
-        var database = Database.open(databaseUrl, dir.resolve("down-db"));
+        var database = Database.open(databaseUrl, dir.resolve("down-db"), ModelServer.SCHEMA);
         try (var bus = new InProcessEventBus();
              var registry = ModelServer.registry(new ModelServiceConfig(0, storage, 1_000_000), database, bus)) {
             database.close(); // the database goes away after the service started

@@ -3,7 +3,6 @@ package io.agentforge.monitoring.alert;
 import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.monitoring.Alert;
-import io.agentforge.platform.persistence.AlertRepository;
 
 import java.time.Instant;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.agentforge.monitoring.alert;
 
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.monitoring.Severity;
+import io.agentforge.monitoring.MonitoringServer;
 import io.agentforge.monitoring.fixtures.EventLog;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.persistence.AlertRepository;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.testing.PostgresServerFixture;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +39,13 @@ class PersistentAlertStoreTest {
     void openAlertSurvivesARestartAndIsTakenOverNotRaisedAgain(String kind) {
         var url = databaseUrl(kind);
         String alertId;
-        try (var database = Database.open(url, dataDir)) {
+        try (var database = Database.open(url, dataDir, MonitoringServer.SCHEMA)) {
             var book = new AlertBook(new PersistentAlertStore(new AlertRepository(database)), bus, "monitoring");
             book.reconcile(List.of(down("training")));
             alertId = book.alerts(true).getFirst().alertId();
         }
 
-        try (var database = Database.open(url, dataDir)) {
+        try (var database = Database.open(url, dataDir, MonitoringServer.SCHEMA)) {
             var store = new PersistentAlertStore(new AlertRepository(database));
             var restarted = new AlertBook(store, bus, "monitoring");
             restarted.reconcile(List.of(down("training")));
@@ -67,7 +67,7 @@ class PersistentAlertStoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void twoReplicasOnOneDatabaseShareOneAlertPerCondition(String kind) {
-        try (var database = Database.open(databaseUrl(kind), dataDir)) {
+        try (var database = Database.open(databaseUrl(kind), dataDir, MonitoringServer.SCHEMA)) {
             var store = new PersistentAlertStore(new AlertRepository(database));
             var first = new AlertBook(store, bus, "monitoring");
             var second = new AlertBook(new PersistentAlertStore(new AlertRepository(database)), bus, "monitoring");
@@ -87,7 +87,7 @@ class PersistentAlertStoreTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void alertResolvedByHandIsStoredResolved(String kind) {
-        try (var database = Database.open(databaseUrl(kind), dataDir)) {
+        try (var database = Database.open(databaseUrl(kind), dataDir, MonitoringServer.SCHEMA)) {
             var store = new PersistentAlertStore(new AlertRepository(database));
             var book = new AlertBook(store, bus, "monitoring");
             book.reconcile(List.of(down("training"), down("models")));

@@ -9,7 +9,6 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,11 +21,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 
 /**
  * The metadata store: an H2 file under the data directory by default, PostgreSQL when {@code DATABASE_URL} is set.
- * Opening it migrates the schema (Flyway, {@code classpath:db/migration}), so a process that holds a Database holds
- * a current schema. One pool per process; the repositories share it.
+ * Opening it migrates the shared table and the {@link Schema}s of the services that use it (Flyway, one history per
+ * schema), so a process that holds a Database holds a current schema for what it runs. One pool per process; the
+ * repositories of the services in the process share it.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -51,10 +52,11 @@ public final class Database implements AutoCloseable {
      *
      * @param databaseUrl {@code DATABASE_URL}, or null/blank for the embedded database
      * @param dataDir     the data directory; the embedded database lives in {@code dataDir/agentforge.mv.db}
+     * @param schemas     the schemas of the services that will use this database, migrated in this order
      * @throws IllegalArgumentException when {@code databaseUrl} is malformed (the message names DATABASE_URL)
      * @throws DependencyUnavailableException when the database cannot be reached or migrated
      */
-    public static Database open(String databaseUrl, Path dataDir) {
+    public static Database open(String databaseUrl, Path dataDir, Schema... schemas) {
         var config = new HikariConfig();
         boolean postgres;
         String description;
@@ -102,14 +104,10 @@ public final class Database implements AutoCloseable {
             throw new DependencyUnavailableException("database (" + description + ")", RETRY_AFTER, rootCause(e));
         }
         try {
-            var result = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-            LOG.info("Database {} at schema version {} ({} migrations applied now)", description,
-                    result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
-                    result.migrationsExecuted);
+            migrate(dataSource, description, Schema.PLATFORM);
+            for (var schema : schemas) {
+                migrate(dataSource, description, schema);
+            }
         } catch (RuntimeException e) {
             dataSource.close();
             var cause = rootCause(e);
@@ -120,6 +118,25 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("Migrating the database (" + description + ") failed: " + e.getMessage(), e);
         }
         return new Database(dataSource, postgres, description);
+    }
+
+    /**
+     * Each schema has its own history table, so a schema's first migration finds the database non-empty (the shared
+     * table, the other services' tables; on a database from before the split, its own tables too). Baselining at
+     * version 0 lets its V1 run all the same; every V1 is written to keep what already exists.
+     */
+    private static void migrate(DataSource dataSource, String description, Schema schema) {
+        var result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations(schema.location())
+                .table(schema.historyTable())
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+        LOG.info("Database {}: schema {} at version {} ({} migrations applied now)", description, schema.name(),
+                result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
+                result.migrationsExecuted);
     }
 
     public DataSource dataSource() {
@@ -219,7 +236,7 @@ public final class Database implements AutoCloseable {
      * Locks a row of {@code persistence_locks} until the transaction ends: the portable way (H2 and PostgreSQL,
      * one process or many) to let one transaction at a time through a short critical section.
      */
-    static void lockGate(Connection connection, String name) throws SQLException {
+    public static void lockGate(Connection connection, String name) throws SQLException {
         try (var lock = connection.prepareStatement("SELECT name FROM persistence_locks WHERE name = ? FOR UPDATE")) {
             lock.setString(1, name);
             try (var rows = lock.executeQuery()) {

@@ -21,7 +21,7 @@ import java.util.Map;
  * The SQL the repositories share: how Java values travel in and out of the portable schema (timestamps, JSON text)
  * and how a filtered listing becomes a page with its total.
  */
-final class Sql {
+public final class Sql {
     private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
     };
     private static final TypeReference<Map<String, Double>> NUMBER_MAP = new TypeReference<>() {
@@ -34,33 +34,33 @@ final class Sql {
      * PostgreSQL keeps microseconds; storing exactly that precision makes a value read back equal to the one the
      * repository returned when writing it, on H2 as on PostgreSQL.
      */
-    static Instant now(java.time.Clock clock) {
+    public static Instant now(java.time.Clock clock) {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+    public static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         statement.setObject(index, instant == null ? null
                 : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
     }
 
-    static Instant instant(ResultSet rows, String column) throws SQLException {
+    public static Instant instant(ResultSet rows, String column) throws SQLException {
         var value = rows.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
-    static String json(Object value) {
+    public static String json(Object value) {
         return Json.write(value);
     }
 
-    static Map<String, Object> objectMap(String json) {
+    public static Map<String, Object> objectMap(String json) {
         return read(json, OBJECT_MAP);
     }
 
-    static Map<String, Double> numberMap(String json) {
+    public static Map<String, Double> numberMap(String json) {
         return read(json, NUMBER_MAP);
     }
 
-    static <T> T read(String json, Class<T> type) {
+    public static <T> T read(String json, Class<T> type) {
         return json == null ? null : Json.read(json, type);
     }
 
@@ -76,12 +76,12 @@ final class Sql {
         }
     }
 
-    static Integer nullableInt(ResultSet rows, String column) throws SQLException {
+    public static Integer nullableInt(ResultSet rows, String column) throws SQLException {
         var value = rows.getInt(column);
         return rows.wasNull() ? null : value;
     }
 
-    static void bind(PreparedStatement statement, List<?> arguments) throws SQLException {
+    public static void bind(PreparedStatement statement, List<?> arguments) throws SQLException {
         for (int i = 0; i < arguments.size(); i++) {
             statement.setObject(i + 1, arguments.get(i));
         }
@@ -89,7 +89,7 @@ final class Sql {
 
     /** Reads the rows a prepared, bound SELECT returns. */
     @FunctionalInterface
-    interface RowReader<T> {
+    public interface RowReader<T> {
         List<T> read(PreparedStatement select) throws SQLException;
     }
 
@@ -99,13 +99,13 @@ final class Sql {
      *
      * @param from  the table and its WHERE clause, e.g. {@code "models m WHERE m.phase = ?"}
      */
-    static <T> Page<T> page(Connection connection, String columns, String from, List<?> arguments, String order,
+    public static <T> Page<T> page(Connection connection, String columns, String from, List<?> arguments, String order,
                             PageRequest page, RowReader<T> reader) throws SQLException {
         return page(connection, columns, from, arguments, order, page, reader, count(connection, from, arguments));
     }
 
     /** {@code SELECT COUNT(*) FROM from} with the arguments bound. */
-    static long count(Connection connection, String from, List<?> arguments) throws SQLException {
+    public static long count(Connection connection, String from, List<?> arguments) throws SQLException {
         try (var count = connection.prepareStatement("SELECT COUNT(*) FROM " + from)) {
             bind(count, arguments);
             try (var rows = count.executeQuery()) {
@@ -116,7 +116,7 @@ final class Sql {
     }
 
     /** As {@link #page(Connection, String, String, List, String, PageRequest, RowReader)}, with a total already known. */
-    static <T> Page<T> page(Connection connection, String columns, String from, List<?> arguments, String order,
+    public static <T> Page<T> page(Connection connection, String columns, String from, List<?> arguments, String order,
                             PageRequest page, RowReader<T> reader, long total) throws SQLException {
         try (var select = connection.prepareStatement("SELECT " + columns + " FROM " + from + " ORDER BY " + order
                 + " LIMIT ? OFFSET ?")) {

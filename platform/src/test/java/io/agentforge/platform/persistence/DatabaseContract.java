@@ -2,35 +2,42 @@ package io.agentforge.platform.persistence;
 
 import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.monitoring.ServiceStatus;
-import io.agentforge.contracts.phases.ModelPhase;
-import io.agentforge.contracts.training.JobRequest;
-import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.platform.testing.PersistenceContract;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
+import java.sql.SQLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Opening, migrating, transactions and health of a database; run against H2 and PostgreSQL by the subclasses. */
+/**
+ * Opening, migrating, transactions and health of a database, with the test schema {@code notes} (one table) standing
+ * in for a service's; run against H2 and PostgreSQL by the subclasses.
+ */
 abstract class DatabaseContract extends PersistenceContract {
+    static final Schema NOTES = new Schema("notes");
+
+    DatabaseContract() {
+        super("notes");
+    }
 
     @Test
-    void reopeningFindsTheSchemaCurrentAndTheDataKept() {
-        var id = new JobRepository(database).insert(new JobRequest(ModelPhase.COGNATE,
-                new TrainingConfig(10, 1, 0.1, null, null, null, null), Map.of(), 0)).jobId();
+    void reopeningFindsTheSchemaCurrentAndTheDataKept() throws SQLException {
+        execute("INSERT INTO notes (id, body) VALUES ('kept', 'hello')");
         try (var reopened = openDatabase()) {
-            assertThat(new JobRepository(reopened).find(id).jobId()).isEqualTo(id);
-            var applied = reopened.withConnection(connection -> {
-                try (var statement = connection.createStatement();
-                     var rows = statement.executeQuery(
-                             "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version = '1'")) {
-                    rows.next();
-                    return rows.getLong(1);
-                }
-            });
-            assertThat(applied).as("V1 applied exactly once").isEqualTo(1);
+            assertThat(count(reopened, "notes WHERE id = 'kept'")).isEqualTo(1);
+            assertThat(count(reopened, "notes_schema_history WHERE success AND version = '1'"))
+                    .as("the schema's V1 applied exactly once").isEqualTo(1);
+            assertThat(count(reopened, "platform_schema_history WHERE success AND version = '1'"))
+                    .as("the shared table's V1 applied exactly once").isEqualTo(1);
         }
+    }
+
+    @Test
+    void eachSchemaKeepsItsOwnHistory() {
+        assertThat(count(database, "notes_schema_history WHERE script LIKE '%notes%'")).isEqualTo(1);
+        assertThat(count(database, "platform_schema_history WHERE script LIKE '%notes%'")).isZero();
+        assertThat(count(database, "persistence_locks")).as("the shared table exists").isNotNegative();
     }
 
     @Test
@@ -44,23 +51,20 @@ abstract class DatabaseContract extends PersistenceContract {
     void aFailedTransactionLeavesNothingBehind() {
         assertThatThrownBy(() -> database.inTransaction(connection -> {
             try (var statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO alerts (alert_id, severity, service, message, raised_at,"
-                        + " metadata) VALUES ('half', 'info', 's', 'm', CURRENT_TIMESTAMP, '{}')");
+                statement.executeUpdate("INSERT INTO notes (id, body) VALUES ('half', 'written')");
             }
             throw new IllegalStateException("boom");
         })).isInstanceOf(IllegalStateException.class);
-        assertThat(count("alerts")).isZero();
+        assertThat(count("notes")).isZero();
 
         assertThatThrownBy(() -> database.inTransaction(connection -> {
             try (var statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO alerts (alert_id, severity, service, message, raised_at,"
-                        + " metadata) VALUES ('half', 'info', 's', 'm', CURRENT_TIMESTAMP, '{}')");
-                statement.executeUpdate("INSERT INTO alerts (alert_id, severity, service, message, raised_at,"
-                        + " metadata) VALUES ('bad', 'apocalyptic', 's', 'm', CURRENT_TIMESTAMP, '{}')");
+                statement.executeUpdate("INSERT INTO notes (id, body) VALUES ('half', 'written')");
+                statement.executeUpdate("INSERT INTO notes (id, body) VALUES ('bad', 'forbidden')");
             }
             return null;
         })).isInstanceOf(DatabaseException.class);
-        assertThat(count("alerts")).isZero();
+        assertThat(count("notes")).isZero();
     }
 
     @Test
@@ -79,8 +83,17 @@ abstract class DatabaseContract extends PersistenceContract {
         var check = other.check();
         assertThat(check.status()).isEqualTo(ServiceStatus.UNHEALTHY);
         assertThat(check.detail()).contains("closed");
-        assertThatThrownBy(() -> new AlertRepository(other).active())
-                .isInstanceOf(DependencyUnavailableException.class);
+        assertThatThrownBy(() -> count(other, "notes")).isInstanceOf(DependencyUnavailableException.class);
         assertThat(database.check().status()).as("other pools are unaffected").isEqualTo(ServiceStatus.HEALTHY);
+    }
+
+    static long count(Database database, String from) {
+        return database.withConnection(connection -> {
+            try (var statement = connection.createStatement();
+                 var rows = statement.executeQuery("SELECT COUNT(*) FROM " + from)) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
     }
 }

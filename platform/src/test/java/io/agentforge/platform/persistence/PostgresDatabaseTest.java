@@ -15,7 +15,7 @@ class PostgresDatabaseTest extends DatabaseContract {
 
     @Override
     protected Database openDatabase() {
-        return Database.open(target.url(), null);
+        return Database.open(target.url(), null, NOTES);
     }
 
     @Override

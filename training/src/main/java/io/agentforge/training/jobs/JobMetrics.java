@@ -1,7 +1,6 @@
 package io.agentforge.training.jobs;
 
 import io.agentforge.contracts.training.TaskStatus;
-import io.agentforge.platform.persistence.JobRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -4,8 +4,6 @@ import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
-import io.agentforge.platform.persistence.JobRepository;
-import io.agentforge.platform.persistence.QueuedJob;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.training.supervisor.WorkerLaunch;
 import io.agentforge.training.supervisor.WorkerProcess;

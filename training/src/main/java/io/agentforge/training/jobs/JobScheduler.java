@@ -3,8 +3,6 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
-import io.agentforge.platform.persistence.JobRepository;
-import io.agentforge.platform.persistence.QueuedJob;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.agentforge.training.supervisor.WorkerExit;

@@ -17,7 +17,6 @@ import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.persistence.Database;
-import io.agentforge.platform.persistence.JobRepository;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;
 import io.agentforge.training.artifacts.TrainedModels;

@@ -6,6 +6,7 @@ import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.persistence.Database;
+import io.agentforge.training.TrainingServer;
 import io.agentforge.training.supervisor.WorkerLaunch;
 
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class JobSystemFixture implements AutoCloseable {
 
     JobSystemFixture(Path dir, String databaseUrl) {
         this.dir = dir;
-        this.database = Database.open(databaseUrl, dir.resolve("db"));
+        this.database = Database.open(databaseUrl, dir.resolve("db"), TrainingServer.SCHEMA);
         this.models = new TestModelStore(dir.resolve("models"));
         bus.subscribe("training_*", events::add);
     }

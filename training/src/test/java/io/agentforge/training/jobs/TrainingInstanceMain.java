@@ -2,6 +2,7 @@ package io.agentforge.training.jobs;
 
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.persistence.Database;
+import io.agentforge.training.TrainingServer;
 
 import java.nio.file.Path;
 
@@ -16,7 +17,7 @@ public final class TrainingInstanceMain {
 
     public static void main(String[] args) throws InterruptedException {
         var dataDir = Path.of(args[1]);
-        var database = Database.open(args[0], dataDir.resolve("db"));
+        var database = Database.open(args[0], dataDir.resolve("db"), TrainingServer.SCHEMA);
         var settings = JobSystemFixture.settings(dataDir, Integer.parseInt(args[2]), 3);
         TrainingJobs.start(database, new InProcessEventBus(), new TestModelStore(dataDir.resolve("models")), settings);
         System.out.println("ready");

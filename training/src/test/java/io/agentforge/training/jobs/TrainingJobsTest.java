@@ -8,7 +8,6 @@ import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingProgress;
-import io.agentforge.platform.persistence.JobRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

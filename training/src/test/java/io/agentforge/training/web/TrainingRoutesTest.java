@@ -3,9 +3,9 @@ package io.agentforge.training.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
@@ -47,7 +47,7 @@ class TrainingRoutesTest {
 
     @BeforeAll
     void start() throws Exception {
-        database = Database.open(null, dir.resolve("db"));
+        database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA);
         bus = new InProcessEventBus();
         training = TrainingJobs.start(database, bus, new io.agentforge.training.jobs.TestModelStore(dir.resolve("models")),
                 SchedulerSettings.defaults(2, dir));

@@ -1,0 +1,75 @@
+package io.agentforge.launcher.remote;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.agentforge.contracts.Page;
+import io.agentforge.contracts.monitoring.HealthReport;
+import io.agentforge.contracts.training.JobQuery;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TrainingJob;
+import io.agentforge.contracts.training.TrainingProgress;
+import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.platform.http.ServiceClient;
+
+import java.util.List;
+
+/**
+ * The Training service reached over HTTP (distributed mode), through its REST routes on port 8001.
+ */
+public final class RemoteTrainingService implements TrainingService {
+    private static final TypeReference<TrainingJob> JOB = new TypeReference<>() {
+    };
+    private final ServiceClient client;
+
+    public RemoteTrainingService(ServiceClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String name() {
+        return "training";
+    }
+
+    @Override
+    public HealthReport health() {
+        return client.getPlain("/health", HealthReport.class);
+    }
+
+    @Override
+    public TrainingJob submit(JobRequest request) {
+        return client.post("/jobs", request, false, JOB);
+    }
+
+    @Override
+    public TrainingJob job(String jobId) {
+        return client.get("/jobs/" + Paths.segment(jobId), JOB);
+    }
+
+    @Override
+    public Page<TrainingJob> jobs(JobQuery query) {
+        var path = Paths.query("/jobs", "phase", query.phase(), "status", query.status(),
+                "offset", query.page().offset(), "limit", query.page().limit());
+        return client.get(path, new TypeReference<Page<TrainingJob>>() {
+        });
+    }
+
+    @Override
+    public TrainingJob cancel(String jobId) {
+        return client.delete("/jobs/" + Paths.segment(jobId), JOB);
+    }
+
+    @Override
+    public TrainingJob pause(String jobId) {
+        return client.post("/jobs/" + Paths.segment(jobId) + "/pause", null, true, JOB);
+    }
+
+    @Override
+    public TrainingJob resume(String jobId) {
+        return client.post("/jobs/" + Paths.segment(jobId) + "/resume", null, true, JOB);
+    }
+
+    @Override
+    public List<TrainingProgress> metrics(String jobId) {
+        return client.get("/jobs/" + Paths.segment(jobId) + "/metrics", new TypeReference<List<TrainingProgress>>() {
+        });
+    }
+}

@@ -1,0 +1,31 @@
+package io.agentforge.platform.persistence;
+
+import java.util.regex.Pattern;
+
+/**
+ * The tables one service owns: its Flyway migrations live in {@code classpath:db/<name>} (in that service's jar) and
+ * their history in the table {@code <name>_schema_history}, so that each service's schema evolves on its own, and a
+ * process migrates only the schemas of the services it runs.
+ *
+ * @param name lower-case letters, e.g. {@code training}
+ */
+public record Schema(String name) {
+    private static final Pattern NAME = Pattern.compile("[a-z]+");
+
+    /** The table every service shares ({@code persistence_locks}); always migrated first. */
+    static final Schema PLATFORM = new Schema("platform");
+
+    public Schema {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("A schema name is lower-case letters, not " + name);
+        }
+    }
+
+    String location() {
+        return "classpath:db/" + name;
+    }
+
+    String historyTable() {
+        return name + "_schema_history";
+    }
+}

@@ -1,0 +1,420 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.contracts.PageRequest;
+import io.agentforge.contracts.errors.ConflictException;
+import io.agentforge.contracts.errors.InvalidRequestException;
+import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.training.JobQuery;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.contracts.training.TrainingJob;
+import io.agentforge.contracts.training.TrainingProgress;
+import io.agentforge.platform.testing.PersistenceContract;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What every database must do for the job queue; run against H2 and PostgreSQL by the subclasses. */
+abstract class JobRepositoryContract extends PersistenceContract {
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final TrainingConfig CONFIG = new TrainingConfig(500, 16, 3e-4, "/tmp/run", 1000, null, false);
+
+    JobRepositoryContract() {
+        super("job_metrics", "training_jobs");
+    }
+
+    private JobRepository jobs;
+
+    @BeforeEach
+    void createRepository() {
+        jobs = new JobRepository(database, clock);
+    }
+
+    private TrainingJob submit(ModelPhase phase, int priority) {
+        var job = jobs.insert(new JobRequest(phase, CONFIG, Map.of("seed", 42), priority));
+        clock.advance(Duration.ofSeconds(1));
+        return job;
+    }
+
+    @Test
+    void insertedJobRoundTripsEveryFieldIncludingJsonAndTimestamps() {
+        var parameters = Map.<String, Object>of("seeds", List.of(42, 1337, 2023), "grokfast", Map.of("alpha", 0.98,
+                "lambda", 2.0), "name", "tiny", "warmup", true);
+        var inserted = jobs.insert(new JobRequest(ModelPhase.FORGE_TRAINING, CONFIG, parameters, 7));
+
+        var expected = new TrainingJob(inserted.jobId(), ModelPhase.FORGE_TRAINING, CONFIG, parameters,
+                TaskStatus.PENDING, START, null, null, 0.0, 0, "queued", null);
+        assertThat(inserted).isEqualTo(expected);
+        assertThat(jobs.find(inserted.jobId())).isEqualTo(expected);
+        var queued = jobs.findQueued(inserted.jobId());
+        assertThat(queued.priority()).isEqualTo(7);
+        assertThat(queued.totalSteps()).isEqualTo(500);
+        assertThat(queued.attempts()).isZero();
+        assertThat(queued.leaseOwner()).isNull();
+        assertThat(queued.paused()).isFalse();
+        assertThat(queued.traceparent()).isNull();
+    }
+
+    @Test
+    void jobKeepsTheTraceOfTheRequestThatSubmittedIt() {
+        var traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        var inserted = jobs.insert(new JobRequest(ModelPhase.COGNATE, CONFIG, Map.of(), 0), traceparent);
+
+        assertThat(jobs.findQueued(inserted.jobId()).traceparent()).isEqualTo(traceparent);
+        assertThat(jobs.claimNext("replica-1", Duration.ofMinutes(1), 10)).map(QueuedJob::traceparent)
+                .contains(traceparent);
+    }
+
+    @Test
+    void runningAndFinishedJobsRoundTripTheirLaterFields() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        var claimedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        var claimed = jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        assertThat(claimed.leaseOwner()).isEqualTo("replica-a");
+        assertThat(claimed.leaseExpiresAt()).isEqualTo(claimedAt.plus(LEASE));
+        assertThat(claimed.job().startedAt()).isEqualTo(claimedAt);
+
+        assertThat(jobs.updateProgress(new TrainingProgress(id, 0.25, 125, 500, "step 125", Map.of(), null))).isTrue();
+        assertThat(jobs.saveCheckpoint(id, "replica-a", "/tmp/run/step-125.ckpt")).isTrue();
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(jobs.finish(id, "replica-a", TaskStatus.FAILED, "worker died", "exit code 137\nlast log line"))
+                .isTrue();
+
+        var finished = jobs.findQueued(id);
+        assertThat(finished.job()).isEqualTo(new TrainingJob(id, ModelPhase.COGNATE, CONFIG, Map.of("seed", 42),
+                TaskStatus.FAILED, START, claimedAt, clock.instant(), 0.25, 125, "worker died",
+                "exit code 137\nlast log line"));
+        assertThat(finished.checkpointPath()).isEqualTo("/tmp/run/step-125.ckpt");
+        assertThat(finished.leaseOwner()).isNull();
+        assertThat(finished.leaseExpiresAt()).isNull();
+    }
+
+    @Test
+    void listFiltersByPhaseAndStatusNewestFirstWithTotalsAndPages() {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(submit(i % 2 == 0 ? ModelPhase.COGNATE : ModelPhase.EVOMERGE, 0).jobId());
+        }
+        jobs.finish(ids.get(0), TaskStatus.CANCELLED, "cancelled by user", null);
+
+        var cognate = jobs.list(new JobQuery(ModelPhase.COGNATE, null, new PageRequest(0, 50)));
+        assertThat(cognate.total()).isEqualTo(4);
+        assertThat(cognate.items()).extracting(TrainingJob::jobId)
+                .containsExactly(ids.get(6), ids.get(4), ids.get(2), ids.get(0));
+
+        var pendingCognate = jobs.list(new JobQuery(ModelPhase.COGNATE, TaskStatus.PENDING, null));
+        assertThat(pendingCognate.total()).isEqualTo(3);
+        assertThat(jobs.list(new JobQuery(null, TaskStatus.CANCELLED, null)).items())
+                .extracting(TrainingJob::jobId).containsExactly(ids.get(0));
+
+        var secondPage = jobs.list(new JobQuery(null, null, new PageRequest(3, 3)));
+        assertThat(secondPage.total()).isEqualTo(7);
+        assertThat(secondPage.offset()).isEqualTo(3);
+        assertThat(secondPage.limit()).isEqualTo(3);
+        assertThat(secondPage.items()).extracting(TrainingJob::jobId)
+                .containsExactly(ids.get(3), ids.get(2), ids.get(1));
+        assertThat(jobs.list(new JobQuery(null, null, new PageRequest(7, 3))).items()).isEmpty();
+        assertThat(jobs.countByStatus()).containsEntry(TaskStatus.PENDING, 6L).containsEntry(TaskStatus.CANCELLED, 1L)
+                .containsEntry(TaskStatus.RUNNING, 0L);
+    }
+
+    @Test
+    void unknownJobIdsAreNotFound() {
+        var unknown = "00000000-0000-0000-0000-000000000000";
+        assertThatThrownBy(() -> jobs.find(unknown)).isInstanceOf(NotFoundException.class).hasMessageContaining(unknown);
+        assertThatThrownBy(() -> jobs.metrics(unknown)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> jobs.finish(unknown, TaskStatus.CANCELLED, null, null))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> jobs.requeue(unknown, "lost")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> jobs.appendMetric(new TrainingProgress(unknown, 0.1, 1, 10, "", Map.of(), null)))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> jobs.pause(unknown, null)).isInstanceOf(NotFoundException.class);
+        assertThat(count("job_metrics")).isZero();
+    }
+
+    @Test
+    void claimTakesTheHighestPriorityThenTheOldest() {
+        var oldLow = submit(ModelPhase.COGNATE, 0).jobId();
+        var oldHigh = submit(ModelPhase.COGNATE, 5).jobId();
+        var newLow = submit(ModelPhase.COGNATE, 0).jobId();
+        var newHigh = submit(ModelPhase.COGNATE, 5).jobId();
+
+        var order = new ArrayList<String>();
+        for (int i = 0; i < 4; i++) {
+            order.add(jobs.claimNext("replica-a", LEASE, 10).orElseThrow().jobId());
+        }
+        assertThat(order).containsExactly(oldHigh, newHigh, oldLow, newLow);
+        assertThat(jobs.claimNext("replica-a", LEASE, 10)).isEmpty();
+        assertThat(jobs.list(new JobQuery(null, TaskStatus.RUNNING, null)).total()).isEqualTo(4);
+    }
+
+    @Test
+    void claimRespectsTheGlobalCapOfRunningJobs() {
+        for (int i = 0; i < 4; i++) {
+            submit(ModelPhase.COGNATE, 0);
+        }
+        var first = jobs.claimNext("replica-a", LEASE, 2).orElseThrow();
+        jobs.claimNext("replica-b", LEASE, 2).orElseThrow();
+        assertThat(jobs.claimNext("replica-c", LEASE, 2)).isEmpty();
+
+        jobs.finish(first.jobId(), "replica-a", TaskStatus.COMPLETED, "done", null);
+        assertThat(jobs.claimNext("replica-c", LEASE, 2)).isPresent();
+        assertThat(jobs.claimNext("replica-c", LEASE, 2)).isEmpty();
+        assertThat(jobs.countByStatus()).containsEntry(TaskStatus.RUNNING, 2L).containsEntry(TaskStatus.PENDING, 1L);
+    }
+
+    @Test
+    void concurrentClaimersWithSeparatePoolsNeverTakeTheSameJob() throws Exception {
+        var submitted = new HashSet<String>();
+        for (int i = 0; i < 50; i++) {
+            submitted.add(submit(ModelPhase.COGNATE, i % 3).jobId());
+        }
+        var claimedBy = new ConcurrentHashMap<String, List<String>>();
+        onReplicasAtOnce(4, (database, index) -> {
+            var owner = "replica-" + index;
+            var replica = new JobRepository(database, clock);
+            var mine = Collections.synchronizedList(new ArrayList<String>());
+            claimedBy.put(owner, mine);
+            while (true) {
+                var claimed = replica.claimNext(owner, LEASE, Integer.MAX_VALUE);
+                if (claimed.isEmpty()) {
+                    return null;
+                }
+                mine.add(claimed.get().jobId());
+            }
+        });
+
+        var all = claimedBy.values().stream().flatMap(List::stream).toList();
+        assertThat(all).hasSize(50).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(all)).isEqualTo(submitted);
+        claimedBy.forEach((owner, ids) -> ids.forEach(id ->
+                assertThat(jobs.findQueued(id).leaseOwner()).as("owner of %s", id).isEqualTo(owner)));
+    }
+
+    @Test
+    void concurrentClaimersTogetherStayWithinTheCap() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            submit(ModelPhase.COGNATE, 0);
+        }
+        var claimed = Collections.synchronizedList(new ArrayList<String>());
+        onReplicasAtOnce(4, (database, index) -> {
+            var replica = new JobRepository(database, clock);
+            for (int attempt = 0; attempt < 10; attempt++) {
+                replica.claimNext("replica-" + index, LEASE, 5).ifPresent(job -> claimed.add(job.jobId()));
+            }
+            return null;
+        });
+        assertThat(claimed).hasSize(5).doesNotHaveDuplicates();
+        assertThat(jobs.countByStatus()).containsEntry(TaskStatus.RUNNING, 5L).containsEntry(TaskStatus.PENDING, 15L);
+    }
+
+    @Test
+    void expiredLeasesAreFoundAndRecoveredOnce() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        var other = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        jobs.claimNext("replica-b", LEASE, 5).orElseThrow();
+
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(jobs.renewLease(other, "replica-b", LEASE)).isTrue();
+        assertThat(jobs.renewLease(other, "replica-a", LEASE)).as("someone else's lease").isFalse();
+        assertThat(jobs.findExpiredLeases(clock.instant())).isEmpty();
+
+        clock.advance(Duration.ofSeconds(15));
+        var expired = jobs.findExpiredLeases(clock.instant());
+        assertThat(expired).extracting(QueuedJob::jobId).containsExactly(id);
+        assertThat(expired.getFirst().leaseOwner()).isEqualTo("replica-a");
+
+        // Two replicas recover the same expired job: only the first changes anything.
+        assertThat(jobs.requeue(id, "replica-a", "lease expired")).isTrue();
+        assertThat(jobs.requeue(id, "replica-a", "lease expired")).isFalse();
+        var requeued = jobs.findQueued(id);
+        assertThat(requeued.job().status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(requeued.job().message()).isEqualTo("lease expired");
+        assertThat(requeued.attempts()).isEqualTo(1);
+        assertThat(requeued.leaseOwner()).isNull();
+
+        // The stalled replica wakes up and reports its result: it no longer owns the job, so nothing changes.
+        assertThat(jobs.finish(id, "replica-a", TaskStatus.COMPLETED, "done", null)).isFalse();
+        assertThat(jobs.renewLease(id, "replica-a", LEASE)).isFalse();
+        assertThat(jobs.find(id).status()).isEqualTo(TaskStatus.PENDING);
+
+        var reclaimed = jobs.claimNext("replica-c", LEASE, 5).orElseThrow();
+        assertThat(reclaimed.jobId()).isEqualTo(id);
+        assertThat(reclaimed.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void expiredJobsAreRequeuedWhileRetriesLastThenFailedNeverLeftRunning() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        for (int retry = 1; retry <= 2; retry++) {
+            jobs.claimNext("replica-" + retry, LEASE, 5).orElseThrow();
+            assertThat(jobs.recoverExpired(id, clock.instant(), 2, "lease expired")).as("lease still valid").isEmpty();
+            clock.advance(LEASE.plusSeconds(1));
+            var recovered = jobs.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
+            assertThat(recovered.job().status()).isEqualTo(TaskStatus.PENDING);
+            assertThat(recovered.attempts()).isEqualTo(retry);
+            assertThat(jobs.recoverExpired(id, clock.instant(), 2, "lease expired")).as("recovered once").isEmpty();
+        }
+        jobs.claimNext("replica-3", LEASE, 5).orElseThrow();
+        clock.advance(LEASE.plusSeconds(1));
+        var failed = jobs.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
+        assertThat(failed.job().status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(failed.job().errorMessage()).contains("lease expired").contains("2 retries");
+        assertThat(failed.job().completedAt()).isEqualTo(clock.instant());
+        assertThat(jobs.findExpiredLeases(clock.instant())).isEmpty();
+    }
+
+    @Test
+    void aRenewedLeaseIsNotRecovered() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        clock.advance(LEASE.plusSeconds(1));
+        var seenExpiredAt = clock.instant();
+        // The owner was only slow: it renews before the recovering replica acts on what it saw.
+        assertThat(jobs.renewLease(id, "replica-a", LEASE)).isTrue();
+        assertThat(jobs.recoverExpired(id, seenExpiredAt, 3, "lease expired")).isEmpty();
+        assertThat(jobs.findQueued(id).leaseOwner()).isEqualTo("replica-a");
+    }
+
+    @Test
+    void requeueCountsAttemptsAndKeepsTheCheckpoint() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        jobs.saveCheckpoint(id, "replica-a", "/ckpt/step-40");
+        var requeued = jobs.requeue(id, "worker exited with code 134");
+        assertThat(requeued.attempts()).isEqualTo(1);
+        assertThat(requeued.checkpointPath()).isEqualTo("/ckpt/step-40");
+        assertThatThrownBy(() -> jobs.requeue(id, "again")).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("pending");
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        assertThat(jobs.requeue(id, "worker exited again").attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void handBackRequeuesWithoutCountingAnAttemptOnlyForTheOwner() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        jobs.saveCheckpoint(id, "replica-a", "/ckpt/step-40");
+
+        assertThat(jobs.handBack(id, "replica-b", "not mine")).isFalse();
+        assertThat(jobs.handBack(id, "replica-a", "the service stopped")).isTrue();
+        assertThat(jobs.handBack(id, "replica-a", "again")).as("no longer running").isFalse();
+
+        var handedBack = jobs.findQueued(id);
+        assertThat(handedBack.job().status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(handedBack.job().message()).isEqualTo("the service stopped");
+        assertThat(handedBack.attempts()).isZero();
+        assertThat(handedBack.leaseOwner()).isNull();
+        assertThat(handedBack.checkpointPath()).isEqualTo("/ckpt/step-40");
+        assertThat(jobs.claimNext("replica-b", LEASE, 5).orElseThrow().jobId()).isEqualTo(id);
+    }
+
+    @Test
+    void finishingAFinishedJobIsAConflictAndChangesNothing() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        var cancelledAt = clock.instant();
+        var cancelled = jobs.finish(id, TaskStatus.CANCELLED, "cancelled by user", null);
+        assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
+        assertThat(cancelled.completedAt()).isEqualTo(cancelledAt);
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> jobs.finish(id, TaskStatus.FAILED, "x", "y"))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("cancelled");
+        assertThat(jobs.find(id)).isEqualTo(cancelled);
+        assertThatThrownBy(() -> jobs.finish(id, TaskStatus.RUNNING, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(jobs.claimNext("replica-a", LEASE, 5)).as("a cancelled job is never claimed").isEmpty();
+    }
+
+    @Test
+    void completingAJobMarksItFullyDone() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        assertThat(jobs.finish(id, "replica-a", TaskStatus.COMPLETED, "completed", null)).isTrue();
+        var done = jobs.find(id);
+        assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(done.progress()).isEqualTo(1.0);
+        assertThat(done.completedAt()).isNotNull();
+    }
+
+    @Test
+    void pausedJobsAreNotClaimedUntilResumed() {
+        var paused = submit(ModelPhase.COGNATE, 9).jobId();
+        var other = submit(ModelPhase.COGNATE, 0).jobId();
+        assertThat(jobs.pause(paused, "paused at step 0").message()).isEqualTo("paused at step 0");
+        assertThat(jobs.claimNext("replica-a", LEASE, 5).orElseThrow().jobId()).isEqualTo(other);
+        assertThat(jobs.claimNext("replica-a", LEASE, 5)).isEmpty();
+
+        // Pausing a running job releases its lease: the old run can no longer report as owner.
+        jobs.pause(other, null);
+        assertThat(jobs.findQueued(other).leaseOwner()).isNull();
+        assertThat(jobs.finish(other, "replica-a", TaskStatus.COMPLETED, "done", null)).isFalse();
+
+        jobs.resume(paused);
+        assertThatThrownBy(() -> jobs.resume(paused)).isInstanceOf(ConflictException.class);
+        assertThat(jobs.claimNext("replica-a", LEASE, 5).orElseThrow().jobId()).isEqualTo(paused);
+    }
+
+    @Test
+    void metricHistoryRoundTripsInStepOrder() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        var points = new ArrayList<TrainingProgress>();
+        for (int step = 1; step <= 5; step++) {
+            var point = new TrainingProgress(id, step / 10.0, step * 10, 100, "step " + step * 10,
+                    Map.of("loss", 5.0 - step * 0.5, "lr", 3e-4, "tokens_per_sec", 1234.5, "eta_seconds", 60.0 - step),
+                    clock.instant().plusMillis(step));
+            points.add(point);
+            assertThat(jobs.recordProgress(point)).isTrue();
+        }
+        // Recorded out of order (a late point of an earlier step): the history is still in step order.
+        var late = new TrainingProgress(id, 0.05, 5, 100, "late", Map.of("loss", 9.0), clock.instant());
+        jobs.appendMetric(late);
+
+        var history = jobs.metrics(id);
+        assertThat(history).hasSize(6);
+        assertThat(history.getFirst()).isEqualTo(late);
+        assertThat(history.subList(1, 6)).isEqualTo(points);
+        var job = jobs.find(id);
+        assertThat(job.currentStep()).isEqualTo(50);
+        assertThat(job.progress()).isEqualTo(0.5);
+        assertThat(job.message()).isEqualTo("step 50");
+
+        assertThat(jobs.discardMetricsAfter(id, 30)).isEqualTo(2);
+        assertThat(jobs.metrics(id)).extracting(TrainingProgress::currentStep).containsExactly(5, 10, 20, 30);
+    }
+
+    @Test
+    void progressOfAJobThatIsNotRunningChangesNothing() {
+        var id = submit(ModelPhase.COGNATE, 0).jobId();
+        assertThat(jobs.recordProgress(new TrainingProgress(id, 0.5, 5, 10, "x", Map.of("loss", 1.0), null)))
+                .isFalse();
+        assertThat(jobs.metrics(id)).isEmpty();
+        assertThat(jobs.find(id).progress()).isZero();
+
+        assertThatThrownBy(() -> jobs.recordProgress(new TrainingProgress(id, 1.5, 5, 10, "x", Map.of(), null)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("progress");
+        assertThat(count("job_metrics")).isZero();
+    }
+
+    @Test
+    void aRequestWithoutConfigWritesNothing() {
+        assertThatThrownBy(() -> jobs.insert(new JobRequest(ModelPhase.COGNATE, null, Map.of(), 0)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("config");
+        assertThat(count("training_jobs")).isZero();
+    }
+}

@@ -1,0 +1,20 @@
+package io.agentforge.training.jobs;
+
+import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.testing.PostgresServerFixture;
+import io.agentforge.training.TrainingServer;
+
+/** The JobRepository contract on a real PostgreSQL, reached through a DATABASE_URL of the usual URL form. */
+class PostgresJobRepositoryTest extends JobRepositoryContract {
+    private final PostgresServerFixture.Target target = PostgresServerFixture.freshDatabase();
+
+    @Override
+    protected Database openDatabase() {
+        return Database.open(target.url(), null, TrainingServer.SCHEMA);
+    }
+
+    @Override
+    protected boolean expectsPostgres() {
+        return true;
+    }
+}
