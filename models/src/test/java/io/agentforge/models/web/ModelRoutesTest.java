@@ -326,12 +326,16 @@ class ModelRoutesTest {
         var nullParameter = service.upload("name=" + unique("p") + "&phase=cognate&parameters="
                 + enc("{\"parameter_count\": null}"), random(10));
         var nullBody = service.postJson("/models/export", "null");
+        var hugeCount = service.upload("name=" + unique("p") + "&phase=cognate&parameters="
+                + enc("{\"parameter_count\": 9223372036854775807}"), random(10));
 
         assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
         assertThat(tooLong.body()).contains("training_job_id").contains("1 to 64 characters");
         assertThat(nullParameter.statusCode()).as(nullParameter.body()).isEqualTo(400);
         assertThat(nullParameter.body()).contains("parameters.parameter_count");
         assertThat(nullBody.statusCode()).isEqualTo(400);
+        assertThat(hugeCount.statusCode()).isEqualTo(400);
+        assertThat(hugeCount.body()).contains("parameters.parameter_count");
         assertThat(service.upload("name=" + unique("j") + "&phase=cognate&training_job_id=" + "j".repeat(64),
                 random(10)).statusCode()).isEqualTo(201);
     }
