@@ -68,7 +68,8 @@ final class AccessFilter implements Filter {
     }
 
     private static String describe(Caller caller) {
-        return caller.name() + " (" + caller.role().wireName() + ")";
+        return caller == Caller.ANONYMOUS ? "anonymous (authentication off)"
+                : caller.name() + " (" + caller.role().wireName() + ")";
     }
 
     private static void audit(ServerRequest req, String who, String method, String path, int status) {
