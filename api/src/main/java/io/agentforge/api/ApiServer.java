@@ -31,15 +31,22 @@ public final class ApiServer {
     public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
                                        TrainingService training, ModelService models, EventBus bus,
                                        List<Service> reportedOn) {
-        return create(config, dependencies, training, models, bus, reportedOn,
+        return create(config, dependencies, training, models, bus, reportedOn, ApiService.Peers.none());
+    }
+
+    /** The full API with the dashboard's peers: the WebSocket service's address and the Monitoring service. */
+    public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
+                                       TrainingService training, ModelService models, EventBus bus,
+                                       List<Service> reportedOn, ApiService.Peers peers) {
+        return create(config, dependencies, training, models, bus, reportedOn, peers,
                 SecuritySettings.local(config.corsOrigins()));
     }
 
-    /** As the launcher starts it, with the process's security settings. */
+    /** As the launcher starts it: with the dashboard's peers and the process's security settings. */
     public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
                                        TrainingService training, ModelService models, EventBus bus,
-                                       List<Service> reportedOn, SecuritySettings security) {
-        return new ApiService(config, training, models, bus, reportedOn, dependencies, security).server();
+                                       List<Service> reportedOn, ApiService.Peers peers, SecuritySettings security) {
+        return new ApiService(config, training, models, bus, reportedOn, dependencies, peers, security).server();
     }
 
     /**

@@ -1,16 +1,19 @@
 package io.agentforge.api;
 
 import io.agentforge.api.chat.Chat;
+import io.agentforge.api.dashboard.Dashboard;
 import io.agentforge.api.phases.LatestProgress;
 import io.agentforge.api.phases.PhaseOrchestrator;
 import io.agentforge.api.phases.Prerequisites;
 import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.api.web.ApiDocument;
 import io.agentforge.api.web.ApiRoutes;
+import io.agentforge.api.web.SystemRoutes;
 import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.MonitoringService;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.config.ApiServiceConfig;
@@ -23,6 +26,7 @@ import io.helidon.webserver.cors.CorsSupport;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The API service put together: its logic over the Training and Model services (in-process or HTTP clients, the
@@ -36,7 +40,18 @@ public final class ApiService implements AutoCloseable {
     private final LatestProgress latestProgress;
     private final Pipeline pipeline;
     private final ApiRoutes routes;
+    private final SystemRoutes system;
     private final ServiceServer server;
+
+    /**
+     * What the API reaches besides the Training and Model services, for the dashboard: where browsers find the
+     * WebSocket service, and the Monitoring service (null when it cannot be reached; its routes then answer 503).
+     */
+    public record Peers(Supplier<Dashboard.WebSocketAddress> websocket, MonitoringService monitoring) {
+        public static Peers none() {
+            return new Peers(Dashboard.WebSocketAddress::unknown, null);
+        }
+    }
 
     /**
      * @param training   the Training service
@@ -47,12 +62,18 @@ public final class ApiService implements AutoCloseable {
      */
     public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
                       List<Service> reportedOn, List<HealthCheck> checks) {
-        this(config, training, models, bus, reportedOn, checks, SecuritySettings.local(config.corsOrigins()));
+        this(config, training, models, bus, reportedOn, checks, Peers.none());
+    }
+
+    /** @param peers the WebSocket service's address and the Monitoring service, for the dashboard */
+    public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
+                      List<Service> reportedOn, List<HealthCheck> checks, Peers peers) {
+        this(config, training, models, bus, reportedOn, checks, peers, SecuritySettings.local(config.corsOrigins()));
     }
 
     /** With the process's security settings: roles per route when authentication is on (SPEC section 2). */
     public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
-                      List<Service> reportedOn, List<HealthCheck> checks, SecuritySettings security) {
+                      List<Service> reportedOn, List<HealthCheck> checks, Peers peers, SecuritySettings security) {
         this.latestProgress = new LatestProgress(bus);
         var phases = new PhaseOrchestrator(training, new Prerequisites(models), latestProgress);
         this.pipeline = new Pipeline(phases, training, models, bus, Duration.ofSeconds(2), Duration.ofMinutes(5));
@@ -65,7 +86,12 @@ public final class ApiService implements AutoCloseable {
                 .healthCheck(training.name(), () -> dependency(training))
                 .healthCheck(models.name(), () -> dependency(models));
         reportedOn.forEach(service -> builder.healthCheck(service.name(), () -> dependency(service)));
-        this.server = builder.routes(cors(config.corsOrigins()), routes).build();
+        this.system = new SystemRoutes(peers.monitoring());
+        var dashboard = new Dashboard(peers.websocket());
+        // The dashboard's GET / comes before the JSON one, which it passes browsers' API calls on to. Origins outside
+        // CORS_ORIGINS were refused by the frame's access filter before any of these.
+        this.server = builder.routes(cors(config.corsOrigins()), dashboard, routes, system).build();
+        dashboard.bindMetrics(server.meterRegistry());
     }
 
     public ApiService start() {
@@ -79,7 +105,7 @@ public final class ApiService implements AutoCloseable {
 
     /** The routes served, for tests that hold them against the OpenAPI document. */
     public List<ApiRoutes.Route> routes() {
-        return routes.table();
+        return java.util.stream.Stream.concat(routes.table().stream(), system.table().stream()).toList();
     }
 
     public ServiceServer server() {

@@ -10,6 +10,7 @@ import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.web.ServiceServer;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The WebSocket service as it runs: the {@link WebSocketHub} over the event bus, served on
@@ -32,7 +33,19 @@ public final class WebSocketServer implements AutoCloseable {
         return create(config, bus, dependencies, SecuritySettings.local(List.of()));
     }
 
-    /** As the launcher starts it: {@code /ws} and the reads need the viewer role when authentication is on. */
+    /**
+     * @param browserOrigins origins of pages allowed to open {@code /ws} (the dashboard, served by the API on another
+     *                       port); loopback pages are admitted anyway while the server listens on loopback
+     */
+    public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies,
+                                         Set<String> browserOrigins) {
+        return create(config, bus, dependencies, SecuritySettings.local(List.of()).admittingAlso(browserOrigins));
+    }
+
+    /**
+     * As the launcher starts it: {@code /ws} and the reads need the viewer role when authentication is on, and a
+     * browser's Origin must be one the settings admit.
+     */
     public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies,
                                          SecuritySettings security) {
         return create(WebSocketSettings.from(config), config.port(), bus, dependencies, security);

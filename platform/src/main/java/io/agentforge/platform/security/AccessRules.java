@@ -20,7 +20,7 @@ public final class AccessRules {
     }
 
     private static final List<String> OPEN_EXACT = List.of("/health", "/metrics", "/", "/openapi.json", "/favicon.ico");
-    private static final Pattern OPEN_TREES = Pattern.compile("/(docs|dashboard|webjars|static|assets)(/.*)?");
+    private static final Pattern OPEN_TREES = Pattern.compile("/(docs|dashboard|ui|webjars|static|assets)(/.*)?");
     private static final Pattern ADMIN_POSTS = Pattern.compile("/pipeline/reset|/alerts/[^/]+/resolve");
 
     private AccessRules() {
@@ -45,7 +45,9 @@ public final class AccessRules {
         return switch (method.toUpperCase(Locale.ROOT)) {
             case "GET", "HEAD" -> Role.VIEWER;
             case "DELETE" -> Role.ADMIN;
-            default -> ADMIN_POSTS.matcher(path).matches() ? Role.ADMIN : Role.OPERATOR;
+            default -> ADMIN_POSTS.matcher(path).matches() ? Role.ADMIN
+                    // The dashboard reports its own drawing latency: a page that only reads may send it.
+                    : path.equals("/dashboard/latency") ? Role.VIEWER : Role.OPERATOR;
         };
     }
 

@@ -30,6 +30,16 @@ public record SecuritySettings(String bindAddress, boolean authDisabled, List<Ap
         return new SecuritySettings(LOOPBACK, false, List.of(), Optional.empty(), Optional.empty(), corsOrigins);
     }
 
+    /**
+     * The same settings, with further browser origins admitted: the pages this deployment serves itself (the
+     * dashboard, under each name of this host), which {@code CORS_ORIGINS} need not list.
+     */
+    public SecuritySettings admittingAlso(java.util.Collection<String> origins) {
+        var all = new java.util.ArrayList<>(corsOrigins);
+        origins.stream().filter(origin -> !all.contains(origin)).forEach(all::add);
+        return new SecuritySettings(bindAddress, authDisabled, apiKeys, jwt, serviceToken, all);
+    }
+
     /** Whether requests must carry a credential: some credential is configured and auth is not switched off. */
     public boolean enabled() {
         return !authDisabled && (!apiKeys.isEmpty() || jwt.isPresent() || serviceToken.isPresent());
