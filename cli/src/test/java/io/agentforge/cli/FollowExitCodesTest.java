@@ -149,7 +149,8 @@ class FollowExitCodesTest {
 
     @Test
     void failedRunExitsOneAndPlainOutputHasNoAnsi() throws IOException {
-        var empty = Files.createFile(dir.resolve("empty.txt"));
+        // Dataset files come only from the datasets directory under DATA_DIR (here the scheduler's data directory).
+        var empty = Files.createFile(Files.createDirectories(dir.resolve("datasets")).resolve("empty.txt"));
 
         var run = services.forge(start("-p", "max_steps=4", "-p", "dataset=" + empty, "--follow"));
 

@@ -79,7 +79,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
             throw new InvalidRequestException("phase", "phase " + request.phase() + " is not implemented yet;"
                     + " the Training service runs " + RUNNABLE_PHASES);
         }
-        var parameters = PhaseParameters.of(request);
+        var parameters = PhaseParameters.of(request, scheduler.settings().datasetsDir());
         var jobsDir = scheduler.settings().jobsDir().toString();
         // The job's run, later and perhaps on another replica, continues the submitting request's trace.
         var job = repository.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
