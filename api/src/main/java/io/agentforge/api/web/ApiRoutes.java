@@ -16,6 +16,7 @@ import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobQuery;
+import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.web.Exchange;
@@ -43,6 +44,7 @@ import java.util.Set;
 public final class ApiRoutes implements HttpService, AutoCloseable {
     private static final Set<String> JOB_QUERY = Set.of("phase", "status", "offset", "limit");
     private static final Set<String> MODEL_QUERY = Set.of("phase", "offset", "limit");
+    private static final Set<String> METRICS_QUERY = Set.of("buckets", "from", "to", "metric");
     /** How stale a cached read may be when its change announced itself nowhere. */
     private static final Duration CACHE_TTL = Duration.ofSeconds(1);
 
@@ -96,6 +98,7 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 new Route(Method.GET, "/models/exports/{export_id}/download", this::downloadExport),
                 new Route(Method.GET, "/models/{model_id}", this::getModel),
                 new Route(Method.GET, "/models/{model_id}/download", this::downloadModel),
+                new Route(Method.GET, "/models/{model_id}/lineage", this::modelLineage),
                 new Route(Method.DELETE, "/models/{model_id}", this::deleteModel),
                 new Route(Method.POST, "/chat", this::chat),
                 new Route(Method.POST, "/pipeline/run", this::runPipeline),
@@ -176,7 +179,11 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
     }
 
     private void jobMetrics(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, training.metrics(param(req, "job_id")));
+        var query = new QueryParameters(req.query(), METRICS_QUERY);
+        var window = MetricWindow.parse(query.text("buckets"), query.text("from"), query.text("to"),
+                query.all("metric"));
+        var id = param(req, "job_id");
+        Exchange.ok(res, window == null ? training.metrics(id) : training.metricBuckets(id, window));
     }
 
     private void listModels(ServerRequest req, ServerResponse res) {
@@ -220,6 +227,10 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 .outputStream()) {
             in.transferTo(out);
         }
+    }
+
+    private void modelLineage(ServerRequest req, ServerResponse res) {
+        Exchange.ok(res, models.lineage(param(req, "model_id")));
     }
 
     private void deleteModel(ServerRequest req, ServerResponse res) {

@@ -63,7 +63,7 @@ public final class Nsga2<G> {
     public interface Listener<G> {
         /**
          * After each generation: its population (best first: by front, then crowding) and every evaluation so far.
-         * Throwing stops the search.
+         * {@code hypervolume} is that of every evaluation so far (NaN without a reference point). Throwing stops the search.
          */
         void generationDone(int generation, List<Evaluated<G>> population, List<Evaluated<G>> evaluations, double hypervolume);
     }
@@ -101,7 +101,7 @@ public final class Nsga2<G> {
         for (int i = 0; i < settings.population(); i++) {
             first.add(variation.random(random));
         }
-        var population = rank(cache.evaluate(first, 0), settings.population());
+        var population = rank(unique(cache.evaluate(first, 0)), settings.population());
         var hypervolumes = new ArrayList<Double>();
         report(0, population, cache, hypervolumes, listener);
         for (int g = 1; g < settings.generations(); g++) {

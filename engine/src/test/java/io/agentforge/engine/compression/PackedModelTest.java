@@ -161,25 +161,63 @@ class PackedModelTest {
     @Test
     void aTensorThatDecodesToOtherValuesIsNamedInTheError(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("mini.afpack");
-        PackReport report;
         try (var model = LanguageModel.initialize(MINI, 8)) {
-            report = PackedModel.write(model, PackOptions.defaults(), file);
+            PackedModel.write(model, PackOptions.defaults(), file);
         }
-        // Rewrite the manifest with a wrong tensor hash but a matching manifest hash: only the decoded check can object.
+        // A wrong tensor hash under a matching manifest hash: only the check of the decoded tensor can object.
+        rewriteManifest(file, tensor -> tensor.name().equals("final_norm.weight")
+                ? new Manifest.Tensor(tensor.name(), tensor.shape(), tensor.codec(), tensor.scaleType(), tensor.groupSize(), "00".repeat(32), tensor.streams())
+                : tensor);
+        assertThatThrownBy(() -> PackedModel.read(file)).isInstanceOf(CorruptArtifactException.class)
+                .hasMessageContaining("final_norm.weight").hasMessageContaining("decoded sha256");
+    }
+
+    @Test
+    void aManifestThatDoesNotFitItsConfigIsRefusedBeforeAnythingIsDecoded(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("mini.afpack");
+        try (var model = LanguageModel.initialize(MINI, 9)) {
+            PackedModel.write(model, PackOptions.defaults(), file);
+        }
+        byte[] good = Files.readAllBytes(file);
+        // A stream that claims to decode to a billion bytes.
+        rewriteManifest(file, tensor -> {
+            if (!tensor.name().equals("tok_embeddings.weight")) {
+                return tensor;
+            }
+            var streams = new java.util.ArrayList<>(tensor.streams());
+            var values = streams.getFirst();
+            streams.set(0, new Manifest.Stream(values.role(), values.offset(), 1_000_000_000, values.storedBytes(), values.compression(), values.sha256()));
+            return new Manifest.Tensor(tensor.name(), tensor.shape(), tensor.codec(), tensor.scaleType(), tensor.groupSize(), tensor.sha256(), streams);
+        });
+        assertThatThrownBy(() -> PackedModel.readTensors(file)).isInstanceOf(CorruptArtifactException.class)
+                .hasMessageContaining("tok_embeddings.weight").hasMessageContaining("is not what");
+        // A tensor whose shape is not the config's.
+        Files.write(file, good);
+        rewriteManifest(file, tensor -> tensor.name().equals("final_norm.bias")
+                ? new Manifest.Tensor(tensor.name(), new long[] {8, 2}, tensor.codec(), tensor.scaleType(), tensor.groupSize(), tensor.sha256(), tensor.streams())
+                : tensor);
+        assertThatThrownBy(() -> PackedModel.readTensors(file)).isInstanceOf(CorruptArtifactException.class)
+                .hasMessageContaining("config's parameters");
+        // An int8 tensor without its scale type.
+        Files.write(file, good);
+        rewriteManifest(file, tensor -> tensor.codec() == Codec.INT8_ROWS
+                ? new Manifest.Tensor(tensor.name(), tensor.shape(), tensor.codec(), null, tensor.groupSize(), tensor.sha256(), tensor.streams())
+                : tensor);
+        assertThatThrownBy(() -> PackedModel.readTensors(file)).isInstanceOf(CorruptArtifactException.class);
+    }
+
+    /** Rewrites the manifest through {@code change} and puts a matching manifest hash in the header. */
+    private static void rewriteManifest(Path file, java.util.function.UnaryOperator<Manifest.Tensor> change) throws IOException {
         var mapper = new ObjectMapper();
         byte[] bytes = Files.readAllBytes(file);
         int manifestLength = ByteBuffer.wrap(bytes, 8, 4).getInt();
         var manifest = mapper.readValue(Arrays.copyOfRange(bytes, 44, 44 + manifestLength), Manifest.class);
-        var tensors = new java.util.ArrayList<>(manifest.tensors());
-        var norm = report.tensor("final_norm.weight");
-        tensors.set(tensors.indexOf(tensors.stream().filter(t -> t.name().equals(norm.name())).findFirst().orElseThrow()),
-                new Manifest.Tensor(norm.name(), norm.shape(), norm.codec(), norm.scaleType(), norm.groupSize(), "00".repeat(32), norm.streams()));
+        var tensors = manifest.tensors().stream().map(change).toList();
         byte[] json = mapper.writeValueAsBytes(new Manifest(manifest.format(), manifest.config(), tensors));
-        var out = ByteBuffer.allocate(44 + json.length + bytes.length - 44 - manifestLength);
-        out.put(bytes, 0, 8).putInt(json.length).put(sha256(json)).put(json).put(bytes, 44 + manifestLength, bytes.length - 44 - manifestLength);
+        int payload = bytes.length - 44 - manifestLength;
+        var out = ByteBuffer.allocate(44 + json.length + payload);
+        out.put(bytes, 0, 8).putInt(json.length).put(sha256(json)).put(json).put(bytes, 44 + manifestLength, payload);
         Files.write(file, out.array());
-        assertThatThrownBy(() -> PackedModel.read(file)).isInstanceOf(CorruptArtifactException.class)
-                .hasMessageContaining("final_norm.weight").hasMessageContaining("decoded sha256");
     }
 
     private static byte[] sha256(byte[] bytes) throws IOException {

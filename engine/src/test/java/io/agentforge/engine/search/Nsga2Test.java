@@ -95,6 +95,7 @@ class Nsga2Test {
         assertThat(asked).hasSize(result.computed()).hasSameSizeAs(result.evaluations());
         assertThat(batches).hasSizeLessThanOrEqualTo(8).allSatisfy(b -> assertThat(b).isBetween(1, 10));
         assertThat(result.computed()).isLessThan(80);
+        assertThat(result.population()).extracting(Evaluated::genome).doesNotHaveDuplicates();
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
+import io.agentforge.contracts.models.ModelLineage;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
@@ -160,11 +161,12 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     }
 
     /** The models this one was derived from, those derived from it, and its handoffs between phases. */
-    public Lineage lineage(String modelId) {
+    @Override
+    public ModelLineage lineage(String modelId) {
         var model = model(modelId);
         var id = model.modelId();
         var handoffs = repository.handoffs(model.phase(), null).stream().filter(h -> h.modelId().equals(id)).toList();
-        return new Lineage(id, repository.parents(id), repository.children(id), handoffs);
+        return new ModelLineage(id, repository.parents(id), repository.children(id), handoffs);
     }
 
     @Override
@@ -376,12 +378,4 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         inference.close();
     }
 
-    /**
-     * Where a model came from and what was made from it.
-     */
-    @com.fasterxml.jackson.databind.annotation.JsonNaming(
-            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Lineage(String modelId, List<String> parentModelIds, List<String> childModelIds,
-                          List<ModelHandoff> handoffs) {
-    }
 }

@@ -64,6 +64,18 @@ public final class PhaseStats {
         return resolved;
     }
 
+    /** The stats' numbers, strings and booleans and its split hashes: what fits a model's metadata. */
+    public static Map<String, Object> summary(Map<String, Object> stats) {
+        var summary = new LinkedHashMap<String, Object>();
+        stats.forEach((key, value) -> {
+            if (value instanceof Number || value instanceof String || value instanceof Boolean
+                    || key.equals("split_hashes")) {
+                summary.put(key, value);
+            }
+        });
+        return summary;
+    }
+
     public static void write(Path jobDir, Map<String, Object> stats) {
         try {
             var temporary = jobDir.resolve(FILE + ".tmp");

@@ -39,8 +39,10 @@ public final class TrainedModels {
     }
 
     /**
-     * Saves what is not saved yet, the run's stats kept in the winner's metadata ({@code parameters.phase_stats},
-     * with the ids of the models saved before it: the worker lists the winner last); returns ids by artifact name.
+     * Saves what is not saved yet, the run's stats kept with the winner (the worker lists it last, so the stats name
+     * every other model's id): the whole {@code phase_stats.json} inside its artifact, and its scalars and split
+     * hashes in its metadata ({@code parameters.phase_stats}; the metadata of a remote save travels in the upload's
+     * URL, which has no room for lists such as a fitness history). Returns ids by artifact name.
      */
     public Map<String, String> saveAll(String jobId, ModelPhase phase, Path jobDir, List<Artifact> artifacts,
                                        Map<String, Object> stats) {
@@ -53,7 +55,9 @@ public final class TrainedModels {
             var parents = artifact.parent() == null ? List.<String>of() : List.of(requireSaved(saved, artifact));
             var parameters = new LinkedHashMap<>(artifact.parameters());
             if (artifact.name().equals(winner)) {
-                parameters.put("phase_stats", PhaseStats.withModelIds(stats, saved));
+                var withIds = PhaseStats.withModelIds(stats, saved);
+                PhaseStats.write(artifact.directory(), withIds);
+                parameters.put("phase_stats", PhaseStats.summary(withIds));
             }
             var model = new NewModel(artifact.name(), phase, jobId, parameters, artifact.metrics(),
                     tags(phase, artifact), parents);

@@ -77,7 +77,12 @@ class PhaseHandoffsTest {
         var winners = cognateModels.stream().filter(m -> m.isWinner()).toList();
         assertThat(winners).hasSize(1);
         assertThat(winners.getFirst().modelId()).isEqualTo(stats.get("winner_model_id"));
-        assertThat(winners.getFirst().parameters()).containsKey("phase_stats");
+        @SuppressWarnings("unchecked")
+        var kept = (Map<String, Object>) winners.getFirst().parameters().get("phase_stats");
+        assertThat(kept)
+                .containsEntry("winner_model_id", stats.get("winner_model_id"))
+                .containsEntry("random_baseline_loss", stats.get("random_baseline_loss"))
+                .containsKey("split_hashes");
         var handed = fixture.models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE);
         assertThat(handed).hasSize(4).allMatch(h -> h.status().equals(ModelHandoff.PENDING));
         assertThat(handed).extracting(ModelHandoff::modelId).contains((String) stats.get("ancestor_model_id"));
