@@ -66,7 +66,8 @@ public final class FinalCompressionBench {
             parameters.put("int4_group_size", Integer.parseInt(System.getProperty("int4")));
         }
         var spec = new WorkerSpec("bench", ModelPhase.FINAL_COMPRESSION,
-                PhaseParameters.of(new JobRequest(ModelPhase.FINAL_COMPRESSION, null, parameters, null)),
+                PhaseParameters.of(new JobRequest(ModelPhase.FINAL_COMPRESSION, null, parameters, null),
+                        work.resolve("datasets")),
                 work.resolve("job"), 1);
         var inputModel = new InputModel("bench", "bench-input", modelDir.getFileName().toString(), "winner", "-",
                 modelDir, modelDir);

@@ -34,7 +34,8 @@ class FinalCompressionRunTest {
         var values = new HashMap<String, Object>(Map.of("model_preset", "tiny", "max_train_samples", 50,
                 "max_eval_samples", 24));
         values.putAll(own);
-        return PhaseParameters.of(new JobRequest(ModelPhase.FINAL_COMPRESSION, null, values, null));
+        // Built-in data only: no datasets directory is read.
+        return PhaseParameters.of(new JobRequest(ModelPhase.FINAL_COMPRESSION, null, values, null), Path.of("datasets"));
     }
 
     /** A tiny model as BitNet hands it on: its projections ternary, everything else full precision. */
