@@ -18,6 +18,7 @@ public final class PhaseRunners {
     static {
         RUNNERS.put(ModelPhase.COGNATE, context -> new CognateRun(new EngineTrainer(), context.channel())
                 .run(context.spec(), context.stop()));
+        RUNNERS.put(ModelPhase.FINAL_COMPRESSION, context -> new FinalCompressionRun(context.channel()).run(context));
     }
 
     private PhaseRunners() {
