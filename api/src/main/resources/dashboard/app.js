@@ -146,6 +146,12 @@ async function start() {
   } catch (e) {
     main.replaceChildren(h('h1', {}, 'Agent Forge'), failure(e));
   }
+  // An API that asks for a key asks now, before the WebSocket opens with it (the page and its config are open).
+  try {
+    await api('/jobs?limit=1');
+  } catch (e) {
+    // A page that cannot read jobs says so where it needs them.
+  }
   app.live = new Live(url, showConnection, withToken).start();
   if (forge) {
     forge.live = app.live;
