@@ -37,6 +37,11 @@ final class StoredJobs implements TrainingService {
     }
 
     @Override
+    public java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases() {
+        return java.util.Set.of(io.agentforge.contracts.phases.ModelPhase.COGNATE);
+    }
+
+    @Override
     public List<TrainingProgress> metrics(String jobId) {
         return jobs.metrics(jobId);
     }

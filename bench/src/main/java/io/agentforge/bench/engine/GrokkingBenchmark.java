@@ -119,6 +119,7 @@ public final class GrokkingBenchmark {
                 .clipNorm(0)
                 .evalInterval(EVAL_INTERVAL)
                 .evalBatchSize(data.select().size())
+                .selectExactMatch(true)
                 .seed(seed)
                 .init(INIT)
                 .build();

@@ -160,11 +160,13 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         return repository.summary(validate(query));
     }
 
-    /** The models this one was derived from, and those derived from it. */
+    /** The models this one was derived from, those derived from it, and its handoffs between phases. */
     @Override
     public ModelLineage lineage(String modelId) {
-        var id = model(modelId).modelId();
-        return new ModelLineage(id, repository.parents(id), repository.children(id));
+        var model = model(modelId);
+        var id = model.modelId();
+        var handoffs = repository.handoffs(model.phase(), null).stream().filter(h -> h.modelId().equals(id)).toList();
+        return new ModelLineage(id, repository.parents(id), repository.children(id), handoffs);
     }
 
     @Override
@@ -216,6 +218,20 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     @Override
     public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
         return repository.handoffs(from, to);
+    }
+
+    @Override
+    public ModelHandoff updateHandoff(String handoffId, String status, String reason) {
+        var handoff = repository.updateHandoffStatus(SafeNames.id("handoff_id", handoffId), status, reason);
+        var data = new LinkedHashMap<String, Object>();
+        data.put("handoff_id", handoff.handoffId());
+        data.put("model_id", handoff.modelId());
+        data.put("from_phase", handoff.fromPhase().wireName());
+        data.put("to_phase", handoff.toPhase().wireName());
+        data.put("status", handoff.status());
+        data.put("reason", handoff.reason());
+        publish(EventTypes.MODEL_HANDOFF_UPDATED, data);
+        return handoff;
     }
 
     @Override

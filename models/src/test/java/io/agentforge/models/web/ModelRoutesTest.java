@@ -267,6 +267,15 @@ class ModelRoutesTest {
                     .containsEntry("to_phase", "evomerge");
             assertThat(json(service.get("/models/handoffs?to_phase=evomerge")).get("data"))
                     .extracting(h -> h.get("handoff_id").asText()).contains(handoff.get("handoff_id").asText());
+
+            // Its lifecycle shows in the model's lineage.
+            json(service.postJson("/models/handoffs/" + handoff.get("handoff_id").asText() + "/status",
+                    "{\"status\":\"accepted\"}"));
+            var lineage = json(service.get("/models/" + id(model) + "/lineage")).get("data");
+            assertThat(lineage.get("handoffs").get(0).get("status").asText()).isEqualTo("accepted");
+            assertThat(lineage.get("handoffs").get(0).get("to_phase").asText()).isEqualTo("evomerge");
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
+                    .anyMatch(e -> e.event().eventType().equals("model_handoff_updated")));
         }
     }
 

@@ -8,6 +8,7 @@ import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.errors.PayloadTooLargeException;
 import io.agentforge.contracts.errors.ServiceException;
 import io.agentforge.platform.security.ServiceToken;
@@ -233,6 +234,7 @@ public final class ServiceClient {
             case 404 -> new NotFoundException(message);
             case 409 -> new ConflictException(message, details);
             case 413 -> new PayloadTooLargeException(message);
+            case 501 -> new NotImplementedException(message, details);
             case 502, 503, 504 -> new RemoteUnavailable(new IOException(dependency + " answered " + status + ": " + message));
             default -> new IllegalStateException(dependency + " answered " + status + ": " + message);
         };

@@ -3,6 +3,8 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.training.artifacts.PhaseHandoffs;
+import io.agentforge.training.artifacts.PhaseStats;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.agentforge.training.supervisor.WorkerExit;
@@ -35,16 +37,21 @@ public final class JobScheduler implements AutoCloseable {
     private final JobRepository repository;
     private final JobEvents events;
     private final TrainedModels models;
+    private final PhaseHandoffs handoffs;
+    private final PhaseStatsStore stats;
     private final SchedulerSettings settings;
     private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-scheduler").factory());
     private volatile boolean closing;
 
-    JobScheduler(JobRepository repository, JobEvents events, TrainedModels models, SchedulerSettings settings) {
+    JobScheduler(JobRepository repository, JobEvents events, TrainedModels models, PhaseHandoffs handoffs,
+                 PhaseStatsStore stats, SchedulerSettings settings) {
         this.repository = repository;
         this.events = events;
         this.models = models;
+        this.handoffs = handoffs;
+        this.stats = stats;
         this.settings = settings;
     }
 
@@ -142,6 +149,16 @@ public final class JobScheduler implements AutoCloseable {
             fail(claimed, "its parameters are no longer valid: " + e.getMessage(), "");
             return;
         }
+        try {
+            spec = new WorkerSpec(spec.jobId(), spec.phase(), spec.parameters(), spec.jobDir(), spec.attempt(),
+                    handoffs.accept(job.phase(), spec.jobDir()));
+        } catch (IllegalStateException nothingHandedOver) {
+            fail(claimed, nothingHandedOver.getMessage(), "");
+            return;
+        } catch (RuntimeException e) {
+            endLostRun(claimed, settings.owner(), "its input models could not be fetched: " + e.getMessage(), "", true);
+            return;
+        }
         var run = new JobRun(claimed, spec, settings.owner(), repository, events);
         runs.put(job.jobId(), run);
         try {
@@ -179,12 +196,30 @@ public final class JobScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Saves the job's models (its stats in the winner's metadata), marks the winner, keeps the stats with the job,
+     * hands the models on to the next phase and settles the handoffs the job started with.
+     */
     private void complete(JobRun run, WorkerMessage.Completed completed) {
+        var phase = run.claimed().job().phase();
+        var jobDir = run.spec().jobDir();
         Map<String, String> saved;
         try {
-            saved = models.saveAll(run.jobId(), run.claimed().job().phase(), run.spec().jobDir(), completed.artifacts());
+            var phaseStats = PhaseStats.read(jobDir);
+            saved = models.saveAll(run.jobId(), phase, jobDir, completed.artifacts(), phaseStats);
+            var winner = PhaseStats.winnerArtifact(phaseStats);
+            if (winner == null) {
+                // A phase must choose: a run that names no winner hands nothing on.
+                throw new IllegalStateException("the phase wrote no phase_stats.json naming its winner");
+            }
+            handoffs.markWinner(saved.get(winner));
+            var resolved = PhaseStats.withModelIds(phaseStats, saved);
+            PhaseStats.write(jobDir, resolved);
+            stats.save(run.jobId(), resolved);
+            handoffs.handOn(phase, jobDir, saved, completed.artifacts(), winner);
+            handoffs.complete(jobDir);
         } catch (RuntimeException e) {
-            endLostRun(run.claimed(), settings.owner(), "saving its models failed: " + e.getMessage(), "", true);
+            endLostRun(run.claimed(), settings.owner(), "handing over its models failed: " + e.getMessage(), "", true);
             return;
         }
         var message = "completed: " + saved.size() + " models saved";
@@ -207,6 +242,8 @@ public final class JobScheduler implements AutoCloseable {
         }
         var why = retryable ? reason + " (attempt " + runsSoFar + " of " + settings.maxAttempts() + ")" : reason;
         var error = logTail.isBlank() ? why : why + "\n--- last lines of the worker log ---\n" + logTail;
+        guarded("rejecting the input handoffs of job " + job.jobId(),
+                () -> handoffs.reject(settings.jobDir(job.jobId()), "job " + job.jobId() + " failed: " + why));
         if (repository.finish(job.jobId(), owner, TaskStatus.FAILED, "failed: " + why, error)) {
             events.state(EventTypes.TRAINING_FAILED, repository.find(job.jobId()), job.totalSteps(), Map.of());
         }
@@ -214,6 +251,11 @@ public final class JobScheduler implements AutoCloseable {
 
     private void fail(QueuedJob job, String reason, String logTail) {
         endLostRun(job, settings.owner(), reason, logTail, false);
+    }
+
+    /** The job was cancelled: the models it was handed are rejected, so that the next run can take them again. */
+    void rejectInputs(String jobId, String reason) {
+        guarded("rejecting the input handoffs of job " + jobId, () -> handoffs.reject(settings.jobDir(jobId), reason));
     }
 
     /** Stops this instance's worker of a job that was cancelled or paused (no-op when another instance runs it). */

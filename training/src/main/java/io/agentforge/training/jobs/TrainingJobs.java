@@ -3,6 +3,7 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.DependencyCheck;
@@ -21,6 +22,7 @@ import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;
+import io.agentforge.training.artifacts.PhaseHandoffs;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.history.MetricHistory;
 import io.agentforge.training.parameters.PhaseParameters;
@@ -39,8 +41,6 @@ import java.util.Set;
  */
 public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static final String NAME = "training";
-    /** The phases whose work exists; others are refused rather than simulated. */
-    public static final Set<ModelPhase> RUNNABLE_PHASES = Set.of(ModelPhase.COGNATE);
     /** Columns of charted histories kept in memory: a million-step run with six metrics takes about 60 MB. */
     private static final long HISTORY_CACHE_BYTES = 256L * 1024 * 1024;
 
@@ -49,23 +49,28 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     private final JobRepository repository;
     private final JobEvents events;
     private final JobScheduler scheduler;
+    private final PhaseStatsStore stats;
     private final MetricHistory history;
     private final Instant startedAt = Instant.now();
 
-    private TrainingJobs(Database database, EventBus bus, JobRepository repository, JobScheduler scheduler) {
+    private TrainingJobs(Database database, EventBus bus, JobRepository repository, JobScheduler scheduler,
+                         PhaseStatsStore stats) {
         this.database = database;
         this.bus = bus;
         this.repository = repository;
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
+        this.stats = stats;
         this.history = new MetricHistory(database, HISTORY_CACHE_BYTES);
     }
 
     /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
     public static TrainingJobs start(Database database, EventBus bus, ModelService models, SchedulerSettings settings) {
         var repository = new JobRepository(database);
-        var scheduler = new JobScheduler(repository, new JobEvents(bus), new TrainedModels(models), settings);
-        var service = new TrainingJobs(database, bus, repository, scheduler);
+        var stats = new PhaseStatsStore(database);
+        var scheduler = new JobScheduler(repository, new JobEvents(bus), new TrainedModels(models),
+                new PhaseHandoffs(models), stats, settings);
+        var service = new TrainingJobs(database, bus, repository, scheduler, stats);
         scheduler.start();
         return service;
     }
@@ -75,9 +80,8 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         if (request == null || request.phase() == null) {
             throw new InvalidRequestException("phase", "one of " + ModelPhase.wireNames(), null);
         }
-        if (!RUNNABLE_PHASES.contains(request.phase())) {
-            throw new InvalidRequestException("phase", "phase " + request.phase() + " is not implemented yet;"
-                    + " the Training service runs " + RUNNABLE_PHASES);
+        if (!implementedPhases().contains(request.phase())) {
+            throw notImplemented(request.phase());
         }
         var parameters = PhaseParameters.of(request, scheduler.settings().datasetsDir());
         var jobsDir = scheduler.settings().jobsDir().toString();
@@ -90,7 +94,23 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob job(String jobId) {
-        return repository.find(jobId);
+        var job = repository.find(jobId);
+        return job.status() == TaskStatus.COMPLETED ? job.withStats(stats.find(jobId)) : job;
+    }
+
+    /** The phases with a runner in the worker; others are refused (501) rather than simulated. */
+    @Override
+    public Set<ModelPhase> implementedPhases() {
+        return scheduler.settings().implementedPhases();
+    }
+
+    /** The 501 for a phase without a runner: our limitation, so it says which phases do run. */
+    public NotImplementedException notImplemented(ModelPhase phase) {
+        var details = new LinkedHashMap<String, Object>();
+        details.put("phase", phase.wireName());
+        details.put("implemented_phases", implementedPhases().stream().map(ModelPhase::wireName).toList());
+        return new NotImplementedException("phase " + phase + " is not implemented yet; the Training service runs "
+                + details.get("implemented_phases"), details);
     }
 
     @Override
@@ -102,6 +122,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     public TrainingJob cancel(String jobId) {
         var job = repository.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
         scheduler.release(jobId, "cancelled");
+        scheduler.rejectInputs(jobId, "job " + jobId + " was cancelled");
         events.state(JobEvents.TRAINING_CANCELLED, job, repository.findQueued(jobId).totalSteps(), Map.of());
         return job;
     }

@@ -96,4 +96,19 @@ class PhaseParametersTest {
                     .hasMessageContaining("DATA_DIR/datasets");
         }
     }
+
+    @Test
+    void aPhaseAcceptsItsOwnParametersAndAnotherPhaseRefusesThemByName() throws IOException {
+        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of("generations", 3), null), dataDir.resolve("datasets"));
+        assertThat(merge.own()).containsEntry("generations", 3L).containsEntry("population", 8L);
+        assertThat(merge.asMap()).containsEntry("generations", 3L).containsKey("max_steps");
+
+        assertThatThrownBy(() -> of(Map.of("generations", 3)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("generations")
+                .hasMessageContaining("cognate");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                Map.of("population", 1), null), dataDir.resolve("datasets")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("population");
+        assertThat(of(Map.of()).own()).isEmpty();
+    }
 }
