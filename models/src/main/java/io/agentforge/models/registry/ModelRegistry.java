@@ -347,6 +347,9 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         }
     }
 
+    /** A quadrillion parameters: beyond any model, and a sum of 9,000 of them still fits a long. */
+    static final long MAX_PARAMETER_COUNT = 1_000_000_000_000_000L;
+
     private static void validate(NewModel model) {
         if (model == null) {
             throw new InvalidRequestException("body", "model metadata with at least name and phase", null);
@@ -360,6 +363,12 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
             SafeNames.trainingJobId(model.trainingJobId());
         }
         model.parentModelIds().forEach(id -> SafeNames.id("parent_model_ids", id));
+        var count = model.parameters().get("parameter_count");
+        if (count != null && !((count instanceof Integer || count instanceof Long)
+                && ((Number) count).longValue() >= 0 && ((Number) count).longValue() <= MAX_PARAMETER_COUNT)) {
+            throw new InvalidRequestException("parameters.parameter_count", "a whole number from 0 to "
+                    + MAX_PARAMETER_COUNT, count);
+        }
     }
 
     private static ModelQuery validate(ModelQuery query) {

@@ -51,6 +51,17 @@ abstract class ModelRepositoryContract extends PersistenceContract {
     }
 
     @Test
+    void aSummaryWhoseParameterCountsAddUpBeyondALongSaturatesInsteadOfFailing() {
+        for (int i = 0; i < 3; i++) {
+            var id = UUID.randomUUID().toString();
+            models.insert(id, new NewModel("huge", ModelPhase.ADAS, null, Map.of("parameter_count", Long.MAX_VALUE / 2),
+                    Map.of(), List.of(), List.of()), "adas/" + id + "/model.bin", 4096, CHECKSUM);
+        }
+
+        assertThat(models.summary(ModelQuery.ofPhase(ModelPhase.ADAS))).isEqualTo(new ModelSummary(3, Long.MAX_VALUE));
+    }
+
+    @Test
     void insertedModelRoundTripsEveryField() {
         var id = UUID.randomUUID().toString();
         // JSON keeps numbers, not Java types: an int comes back as an int, so the parameters here are ints/doubles.

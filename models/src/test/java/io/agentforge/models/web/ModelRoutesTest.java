@@ -329,6 +329,33 @@ class ModelRoutesTest {
         assertThat(none.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void hostileMetadataIsA400NamingTheFieldNotADatabaseFailure() {
+        var tooLong = service.upload("name=" + unique("j") + "&phase=cognate&training_job_id=" + "j".repeat(65), random(10));
+        var nullParameter = service.upload("name=" + unique("p") + "&phase=cognate&parameters="
+                + enc("{\"parameter_count\": null}"), random(10));
+        var nullBody = service.postJson("/models/export", "null");
+        var hugeCount = service.upload("name=" + unique("p") + "&phase=cognate&parameters="
+                + enc("{\"parameter_count\": 9223372036854775807}"), random(10));
+
+        assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("training_job_id").contains("1 to 64 characters");
+        assertThat(nullParameter.statusCode()).as(nullParameter.body()).isEqualTo(400);
+        assertThat(nullParameter.body()).contains("parameters.parameter_count");
+        assertThat(nullBody.statusCode()).isEqualTo(400);
+        assertThat(hugeCount.statusCode()).isEqualTo(400);
+        assertThat(hugeCount.body()).contains("parameters.parameter_count");
+        assertThat(service.upload("name=" + unique("j") + "&phase=cognate&training_job_id=" + "j".repeat(64),
+                random(10)).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theJsonRoutesOfTheUploadServerStillTakeAtMostOneMebibyte() {
+        var big = service.postJson("/models/export", "{\"model_ids\": [\"" + "x".repeat(1_200_000) + "\"]}");
+        assertThat(big.statusCode()).as("the server accepts uploads of %s bytes", MAX_FILE_SIZE).isEqualTo(413);
+        assertThat(big.body()).contains("JSON body exceeds the limit of 1048576 bytes");
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         var node = Json.read(response.body(), JsonNode.class);
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);

@@ -141,7 +141,8 @@ public final class JobScheduler implements AutoCloseable {
         }
         WorkerSpec spec;
         try {
-            var parameters = PhaseParameters.of(new JobRequest(job.phase(), null, job.parameters(), null));
+            var parameters = PhaseParameters.of(new JobRequest(job.phase(), null, job.parameters(), null),
+                    settings.datasetsDir());
             spec = new WorkerSpec(job.jobId(), job.phase(), parameters, settings.jobDir(job.jobId()),
                     claimed.attempts() + 1);
         } catch (RuntimeException e) {

@@ -74,6 +74,11 @@ public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration le
         return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
     }
 
+    /** The only directory a job's {@code dataset} file may come from: {@code datasets} next to the jobs, under DATA_DIR. */
+    public Path datasetsDir() {
+        return jobsDir.resolveSibling("datasets");
+    }
+
     public Path jobDir(String jobId) {
         return jobsDir.resolve(jobId);
     }

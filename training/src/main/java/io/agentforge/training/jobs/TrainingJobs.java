@@ -83,7 +83,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         if (!implementedPhases().contains(request.phase())) {
             throw notImplemented(request.phase());
         }
-        var parameters = PhaseParameters.of(request);
+        var parameters = PhaseParameters.of(request, scheduler.settings().datasetsDir());
         var jobsDir = scheduler.settings().jobsDir().toString();
         // The job's run, later and perhaps on another replica, continues the submitting request's trace.
         var job = repository.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),

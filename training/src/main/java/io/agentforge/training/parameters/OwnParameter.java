@@ -43,7 +43,13 @@ public record OwnParameter(String name, boolean integer, double min, double max,
                     new OwnParameter("generations", true, 1, 1000, 10),
                     new OwnParameter("population", true, 4, 256, 8),
                     subsetOf("methods", Arrays.stream(MergeMethod.values()).map(MergeMethod::wireName).toList()),
-                    new OwnParameter("fitness_tokens", true, 64, 10_000_000, EvalSettings.DEFAULT_TOKEN_BUDGET))));
+                    new OwnParameter("fitness_tokens", true, 64, 10_000_000, EvalSettings.DEFAULT_TOKEN_BUDGET)),
+            // PHASES.md section 7.4: the matrices that are not ternary go int8 per row (0), or int4 in groups of n;
+            // the greedy-token check of the unpacked against the in-memory model runs on that many test prompts.
+            ModelPhase.FINAL_COMPRESSION, List.of(
+                    new OwnParameter("int4_group_size", true, 0, 4096, 0),
+                    new OwnParameter("greedy_prompts", true, 1, 64, 4),
+                    new OwnParameter("greedy_tokens", true, 1, 256, 16))));
 
     public static List<OwnParameter> of(ModelPhase phase) {
         return BY_PHASE.getOrDefault(phase, List.of());

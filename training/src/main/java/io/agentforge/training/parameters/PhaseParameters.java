@@ -7,7 +7,9 @@ import io.agentforge.engine.data.DatasetSource;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.training.SpecDefaults;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +51,7 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
      *
      * @throws InvalidRequestException naming the first unknown or out-of-range parameter
      */
-    public static PhaseParameters of(JobRequest request) {
+    public static PhaseParameters of(JobRequest request, Path datasetsDir) {
         var accepted = new TreeSet<>(NAMES);
         var own = OwnParameter.of(request.phase());
         own.forEach(parameter -> accepted.add(parameter.name()));
@@ -74,7 +76,7 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
                 values.decimal("grokfast_lambda", SpecDefaults.GROKFAST_LAMBDA, 0.0, 100.0),
                 values.integer("seed", SpecDefaults.SEED, 0, Integer.MAX_VALUE),
                 values.oneOf("model_preset", SpecDefaults.MODEL_PRESET, PRESETS),
-                dataset(values.text("dataset", SpecDefaults.DATASET)),
+                dataset(values.text("dataset", SpecDefaults.DATASET), datasetsDir),
                 values.integer("eval_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000),
                 values.integer("checkpoint_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000),
                 ownValues);
@@ -126,16 +128,27 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
         }
     }
 
-    private static String dataset(String value) {
+    /**
+     * A built-in generator, or a file under the datasets directory ({@code DATA_DIR/datasets}), named relative to it
+     * or absolutely. Anything else the server could read ({@code /etc/passwd}, {@code ../../secrets}, a symbolic link
+     * out of the directory) is refused: it would become training data that chat reads back out.
+     */
+    private static String dataset(String value, Path datasetsDir) {
         if (BUILT_IN_DATASETS.contains(value)) {
             return value;
         }
-        var path = Path.of(value);
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new InvalidRequestException("dataset",
-                    "one of " + BUILT_IN_DATASETS + " or the path of a readable text or JSONL file", value);
+        var expected = "one of " + BUILT_IN_DATASETS + " or a readable text or JSONL file in the datasets directory"
+                + " (DATA_DIR/datasets), e.g. \"my-data.jsonl\"";
+        try {
+            var root = datasetsDir.toRealPath();
+            var path = root.resolve(value).toRealPath();
+            if (path.startsWith(root) && Files.isRegularFile(path) && Files.isReadable(path)) {
+                return path.toString();
+            }
+        } catch (IOException | InvalidPathException e) {
+            // No such file, no datasets directory, or not a path at all: the same answer as a file outside it.
         }
-        return path.toAbsolutePath().toString();
+        throw new InvalidRequestException("dataset", expected, value);
     }
 
     /** Reads typed values out of the merged map; JSON numbers arrive as Integer, Long or Double. */

@@ -19,6 +19,7 @@ public final class PhaseRunners {
         RUNNERS.put(ModelPhase.COGNATE, context -> new CognateRun(new EngineTrainer(), context.channel())
                 .run(context.spec(), context.stop()));
         RUNNERS.put(ModelPhase.EVOMERGE, context -> new EvoMergeRun(context.channel()).run(context));
+        RUNNERS.put(ModelPhase.FINAL_COMPRESSION, context -> new FinalCompressionRun(context.channel()).run(context));
     }
 
     private PhaseRunners() {
