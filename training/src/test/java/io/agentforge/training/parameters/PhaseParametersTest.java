@@ -116,26 +116,26 @@ class PhaseParametersTest {
     }
 
     @Test
-    void evomergeTakesAllMethodsByDefaultOrTheChosenOnesAndRefusesOthersByName() {
-        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of(), null));
+    void evomergeTakesAllMethodsByDefaultOrTheChosenOnesAndRefusesOthersByName() throws IOException {
+        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of(), null), datasets());
         assertThat(merge.own()).containsEntry("methods",
                         List.of("linear", "slerp", "task_arithmetic", "ties", "dare_linear", "dare_ties"))
                 .containsEntry("fitness_tokens", 32768L).containsEntry("generations", 10L);
         assertThat(PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
-                Map.of("methods", List.of("ties", "slerp")), null)).own()).containsEntry("methods", List.of("ties", "slerp"));
+                Map.of("methods", List.of("ties", "slerp")), null), datasets()).own()).containsEntry("methods", List.of("ties", "slerp"));
         assertThat(PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
-                Map.of("methods", "linear"), null)).own()).containsEntry("methods", List.of("linear"));
+                Map.of("methods", "linear"), null), datasets()).own()).containsEntry("methods", List.of("linear"));
 
         for (Object bad : List.of(List.of(), List.of("ties", "ties"), List.of("frankenmerge"), "any", 3)) {
             assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
-                    Map.of("methods", bad), null)))
+                    Map.of("methods", bad), null), datasets()))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("methods");
         }
         assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
-                Map.of("fitness_tokens", 10), null)))
+                Map.of("fitness_tokens", 10), null), datasets()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fitness_tokens");
         assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
-                Map.of("fitness_token", 1000), null)))
+                Map.of("fitness_token", 1000), null), datasets()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fitness_token");
     }
 }

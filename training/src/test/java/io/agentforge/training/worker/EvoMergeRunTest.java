@@ -135,7 +135,8 @@ class EvoMergeRunTest {
     private static PhaseParameters parameters() {
         var values = new LinkedHashMap<String, Object>(Map.of("generations", 2, "population", 4, "fitness_tokens", 512,
                 "model_preset", "tiny", "max_train_samples", 50, "max_eval_samples", 20));
-        return PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, values, null));
+        return PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, values, null),
+                Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** An ancestor and three copies of it, each moved by its own noise: three parents that share their ancestor. */
