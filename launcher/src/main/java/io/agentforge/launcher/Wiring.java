@@ -1,9 +1,9 @@
 package io.agentforge.launcher;
 
 import io.agentforge.api.ApiServer;
-import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.launcher.remote.RemoteModelService;
