@@ -16,7 +16,7 @@ import java.util.List;
  * shared server frame ({@link MonitoringServer}). Handlers parse, ask {@link Monitoring}, and answer in the
  * {@code ApiResponse} envelope; failures are thrown and mapped to HTTP by the frame.
  */
-public final class MonitoringRoutes implements HttpService {
+final class MonitoringRoutes implements HttpService {
     private final Monitoring monitoring;
 
     public MonitoringRoutes(Monitoring monitoring) {

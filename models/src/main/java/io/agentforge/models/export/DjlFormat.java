@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * {@code djl}: the named parameters in DJL's native NDList encoding ({@code model.ndlist}, read back with
  * {@code NDList.decode(manager, in)}, names kept) and {@code config.json}.
  */
-public record DjlFormat() implements ExportFormat {
+record DjlFormat() implements ExportFormat {
     public static final String PARAMETERS = "model.ndlist";
 
     @Override

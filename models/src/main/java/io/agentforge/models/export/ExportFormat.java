@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * How one model's unpacked directory becomes its folder in an export.
  */
-public sealed interface ExportFormat permits PytorchFormat, DjlFormat {
+sealed interface ExportFormat permits PytorchFormat, DjlFormat {
     /** The model's shape, as the engine writes it. */
     String CONFIG = io.agentforge.engine.export.ModelExport.CONFIG;
     /** The weights, as the engine writes them: safetensors with the engine's parameter names. */

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * The engine already stores its weights this way, under the tensor names its export mapping documents, so the
  * export is a copy of the two files.
  */
-public record PytorchFormat() implements ExportFormat {
+record PytorchFormat() implements ExportFormat {
     @Override
     public String name() {
         return "pytorch";

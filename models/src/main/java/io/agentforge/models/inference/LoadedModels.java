@@ -13,7 +13,7 @@ import java.util.function.ToLongFunction;
  *
  * @param <M> a loaded model; closing it frees its memory
  */
-public final class LoadedModels<M extends AutoCloseable> implements AutoCloseable {
+final class LoadedModels<M extends AutoCloseable> implements AutoCloseable {
     private final long budgetBytes;
     private final ToLongFunction<M> sizeOf;
     // Access order: iteration starts at the least recently used.
