@@ -41,24 +41,29 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     private final Database database;
     private final EventBus bus;
-    private final JobRepository repository;
+    private final JobStore store;
+    private final JobMetricHistory history;
     private final JobEvents events;
     private final JobScheduler scheduler;
     private final Instant startedAt = Instant.now();
 
-    private TrainingJobs(Database database, EventBus bus, JobRepository repository, JobScheduler scheduler) {
+    private TrainingJobs(Database database, EventBus bus, JobStore store, JobMetricHistory history,
+                         JobScheduler scheduler) {
         this.database = database;
         this.bus = bus;
-        this.repository = repository;
+        this.store = store;
+        this.history = history;
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
     }
 
     /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
     public static TrainingJobs start(Database database, EventBus bus, ModelService models, SchedulerSettings settings) {
-        var repository = new JobRepository(database);
-        var scheduler = new JobScheduler(repository, new JobEvents(bus), new TrainedModels(models), settings);
-        var service = new TrainingJobs(database, bus, repository, scheduler);
+        var store = new JobStore(database);
+        var history = new JobMetricHistory(database);
+        var scheduler = new JobScheduler(store, new JobQueue(database), history, new JobEvents(bus),
+                new TrainedModels(models), settings);
+        var service = new TrainingJobs(database, bus, store, history, scheduler);
         scheduler.start();
         return service;
     }
@@ -75,7 +80,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         var parameters = PhaseParameters.of(request);
         var jobsDir = scheduler.settings().jobsDir().toString();
         // The job's run, later and perhaps on another replica, continues the submitting request's trace.
-        var job = repository.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
+        var job = store.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
                 request.priority()), Trace.current().map(TraceContext::traceparent).orElse(null));
         scheduler.wake();
         return job;
@@ -83,29 +88,29 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob job(String jobId) {
-        return repository.find(jobId);
+        return store.find(jobId);
     }
 
     @Override
     public Page<TrainingJob> jobs(JobQuery query) {
-        return repository.list(query == null ? JobQuery.all() : query);
+        return store.list(query == null ? JobQuery.all() : query);
     }
 
     @Override
     public TrainingJob cancel(String jobId) {
-        var job = repository.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
+        var job = store.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
         scheduler.release(jobId, "cancelled");
-        events.state(JobEvents.TRAINING_CANCELLED, job, repository.findQueued(jobId).totalSteps(), Map.of());
+        events.state(JobEvents.TRAINING_CANCELLED, job, store.findQueued(jobId).totalSteps(), Map.of());
         return job;
     }
 
     @Override
     public TrainingJob pause(String jobId) {
-        var queued = repository.findQueued(jobId);
+        var queued = store.findQueued(jobId);
         if (queued.paused()) {
             throw new ConflictException("job " + jobId + " is already paused", Map.of("job_id", jobId));
         }
-        var job = repository.pause(jobId, "paused at step " + queued.job().currentStep()
+        var job = store.pause(jobId, "paused at step " + queued.job().currentStep()
                 + "; resume continues from the last checkpoint");
         scheduler.release(jobId, "paused");
         events.state(JobEvents.TRAINING_PAUSED, job, queued.totalSteps(), Map.of());
@@ -114,14 +119,14 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob resume(String jobId) {
-        var job = repository.resume(jobId);
+        var job = store.resume(jobId);
         scheduler.wake();
         return job;
     }
 
     @Override
     public List<TrainingProgress> metrics(String jobId) {
-        return repository.metrics(jobId);
+        return history.metrics(jobId);
     }
 
     @Override
@@ -140,7 +145,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     /** Publishes jobs by status and this instance's workers on the service's {@code /metrics}. */
     public void bindMetrics(MeterRegistry registry) {
-        new JobMetrics(repository).bindTo(registry, scheduler);
+        new JobMetrics(store).bindTo(registry, scheduler);
     }
 
     /** The worker slots of this instance, for {@code /health}: how many jobs run here, of how many allowed. */
