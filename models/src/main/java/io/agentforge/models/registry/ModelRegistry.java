@@ -61,6 +61,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
 
     private final Database database;
     private final ModelRepository repository;
+    private final ModelHandoffs handoffs;
     private final ArtifactStore store;
     private final ModelExporter exporter;
     private final ModelInference inference;
@@ -74,10 +75,11 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     private final Counter refusedReads;
     private final Counter generatedTokens;
 
-    public ModelRegistry(Database database, ModelRepository repository, ArtifactStore store, ModelExporter exporter,
-                         ModelInference inference, EventBus bus) {
+    public ModelRegistry(Database database, ModelRepository repository, ModelHandoffs handoffs, ArtifactStore store,
+                         ModelExporter exporter, ModelInference inference, EventBus bus) {
         this.database = database;
         this.repository = repository;
+        this.handoffs = handoffs;
         this.store = store;
         this.exporter = exporter;
         this.inference = inference;
@@ -200,7 +202,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         if (to == null) {
             throw new InvalidRequestException("to_phase", "one of " + ModelPhase.wireNames(), null);
         }
-        var handoff = repository.insertHandoff(SafeNames.id("model_id", modelId), from, to);
+        var handoff = handoffs.insertHandoff(SafeNames.id("model_id", modelId), from, to);
         var data = new LinkedHashMap<String, Object>();
         data.put("handoff_id", handoff.handoffId());
         data.put("model_id", handoff.modelId());
@@ -213,7 +215,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
 
     @Override
     public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
-        return repository.handoffs(from, to);
+        return handoffs.handoffs(from, to);
     }
 
     @Override

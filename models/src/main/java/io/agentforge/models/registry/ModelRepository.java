@@ -3,7 +3,6 @@ package io.agentforge.models.registry;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
-import io.agentforge.contracts.models.ModelHandoff;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelSummary;
@@ -24,11 +23,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * Model metadata: versions per name, tags, metrics, parameters, lineage (training job, parent models), handoffs
- * between phases and one winner per phase. Artifacts themselves live on disk, owned by the Model service.
+ * Model metadata: versions per name, tags, metrics, parameters, lineage (training job, parent models) and one winner
+ * per phase; the handoffs between phases are {@link ModelHandoffs}. Artifacts themselves live on disk, owned by the Model service.
  *
  * <p>Versions and winners are decided under the {@code model_registry} row lock of {@code persistence_locks}, so
  * concurrent uploads of one name get consecutive versions and concurrent winner marks leave exactly one winner.
@@ -277,83 +275,6 @@ public final class ModelRepository {
         return lineage(modelId, "SELECT model_id FROM model_parents WHERE parent_id = ? ORDER BY model_id");
     }
 
-    /**
-     * Records that a model passes from one phase to the next, as {@code pending} until the next phase takes it.
-     *
-     * @throws NotFoundException for an unknown model id
-     */
-    public ModelHandoff insertHandoff(String modelId, ModelPhase from, ModelPhase to) {
-        if (from == null || to == null) {
-            throw new InvalidRequestException(from == null ? "from_phase" : "to_phase",
-                    "one of " + ModelPhase.wireNames(), null);
-        }
-        var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Sql.now(clock),
-                "pending");
-        return database.inTransaction(connection -> {
-            lockExisting(connection, modelId);
-            try (var insert = connection.prepareStatement("INSERT INTO model_handoffs (id, from_phase, to_phase,"
-                    + " model_id, created_at, status) VALUES (?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, handoff.handoffId());
-                insert.setString(2, from.wireName());
-                insert.setString(3, to.wireName());
-                insert.setString(4, modelId);
-                Sql.setInstant(insert, 5, handoff.createdAt());
-                insert.setString(6, handoff.status());
-                insert.executeUpdate();
-            }
-            return handoff;
-        });
-    }
-
-    /** Sets a handoff's status, e.g. {@code completed} once the next phase took the model. */
-    public ModelHandoff updateHandoffStatus(String handoffId, String status) {
-        if (status == null || status.isBlank()) {
-            throw new InvalidRequestException("status", "a handoff status such as pending or completed", status);
-        }
-        return database.inTransaction(connection -> {
-            try (var update = connection.prepareStatement("UPDATE model_handoffs SET status = ? WHERE id = ?")) {
-                update.setString(1, status);
-                update.setString(2, handoffId);
-                if (update.executeUpdate() == 0) {
-                    throw new NotFoundException("handoff", handoffId);
-                }
-            }
-            return handoffs(connection, " WHERE id = ?", List.of(handoffId)).getFirst();
-        });
-    }
-
-    /** Handoffs newest first; a null phase does not filter. */
-    public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
-        var where = new StringBuilder(" WHERE 1 = 1");
-        var arguments = new ArrayList<Object>();
-        if (from != null) {
-            where.append(" AND from_phase = ?");
-            arguments.add(from.wireName());
-        }
-        if (to != null) {
-            where.append(" AND to_phase = ?");
-            arguments.add(to.wireName());
-        }
-        return database.withConnection(connection -> handoffs(connection, where.toString(), arguments));
-    }
-
-    private static List<ModelHandoff> handoffs(Connection connection, String where, List<?> arguments)
-            throws SQLException {
-        try (var select = connection.prepareStatement("SELECT id, from_phase, to_phase, model_id, created_at, status"
-                + " FROM model_handoffs" + where + " ORDER BY created_at DESC, id DESC")) {
-            Sql.bind(select, arguments);
-            var handoffs = new ArrayList<ModelHandoff>();
-            try (var rows = select.executeQuery()) {
-                while (rows.next()) {
-                    handoffs.add(new ModelHandoff(rows.getString("id"), ModelPhase.parse(rows.getString("from_phase")),
-                            ModelPhase.parse(rows.getString("to_phase")), rows.getString("model_id"),
-                            Sql.instant(rows, "created_at"), rows.getString("status")));
-                }
-            }
-            return handoffs;
-        }
-    }
-
     private List<String> lineage(String modelId, String sql) {
         return database.withConnection(connection -> {
             requireExists(connection, modelId);
@@ -410,7 +331,7 @@ public final class ModelRepository {
      * parent link, a handoff) cannot lose it to a concurrent delete between this check and the insert: that delete
      * waits, or went first and this answers 404, instead of the insert failing on the foreign key.
      */
-    private static void lockExisting(Connection connection, String modelId) throws SQLException {
+    static void lockExisting(Connection connection, String modelId) throws SQLException {
         require(connection, modelId, "SELECT 1 FROM models WHERE id = ? FOR UPDATE");
     }
 
