@@ -14,7 +14,6 @@ import io.agentforge.contracts.models.ModelSummary;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.phases.ModelPhase;
-import io.agentforge.platform.http.ServiceClient;
 
 import java.io.InputStream;
 import java.util.LinkedHashMap;

@@ -8,7 +8,6 @@ import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
-import io.agentforge.platform.http.ServiceClient;
 
 import java.util.List;
 
