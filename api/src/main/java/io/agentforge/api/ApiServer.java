@@ -30,7 +30,14 @@ public final class ApiServer {
     public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
                                        TrainingService training, ModelService models, EventBus bus,
                                        List<Service> reportedOn) {
-        return new ApiService(config, training, models, bus, reportedOn, dependencies).server();
+        return create(config, dependencies, training, models, bus, reportedOn, ApiService.Peers.none());
+    }
+
+    /** The full API with the dashboard's peers: the WebSocket service's address and the Monitoring service. */
+    public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
+                                       TrainingService training, ModelService models, EventBus bus,
+                                       List<Service> reportedOn, ApiService.Peers peers) {
+        return new ApiService(config, training, models, bus, reportedOn, dependencies, peers).server();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.agentforge.api;
 
 import io.agentforge.api.chat.Chat;
+import io.agentforge.api.dashboard.Dashboard;
 import io.agentforge.api.phases.LatestProgress;
 import io.agentforge.api.phases.PhaseOrchestrator;
 import io.agentforge.api.phases.Prerequisites;
@@ -8,9 +9,11 @@ import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.api.web.ApiDocument;
 import io.agentforge.api.web.ApiRoutes;
 import io.agentforge.api.web.OriginGate;
+import io.agentforge.api.web.SystemRoutes;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.DependencyCheck;
+import io.agentforge.contracts.monitoring.MonitoringService;
 import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
@@ -21,6 +24,7 @@ import io.helidon.webserver.cors.CorsSupport;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The API service put together: its logic over the Training and Model services (in-process or HTTP clients, the
@@ -34,7 +38,18 @@ public final class ApiService implements AutoCloseable {
     private final LatestProgress latestProgress;
     private final Pipeline pipeline;
     private final ApiRoutes routes;
+    private final SystemRoutes system;
     private final ServiceServer server;
+
+    /**
+     * What the API reaches besides the Training and Model services, for the dashboard: where browsers find the
+     * WebSocket service, and the Monitoring service (null when it cannot be reached; its routes then answer 503).
+     */
+    public record Peers(Supplier<Dashboard.WebSocketAddress> websocket, MonitoringService monitoring) {
+        public static Peers none() {
+            return new Peers(Dashboard.WebSocketAddress::unknown, null);
+        }
+    }
 
     /**
      * @param training   the Training service
@@ -45,6 +60,12 @@ public final class ApiService implements AutoCloseable {
      */
     public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
                       List<Service> reportedOn, List<HealthCheck> checks) {
+        this(config, training, models, bus, reportedOn, checks, Peers.none());
+    }
+
+    /** @param peers the WebSocket service's address and the Monitoring service, for the dashboard */
+    public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
+                      List<Service> reportedOn, List<HealthCheck> checks, Peers peers) {
         this.latestProgress = new LatestProgress(bus);
         var phases = new PhaseOrchestrator(training, new Prerequisites(models), latestProgress);
         this.pipeline = new Pipeline(phases, training, models, bus, Duration.ofSeconds(2), Duration.ofMinutes(5));
@@ -56,7 +77,12 @@ public final class ApiService implements AutoCloseable {
                 .healthCheck(training.name(), () -> dependency(training))
                 .healthCheck(models.name(), () -> dependency(models));
         reportedOn.forEach(service -> builder.healthCheck(service.name(), () -> dependency(service)));
-        this.server = builder.routes(new OriginGate(config.corsOrigins()), cors(config.corsOrigins()), routes).build();
+        this.system = new SystemRoutes(peers.monitoring());
+        var dashboard = new Dashboard(peers.websocket());
+        // The dashboard's GET / comes before the JSON one, which it passes browsers' API calls on to.
+        this.server = builder.routes(new OriginGate(config.corsOrigins()), cors(config.corsOrigins()), dashboard,
+                routes, system).build();
+        dashboard.bindMetrics(server.meterRegistry());
     }
 
     public ApiService start() {
@@ -70,7 +96,7 @@ public final class ApiService implements AutoCloseable {
 
     /** The routes served, for tests that hold them against the OpenAPI document. */
     public List<ApiRoutes.Route> routes() {
-        return routes.table();
+        return java.util.stream.Stream.concat(routes.table().stream(), system.table().stream()).toList();
     }
 
     public ServiceServer server() {

@@ -42,7 +42,8 @@ class RouteDocumentationTest {
             for (var operation : documented) {
                 var parts = operation.split(" ", 2);
                 var path = parts[1].replace("{phase}", "cognate").replace("{job_id}", "no-such-job")
-                        .replace("{model_id}", "no-such-model").replace("{export_id}", "no-such-export");
+                        .replace("{model_id}", "no-such-model").replace("{export_id}", "no-such-export")
+                        .replace("{alert_id}", "no-such-alert");
                 var response = client.raw(client.request(path).method(parts[0],
                         parts[0].equals("POST") ? HttpRequest.BodyPublishers.ofString("{}")
                                 : HttpRequest.BodyPublishers.noBody()));

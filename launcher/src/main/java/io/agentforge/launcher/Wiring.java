@@ -1,15 +1,20 @@
 package io.agentforge.launcher;
 
 import io.agentforge.api.ApiServer;
+import io.agentforge.api.ApiService;
+import io.agentforge.api.dashboard.Dashboard;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.monitoring.MonitoringService;
 import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.launcher.remote.RemoteModelService;
 import io.agentforge.launcher.remote.RemoteMonitoringService;
 import io.agentforge.launcher.remote.RemoteTrainingService;
 import io.agentforge.launcher.remote.RemoteWebSocketService;
+import io.agentforge.launcher.remote.ServiceClient;
 import io.agentforge.models.ModelServer;
 import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.monitoring.Monitoring;
@@ -17,11 +22,9 @@ import io.agentforge.monitoring.MonitoringServer;
 import io.agentforge.monitoring.MonitoringSettings;
 import io.agentforge.monitoring.MonitoringTargets;
 import io.agentforge.platform.bus.EventBuses;
-import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.health.HealthCheck;
-import io.agentforge.launcher.remote.ServiceClient;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Schema;
 import io.agentforge.platform.web.ServiceServer;
@@ -57,10 +60,12 @@ public final class Wiring implements AutoCloseable {
 
     private final Map<ServiceName, ServiceServer> servers;
     private final Deque<AutoCloseable> resources;
+    private final EventBus bus;
 
-    private Wiring(Map<ServiceName, ServiceServer> servers, Deque<AutoCloseable> resources) {
+    private Wiring(Map<ServiceName, ServiceServer> servers, Deque<AutoCloseable> resources, EventBus bus) {
         this.servers = Collections.unmodifiableMap(new EnumMap<>(servers));
         this.resources = resources;
+        this.bus = bus;
     }
 
     /**
@@ -111,12 +116,16 @@ public final class Wiring implements AutoCloseable {
                     : called.contains(ServiceName.TRAINING) ? new RemoteTrainingService(client(ServiceName.TRAINING))
                     : null;
             if (here.contains(ServiceName.WEBSOCKET)) {
-                var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies));
+                // The dashboard's pages (the API's origin) may open /ws; with port 0 the API's port is not known yet.
+                var origins = DashboardOrigins.of(config, here.contains(ServiceName.API) ? config.api().port() : 0);
+                var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies, origins));
                 startServer(ServiceName.WEBSOCKET, () -> websocket.start().server());
             }
             var monitoring = here.contains(ServiceName.MONITORING) ? startMonitoring() : null;
             if (here.contains(ServiceName.API)) {
-                var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus, reportedOnByApi()));
+                var peers = new ApiService.Peers(this::websocketAddress, monitoringForApi(monitoring));
+                var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus,
+                        reportedOnByApi(), peers));
                 startServer(ServiceName.API, server::start);
                 // No *_SERVICE_URL names the API: a Monitoring service in another process learns its address so.
                 if (monitoring == null && config.redisUrl().isPresent()) {
@@ -126,7 +135,7 @@ public final class Wiring implements AutoCloseable {
             if (monitoring != null) {
                 watch(monitoring);
             }
-            return new Wiring(servers, resources);
+            return new Wiring(servers, resources, bus);
         }
 
         private void openInfrastructure() {
@@ -203,6 +212,25 @@ public final class Wiring implements AutoCloseable {
             monitoring.start();
         }
 
+        /** Where browsers reach the WebSocket service: its port on the page's host here, else its URL if set. */
+        private Dashboard.WebSocketAddress websocketAddress() {
+            if (servers.containsKey(ServiceName.WEBSOCKET)) {
+                return new Dashboard.WebSocketAddress(null, servers.get(ServiceName.WEBSOCKET).port());
+            }
+            return config.serviceUrls().of(ServiceName.WEBSOCKET).map(Dashboard.WebSocketAddress::of)
+                    .orElseGet(Dashboard.WebSocketAddress::unknown);
+        }
+
+        /** The Monitoring service whose answers the API passes on to the dashboard: here, at its URL, or none. */
+        private MonitoringService monitoringForApi(Monitoring here) {
+            if (here != null) {
+                return here;
+            }
+            return config.serviceUrls().of(ServiceName.MONITORING)
+                    .map(url -> (MonitoringService) new RemoteMonitoringService(client(ServiceName.MONITORING, url)))
+                    .orElse(null);
+        }
+
         /** The WebSocket and Monitoring services whose health the API reports: here, or at their URLs if set. */
         private List<Service> reportedOnByApi() {
             var reported = new ArrayList<Service>();
@@ -243,6 +271,11 @@ public final class Wiring implements AutoCloseable {
             resources.push(resource);
             return resource;
         }
+    }
+
+    /** The event bus of this process, for tests that publish events as a service would. */
+    EventBus bus() {
+        return bus;
     }
 
     /** The running servers, by service. */

@@ -7,6 +7,7 @@ import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.ServiceServer;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The WebSocket service as it runs: the {@link WebSocketHub} over the event bus, served on
@@ -26,14 +27,28 @@ public final class WebSocketServer implements AutoCloseable {
      * @param dependencies checks of what the launcher handed over (the event bus)
      */
     public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies) {
-        return create(WebSocketSettings.from(config), config.port(), bus, dependencies);
+        return create(WebSocketSettings.from(config), config.port(), bus, dependencies, Set.of());
+    }
+
+    /**
+     * @param browserOrigins origins of pages allowed to open {@code /ws} besides this service's own (the dashboard,
+     *                       served by the API on another port); empty for the same origin only
+     */
+    public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies,
+                                         Set<String> browserOrigins) {
+        return create(WebSocketSettings.from(config), config.port(), bus, dependencies, browserOrigins);
     }
 
     /** With every limit chosen by the caller (tests and benchmarks). */
     public static WebSocketServer create(WebSocketSettings settings, int port, EventBus bus,
                                          List<HealthCheck> dependencies) {
+        return create(settings, port, bus, dependencies, Set.of());
+    }
+
+    private static WebSocketServer create(WebSocketSettings settings, int port, EventBus bus,
+                                          List<HealthCheck> dependencies, Set<String> browserOrigins) {
         var hub = new WebSocketHub(settings, bus);
-        var routes = new WebSocketRoutes(hub, settings);
+        var routes = new WebSocketRoutes(hub, settings, browserOrigins);
         var server = ServiceServer.builder(ServiceName.WEBSOCKET.id())
                 .port(port)
                 .healthChecks(dependencies)

@@ -16,6 +16,7 @@ import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobQuery;
+import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.web.Exchange;
@@ -43,6 +44,7 @@ import java.util.Set;
 public final class ApiRoutes implements HttpService, AutoCloseable {
     private static final Set<String> JOB_QUERY = Set.of("phase", "status", "offset", "limit");
     private static final Set<String> MODEL_QUERY = Set.of("phase", "offset", "limit");
+    private static final Set<String> METRICS_QUERY = Set.of("buckets", "from", "to", "metric");
     /** How stale a cached read may be when its change announced itself nowhere. */
     private static final Duration CACHE_TTL = Duration.ofSeconds(1);
 
@@ -88,6 +90,8 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 new Route(Method.GET, "/jobs", this::listJobs),
                 new Route(Method.GET, "/jobs/{job_id}", this::getJob),
                 new Route(Method.DELETE, "/jobs/{job_id}", this::cancelJob),
+                new Route(Method.POST, "/jobs/{job_id}/pause", this::pauseJob),
+                new Route(Method.POST, "/jobs/{job_id}/resume", this::resumeJob),
                 new Route(Method.GET, "/jobs/{job_id}/metrics", this::jobMetrics),
                 new Route(Method.GET, "/models", this::listModels),
                 new Route(Method.POST, "/models/export", this::exportModels),
@@ -161,8 +165,24 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
         Exchange.ok(res, job, "job cancelled; its worker stops at a checkpoint");
     }
 
+    private void pauseJob(ServerRequest req, ServerResponse res) {
+        var job = training.pause(param(req, "job_id"));
+        cache.invalidate();
+        Exchange.ok(res, job, "job paused; resume continues from its last checkpoint");
+    }
+
+    private void resumeJob(ServerRequest req, ServerResponse res) {
+        var job = training.resume(param(req, "job_id"));
+        cache.invalidate();
+        Exchange.ok(res, job, "job queued to resume from its last checkpoint");
+    }
+
     private void jobMetrics(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, training.metrics(param(req, "job_id")));
+        var query = new QueryParameters(req.query(), METRICS_QUERY);
+        var window = MetricWindow.parse(query.text("buckets"), query.text("from"), query.text("to"),
+                query.all("metric"));
+        var id = param(req, "job_id");
+        Exchange.ok(res, window == null ? training.metrics(id) : training.metricBuckets(id, window));
     }
 
     private void listModels(ServerRequest req, ServerResponse res) {

@@ -4,6 +4,7 @@ import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.helidon.common.parameters.Parameters;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -29,6 +30,16 @@ final class QueryParameters {
     <T> T optional(String name, Function<String, T> parse) {
         var value = query.first(name).orElse("");
         return value.isBlank() ? null : parse.apply(value.trim());
+    }
+
+    /** The raw value, or null when absent. */
+    String text(String name) {
+        return query.first(name).orElse(null);
+    }
+
+    /** Every value of a repeated parameter, in order; empty when absent. */
+    List<String> all(String name) {
+        return query.contains(name) ? query.all(name) : List.of();
     }
 
     PageRequest page() {

@@ -33,4 +33,14 @@ public interface TrainingService extends Service {
 
     /** Every progress point recorded for the job, oldest first. */
     List<TrainingProgress> metrics(String jobId);
+
+    /**
+     * The job's metric history in the window, at most {@code window.buckets()} points per series as min, max and last
+     * per bucket. This default folds the full history; a service that keeps the history nearby answers faster.
+     *
+     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown id
+     */
+    default MetricBuckets metricBuckets(String jobId, MetricWindow window) {
+        return MetricBuckets.of(jobId, metrics(jobId), window);
+    }
 }

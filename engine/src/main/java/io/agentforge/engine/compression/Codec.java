@@ -119,6 +119,24 @@ public enum Codec {
         };
     }
 
+    /**
+     * The length the raw stream {@code role} has for a tensor of {@code count} elements in {@code rows} rows, or -1 when
+     * this codec has no such stream; a reader checks a manifest against it before it allocates anything.
+     */
+    public long rawBytes(String role, long count, long rows, ScaleType scaleType, int groupSize) {
+        boolean scales = SCALES.equals(role);
+        if (!scales && !VALUES.equals(role)) {
+            return -1;
+        }
+        return switch (this) {
+            case TERNARY_BASE3 -> scales ? scaleType.bytes() : (count + TRITS_PER_BYTE - 1) / TRITS_PER_BYTE;
+            case INT8_ROWS -> scales ? rows * scaleType.bytes() : count;
+            case INT4_GROUPS -> scales ? (count + groupSize - 1) / groupSize * scaleType.bytes() : (count + 1) / 2;
+            case FP16 -> scales ? -1 : count * 2;
+            case FP32 -> scales ? -1 : count * 4;
+        };
+    }
+
     private static void encodeTernary(float[] values, ScaleType scaleType, Map<String, byte[]> streams) {
         if (!isTernary(values)) {
             throw new IllegalArgumentException("ternary_base3: the tensor holds more than {-γ, 0, γ}");

@@ -149,6 +149,15 @@ public final class PackedModel {
         } catch (IOException e) {
             throw new CorruptArtifactException(file + ": unreadable manifest: " + e.getMessage(), e);
         }
+        try {
+            return verify(file, bytes, manifestLength, manifest);
+        } catch (RuntimeException e) {
+            // A manifest whose hash matches but whose fields do not fit together (missing, negative, inconsistent).
+            throw new CorruptArtifactException(file + ": malformed manifest: " + e, e);
+        }
+    }
+
+    private static Unpacked verify(Path file, byte[] bytes, int manifestLength, Manifest manifest) throws CorruptArtifactException {
         if (!Manifest.FORMAT.equals(manifest.format())) {
             throw new CorruptArtifactException(file + ": unknown format " + manifest.format());
         }
@@ -158,15 +167,20 @@ public final class PackedModel {
         if (payloadLength != expectedPayload) {
             throw new CorruptArtifactException(file + ": payload is " + payloadLength + " bytes, the manifest lists " + expectedPayload);
         }
-        var tensors = new LinkedHashMap<String, float[]>();
+        // Everything the manifest claims is checked against the config before a byte is allocated or decoded.
         var shapes = new LinkedHashMap<String, Shape>();
         for (Manifest.Tensor tensor : manifest.tensors()) {
-            tensors.put(tensor.name(), decode(file, bytes, payloadStart, tensor));
+            if (tensor.name() == null || tensor.shape() == null || tensor.codec() == null || tensor.streams() == null) {
+                throw new CorruptArtifactException(file + ": a tensor entry lacks its name, shape, codec or streams");
+            }
             shapes.put(tensor.name(), new Shape(tensor.shape()));
         }
-        var expected = LanguageModel.parameterShapes(manifest.config());
-        if (!expected.equals(shapes)) {
+        if (!LanguageModel.parameterShapes(manifest.config()).equals(shapes) || shapes.size() != manifest.tensors().size()) {
             throw new CorruptArtifactException(file + ": the tensors do not match the config's parameters");
+        }
+        var tensors = new LinkedHashMap<String, float[]>();
+        for (Manifest.Tensor tensor : manifest.tensors()) {
+            tensors.put(tensor.name(), decode(file, bytes, payloadStart, tensor));
         }
         return new Unpacked(manifest.config(), shapes, tensors);
     }
@@ -179,21 +193,25 @@ public final class PackedModel {
             if (stream.offset() < 0 || stream.storedBytes() < 0 || from + stream.storedBytes() > bytes.length) {
                 throw new CorruptArtifactException(where + ": stream '" + stream.role() + "' lies outside the file");
             }
+            long expectedRaw = tensor.codec().rawBytes(stream.role(), tensor.elements(), rows(tensor), tensor.scaleType(), groupSize(tensor));
+            if (stream.rawBytes() != expectedRaw || streams.containsKey(stream.role()) || stream.compression() == null) {
+                throw new CorruptArtifactException(where + ": stream '" + stream.role() + "' is not what a " + tensor.codec()
+                        + " tensor of shape " + Arrays.toString(tensor.shape()) + " has");
+            }
             byte[] stored = Arrays.copyOfRange(bytes, (int) from, (int) (from + stream.storedBytes()));
             if (!sha256(stored).equals(stream.sha256())) {
                 throw new CorruptArtifactException(where + ": stream '" + stream.role() + "' does not match its sha256");
             }
             try {
                 streams.put(stream.role(), stream.compression().decompress(stored, stream.rawBytes()));
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {
                 throw new CorruptArtifactException(where + ": stream '" + stream.role() + "': " + e.getMessage(), e);
             }
         }
         float[] values;
         try {
-            int rows = tensor.shape().length == 0 ? 1 : Math.toIntExact(tensor.shape()[0]);
-            int groupSize = tensor.groupSize() == null ? 0 : tensor.groupSize();
-            values = tensor.codec().decode(streams, Math.toIntExact(tensor.elements()), rows, tensor.scaleType(), groupSize);
+            values = tensor.codec().decode(streams, Math.toIntExact(tensor.elements()), Math.toIntExact(rows(tensor)),
+                    tensor.scaleType(), groupSize(tensor));
         } catch (RuntimeException e) {
             throw new CorruptArtifactException(where + ": " + e.getMessage(), e);
         }
@@ -202,6 +220,14 @@ public final class PackedModel {
             throw new CorruptArtifactException(where + ": decoded sha256 " + actual + " differs from the manifest's " + tensor.sha256());
         }
         return values;
+    }
+
+    private static long rows(Manifest.Tensor tensor) {
+        return tensor.shape().length == 0 ? 1 : tensor.shape()[0];
+    }
+
+    private static int groupSize(Manifest.Tensor tensor) {
+        return tensor.groupSize() == null ? 0 : tensor.groupSize();
     }
 
     private static LanguageModel prepare(LanguageModel model) {

@@ -27,5 +27,13 @@
  * For Hugging Face GPT-2 ({@code wte, wpe, h.i.ln_1, h.i.attn.c_attn, h.i.attn.c_proj, h.i.ln_2, h.i.mlp.c_fc,
  * h.i.mlp.c_proj, ln_f}) the same tensors map one to one in that order, transposed, since GPT-2's Conv1D stores (in, out).
  * LayerNorm epsilon is 1e-5; attention is causal, scaled by 1/sqrt(d_model/heads); there is no dropout.
+ *
+ * <h2>Quantization</h2>
+ * {@code config.json}'s {@code quantization} says how the four projections ({@code attn.qkv}, {@code attn.out},
+ * {@code mlp.up}, {@code mlp.down}) compute; absent means {@code none}. {@code bitnet}: the stored weights are latent
+ * full-precision weights and the model computes with their BitNet b1.58 quantization (ternary by absmean, activations
+ * int8 per token). {@code ternary}: each projection weight holds only {−γ, 0, γ} and is used as stored, activations
+ * int8 per token. Another tool must apply the same activation quantization to reproduce the logits. The compressed
+ * form of a model is the compression package's single-file container, not this directory.
  */
 package io.agentforge.engine.export;

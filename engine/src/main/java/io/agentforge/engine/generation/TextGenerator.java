@@ -1,9 +1,5 @@
 package io.agentforge.engine.generation;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.agentforge.engine.model.KvCache;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 
@@ -38,26 +34,18 @@ public final class TextGenerator {
         var random = new Random(settings.seed());
         int[] produced = new int[budget];
         int count = 0;
-        try (NDManager scope = NDManager.newBaseManager(); KvCache cache = new KvCache(model.config())) {
-            float[] logits = lastLogits(scope, kept, cache);
+        try (var source = new ModelTokenSource(model)) {
+            float[] logits = source.feed(kept);
             while (count < budget) {
                 int next = pick(logits, settings, random);
                 produced[count++] = next;
                 if (settings.stopTokens().contains(next) || count == budget) {
                     break;
                 }
-                logits = lastLogits(scope, new int[] {next}, cache);
+                logits = source.feed(new int[] {next});
             }
         }
         return Arrays.copyOf(produced, count);
-    }
-
-    private float[] lastLogits(NDManager parent, int[] tokens, KvCache cache) {
-        try (NDManager scope = parent.newSubManager()) {
-            long[] ids = Arrays.stream(tokens).asLongStream().toArray();
-            NDArray logits = model.forward(scope.create(ids, new Shape(1, ids.length)), cache);
-            return logits.get(0, tokens.length - 1).toFloatArray();
-        }
     }
 
     static int pick(float[] logits, GenerationSettings settings, Random random) {

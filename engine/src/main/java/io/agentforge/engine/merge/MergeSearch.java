@@ -15,7 +15,8 @@ import java.util.function.ToDoubleFunction;
  * The evolutionary search over merge recipes (PHASES.md 1.4): a (μ+λ) genetic algorithm. Generation 0 holds the
  * parents themselves (one-hot linear genomes), their uniform soup and random genomes; every later generation breeds
  * {@code population} children by tournament selection, uniform crossover and Gaussian mutation, and keeps the best
- * {@code population} of parents and children together (elitism: the best fitness never falls).
+ * {@code population} of parents and children together (elitism: the best fitness never falls), each distinct merge
+ * once.
  *
  * <p>Fitness is the caller's function (the phase passes −loss on {@code select}) and is called once per distinct
  * canonical genome: repeats are answered from a cache. The run is deterministic for a seed, so a crashed run resumes
@@ -179,9 +180,18 @@ public final class MergeSearch {
                 MergeGenome child = mutate(crossover(first, second, random), random);
                 children.add(run.score(g, child));
             }
-            population.addAll(children);
+            // A child that merges exactly like a kept genome would only take a second slot for the same model.
+            var kept = new java.util.HashSet<MergeGenome>();
+            population.forEach(s -> kept.add(s.genome.canonical()));
+            for (Scored child : children) {
+                if (kept.add(child.genome.canonical())) {
+                    population.add(child);
+                }
+            }
             population.sort(BEST_FIRST);
-            population.subList(settings.population(), population.size()).clear();
+            if (population.size() > settings.population()) {
+                population.subList(settings.population(), population.size()).clear();
+            }
             history.add(stats(g, population));
         }
         Scored best = population.getFirst();

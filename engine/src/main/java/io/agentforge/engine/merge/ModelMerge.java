@@ -153,8 +153,9 @@ public final class ModelMerge {
     private static void checkConfig(TransformerConfig reference, TransformerConfig other, String who) {
         if (!reference.equals(other)) {
             var differences = new ArrayList<String>();
-            Function<TransformerConfig, List<Object>> fields = c -> List.of(c.vocabSize(), c.contextLength(), c.layers(), c.dModel(), c.heads(), c.ffnSize(), c.tiedHead());
-            String[] names = {"vocab_size", "context_length", "layers", "d_model", "heads", "ffn_size", "tied_head"};
+            Function<TransformerConfig, List<Object>> fields = c -> List.of(c.vocabSize(), c.contextLength(), c.layers(), c.dModel(),
+                    c.heads(), c.ffnSize(), c.tiedHead(), c.quantization());
+            String[] names = {"vocab_size", "context_length", "layers", "d_model", "heads", "ffn_size", "tied_head", "quantization"};
             var a = fields.apply(reference);
             var b = fields.apply(other);
             for (int i = 0; i < names.length; i++) {

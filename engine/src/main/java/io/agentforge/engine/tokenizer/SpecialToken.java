@@ -8,13 +8,17 @@ public enum SpecialToken {
     PADDING(257, "<|pad|>"),
     THOUGHT_START(258, "<|startofthought|>"),
     THOUGHT_END(259, "<|endofthought|>"),
+    /** Opens a tool call; the call's text follows, closed by {@link #TOOL_CALL_END}. */
     TOOL_CALL(260, "<|toolcall|>"),
+    /** Opens the result the runtime injects after a call, closed by {@link #TOOL_RESULT_END}. */
     TOOL_RESULT(261, "<|toolresult|>"),
     PERSONA_START(262, "<|persona|>"),
     PERSONA_END(263, "<|endofpersona|>"),
     // Spares so that a phase we have not thought of yet still needs no new embedding rows.
-    RESERVED_0(264, "<|reserved_0|>"),
-    RESERVED_1(265, "<|reserved_1|>"),
+    /** Ends a tool call: generation pauses here and the runtime executes the call. Was the spare reserved_0. */
+    TOOL_CALL_END(264, "<|endoftoolcall|>"),
+    /** Ends an injected tool result. Was the spare reserved_1. */
+    TOOL_RESULT_END(265, "<|endoftoolresult|>"),
     RESERVED_2(266, "<|reserved_2|>"),
     RESERVED_3(267, "<|reserved_3|>"),
     RESERVED_4(268, "<|reserved_4|>"),

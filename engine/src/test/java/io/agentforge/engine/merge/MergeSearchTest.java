@@ -81,6 +81,58 @@ class MergeSearchTest {
     }
 
     @Test
+    void clonesDoNotCrowdOutThePopulation() {
+        // Children that only copy kept genomes add nothing: the kept population, and so its mean, stays generation 0's.
+        var settings = Settings.defaults(5).withVariation(0, 0, 0).withMethods(List.of(MergeMethod.LINEAR)).withGenerations(4);
+        var history = new MergeSearch(settings).run(TOY).fitnessHistory();
+        assertThat(history).extracting(GenerationStats::mean).containsOnly(history.getFirst().mean());
+    }
+
+    @Test
+    void evaluationsSurviveAJsonRoundTripUnchanged() throws Exception {
+        // The phase stores finished evaluations as JSON to resume from them: a genome must come back equal.
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var result = new MergeSearch(Settings.defaults(6).withGenerations(2).withLayerGroups(2)).run(NOISE);
+        String json = mapper.writeValueAsString(result.evaluations());
+        var back = mapper.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<List<Evaluation>>() { });
+        assertThat(back).isEqualTo(result.evaluations());
+        assertThat(json).contains("\"method\":\"linear\"").contains("\"slerp_pair\"");
+        var history = mapper.readTree(mapper.writeValueAsString(result.fitnessHistory()));
+        assertThat(history.get(0).has("best_genome")).isTrue();
+        assertThat(history.get(0).get("best_genome").has("models")).isFalse();
+    }
+
+    @Test
+    void theSearchFindsAKnownMergeOfRealModels() {
+        // Fitness: closeness of the merged tiny model to a hidden target recipe (task arithmetic 0.6/0.3/0.1, λ 1.3).
+        var config = new io.agentforge.engine.model.TransformerConfig(20, 4, 1, 8, 2, 16, true);
+        try (var a = io.agentforge.engine.model.LanguageModel.initialize(config, 1);
+             var b = io.agentforge.engine.model.LanguageModel.initialize(config, 2);
+             var c = io.agentforge.engine.model.LanguageModel.initialize(config, 3);
+             var base = io.agentforge.engine.model.LanguageModel.initialize(config, 4)) {
+            var parents = List.of(ModelMerge.tensorsOf(a), ModelMerge.tensorsOf(b), ModelMerge.tensorsOf(c));
+            var ancestor = ModelMerge.tensorsOf(base);
+            var target = ModelMerge.merge(MergeGenome.taskArithmetic(1.3, 0.6, 0.3, 0.1), parents, ancestor);
+            ToDoubleFunction<MergeGenome> fitness = genome -> {
+                var merged = ModelMerge.merge(genome, parents, ancestor);
+                double distance = 0;
+                for (var e : target.entrySet()) {
+                    float[] x = merged.get(e.getKey()).values();
+                    float[] y = e.getValue().values();
+                    for (int i = 0; i < x.length; i++) {
+                        distance += Math.pow(x[i] - y[i], 2);
+                    }
+                }
+                return -distance;
+            };
+            var result = new MergeSearch(Settings.defaults(3).withGenerations(15)).run(fitness);
+            double start = result.fitnessHistory().getFirst().best();
+            assertThat(result.bestFitness()).isGreaterThan(start / 2);
+            assertThat(result.best().weightsOf(0)[0]).isGreaterThan(result.best().weightsOf(0)[2]);
+        }
+    }
+
+    @Test
     void genomesThatMergeAlikeShareOneEvaluation() {
         var a = MergeGenome.linear(0.5, 0.5);
         var b = new MergeGenome(MergeMethod.LINEAR, List.of(List.of(0.5, 0.5)), 1.4, 0.2, 0.3, 0.9, List.of(1, 0));

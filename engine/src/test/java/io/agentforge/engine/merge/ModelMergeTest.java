@@ -2,6 +2,7 @@ package io.agentforge.engine.merge;
 
 import ai.djl.ndarray.types.Shape;
 import io.agentforge.engine.model.LanguageModel;
+import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.model.TransformerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +137,12 @@ class ModelMergeTest {
              var b = LanguageModel.initialize(new TransformerConfig(40, 8, 2, 16, 4, 32, true), 2)) {
             assertThatThrownBy(() -> ModelMerge.merge(MergeGenome.uniformSoup(2), List.of(a, b), null))
                     .hasMessageContaining("config mismatch").hasMessageContaining("heads 2 in parent 0 but 4 in parent 1");
+        }
+        // A BitNet model and a full-precision one have the same tensors, computed differently.
+        try (var a = LanguageModel.initialize(TINY, 1);
+             var b = LanguageModel.initialize(new TransformerConfig(40, 8, 2, 16, 2, 32, true, Quantization.BITNET), 2)) {
+            assertThatThrownBy(() -> ModelMerge.merge(MergeGenome.uniformSoup(2), List.of(a, b), null))
+                    .hasMessageContaining("quantization NONE in parent 0 but BITNET in parent 1");
         }
     }
 

@@ -114,6 +114,31 @@ class BitLinearTest {
     }
 
     @Test
+    void quantizedForwardAndBackwardLeaveNothingInTheModelsManager() {
+        for (Quantization mode : new Quantization[] {Quantization.BITNET, Quantization.TERNARY}) {
+            try (var model = LanguageModel.initialize(TransformerConfig.tiny().withQuantization(mode), 2)) {
+                var modelManager = model.parameters().get("tok_embeddings.weight").getManager();
+                int before = modelManager.getManagedArrays().size();
+                model.setQuantizationStrength(mode == Quantization.BITNET ? 0.5 : 1.0);
+                for (int step = 0; step < 3; step++) {
+                    try (NDManager scope = NDManager.newBaseManager();
+                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray tokens = scope.create(new long[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3));
+                        collector.backward(model.forward(tokens).mean());
+                    }
+                    try (var cache = new KvCache(model.config()); NDManager scope = NDManager.newBaseManager()) {
+                        model.forward(scope.create(new long[] {7, 8}, new Shape(1, 2)), cache);
+                        model.forward(scope.create(new long[] {9}, new Shape(1, 1)), cache);
+                    }
+                }
+                assertThat(modelManager.getManagedArrays()).as(mode.toString()).hasSize(before);
+                BitLinear.scale(model.parameters().get("layers.0.mlp.up.weight"));
+                assertThat(modelManager.getManagedArrays()).as(mode.toString()).hasSize(before);
+            }
+        }
+    }
+
+    @Test
     void namesTheFourProjectionWeightsOnly() {
         assertThat(BitLinear.isQuantizedWeight("layers.0.attn.qkv.weight")).isTrue();
         assertThat(BitLinear.isQuantizedWeight("layers.12.mlp.down.weight")).isTrue();

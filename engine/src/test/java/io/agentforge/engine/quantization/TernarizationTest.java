@@ -4,14 +4,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentforge.engine.data.Example;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.model.BitLinear;
 import io.agentforge.engine.model.LanguageModel;
+import io.agentforge.engine.model.NextTokenLoss;
 import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
-import io.agentforge.engine.training.Evaluator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,9 +64,8 @@ class TernarizationTest {
             assertThat(new ObjectMapper().readTree(dir.resolve(ModelExport.CONFIG).toFile()).get("quantization").asText()).isEqualTo("ternary");
             try (var reloaded = ModelExport.load(dir)) {
                 assertThat(reloaded.config().quantization()).isEqualTo(Quantization.TERNARY);
-                var examples = examples();
-                double trainedLoss = Evaluator.evaluate(trained, "test", examples, 4, manager).loss();
-                assertThat(Evaluator.evaluate(reloaded, "test", examples, 4, manager).loss()).isCloseTo(trainedLoss, within(1e-6));
+                double trainedLoss = NextTokenLoss.of(trained, texts());
+                assertThat(NextTokenLoss.of(reloaded, texts())).isCloseTo(trainedLoss, within(1e-6));
                 var tokens = manager.create(TOKENS, new Shape(1, TOKENS.length));
                 assertThat(reloaded.forward(tokens).toFloatArray()).containsExactly(trained.forward(tokens).toFloatArray());
             }
@@ -93,11 +91,9 @@ class TernarizationTest {
 
     @Test
     void ternarisingWithoutTrainingChangesWhatTheModelComputes() {
-        try (var fp = LanguageModel.initialize(TransformerConfig.tiny(), 6); var ptq = Ternarization.ternarize(fp);
-             NDManager manager = NDManager.newBaseManager()) {
+        try (var fp = LanguageModel.initialize(TransformerConfig.tiny(), 6); var ptq = Ternarization.ternarize(fp)) {
             assertThat(QuantizationReport.of(fp).distinctValuesMax()).isGreaterThan(1000);
-            double fpLoss = Evaluator.evaluate(fp, "test", examples(), 4, manager).loss();
-            assertThat(Evaluator.evaluate(ptq, "test", examples(), 4, manager).loss()).isNotCloseTo(fpLoss, within(1e-4));
+            assertThat(NextTokenLoss.of(ptq, texts())).isNotCloseTo(NextTokenLoss.of(fp, texts()), within(1e-4));
         }
     }
 
@@ -153,13 +149,9 @@ class TernarizationTest {
         assertThat(ModelExport.readConfig(dir).quantization()).isEqualTo(Quantization.NONE);
     }
 
-    private static List<Example> examples() {
+    private static List<int[]> texts() {
         var tokenizer = new ByteTokenizer();
-        return List.of(
-                new Example(tokenizer.encode("Q: 2+3=? A: 5"), 9),
-                new Example(tokenizer.encode("Q: 7+1=? A: 8"), 9),
-                new Example(tokenizer.encode("the cat sat on the mat"), 0),
-                new Example(tokenizer.encode("Q: 4+4=? A: 8"), 9),
-                new Example(tokenizer.encode("a ternary model"), 0));
+        return List.of(tokenizer.encode("Q: 2+3=? A: 5"), tokenizer.encode("Q: 7+1=? A: 8"), tokenizer.encode("the cat sat on the mat"),
+                tokenizer.encode("Q: 4+4=? A: 8"), tokenizer.encode("a ternary model"));
     }
 }

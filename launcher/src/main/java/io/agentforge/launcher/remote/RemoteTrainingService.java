@@ -5,6 +5,8 @@ import io.agentforge.contracts.Page;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.MetricBuckets;
+import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
@@ -69,6 +71,15 @@ public final class RemoteTrainingService implements TrainingService {
     @Override
     public List<TrainingProgress> metrics(String jobId) {
         return client.get("/jobs/" + Paths.segment(jobId) + "/metrics", new TypeReference<List<TrainingProgress>>() {
+        });
+    }
+
+    @Override
+    public MetricBuckets metricBuckets(String jobId, MetricWindow window) {
+        var path = Paths.query("/jobs/" + Paths.segment(jobId) + "/metrics", "buckets", window.buckets(),
+                "from", window.from(), "to", window.to(),
+                "metric", window.metrics().isEmpty() ? null : String.join(",", window.metrics()));
+        return client.get(path, new TypeReference<MetricBuckets>() {
         });
     }
 }

@@ -11,6 +11,8 @@ import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.MetricBuckets;
+import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
@@ -20,6 +22,7 @@ import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;
 import io.agentforge.training.artifacts.TrainedModels;
+import io.agentforge.training.history.MetricHistory;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -38,32 +41,36 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static final String NAME = "training";
     /** The phases whose work exists; others are refused rather than simulated. */
     public static final Set<ModelPhase> RUNNABLE_PHASES = Set.of(ModelPhase.COGNATE);
+    /** Columns of charted histories kept in memory: a million-step run with six metrics takes about 60 MB. */
+    private static final long HISTORY_CACHE_BYTES = 256L * 1024 * 1024;
 
     private final Database database;
     private final EventBus bus;
     private final JobStore store;
-    private final JobMetricHistory history;
+    private final JobMetricHistory points;
     private final JobEvents events;
     private final JobScheduler scheduler;
+    private final MetricHistory history;
     private final Instant startedAt = Instant.now();
 
-    private TrainingJobs(Database database, EventBus bus, JobStore store, JobMetricHistory history,
+    private TrainingJobs(Database database, EventBus bus, JobStore store, JobMetricHistory points,
                          JobScheduler scheduler) {
         this.database = database;
         this.bus = bus;
         this.store = store;
-        this.history = history;
+        this.points = points;
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
+        this.history = new MetricHistory(database, HISTORY_CACHE_BYTES);
     }
 
     /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
     public static TrainingJobs start(Database database, EventBus bus, ModelService models, SchedulerSettings settings) {
         var store = new JobStore(database);
-        var history = new JobMetricHistory(database);
-        var scheduler = new JobScheduler(store, new JobQueue(database), history, new JobEvents(bus),
+        var points = new JobMetricHistory(database);
+        var scheduler = new JobScheduler(store, new JobQueue(database), points, new JobEvents(bus),
                 new TrainedModels(models), settings);
-        var service = new TrainingJobs(database, bus, store, history, scheduler);
+        var service = new TrainingJobs(database, bus, store, points, scheduler);
         scheduler.start();
         return service;
     }
@@ -126,7 +133,12 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public List<TrainingProgress> metrics(String jobId) {
-        return history.metrics(jobId);
+        return points.metrics(jobId);
+    }
+
+    @Override
+    public MetricBuckets metricBuckets(String jobId, MetricWindow window) {
+        return history.buckets(jobId, window);
     }
 
     @Override

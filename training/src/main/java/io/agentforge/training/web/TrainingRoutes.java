@@ -5,6 +5,7 @@ import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.web.Exchange;
@@ -18,7 +19,7 @@ import java.util.function.Function;
 /**
  * {@code POST /jobs}, {@code GET /jobs?phase=&status=&offset=&limit=}, {@code GET /jobs/{id}},
  * {@code DELETE /jobs/{id}} (cancel), {@code POST /jobs/{id}/pause}, {@code POST /jobs/{id}/resume},
- * {@code GET /jobs/{id}/metrics}. {@code /health} and {@code /metrics} come with the server frame.
+ * {@code GET /jobs/{id}/metrics} (bucketed with {@code ?buckets=N&from=&to=&metric=}). {@code /health} and {@code /metrics} come with the server frame.
  */
 public final class TrainingRoutes implements HttpService {
     private final TrainingService training;
@@ -69,7 +70,10 @@ public final class TrainingRoutes implements HttpService {
     }
 
     private void metrics(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, training.metrics(id(req)));
+        var query = req.query();
+        var window = MetricWindow.parse(query.first("buckets").orElse(null), query.first("from").orElse(null),
+                query.first("to").orElse(null), query.all("metric", java.util.List::of));
+        Exchange.ok(res, window == null ? training.metrics(id(req)) : training.metricBuckets(id(req), window));
     }
 
     private static String id(ServerRequest req) {

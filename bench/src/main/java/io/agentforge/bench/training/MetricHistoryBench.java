@@ -1,0 +1,141 @@
+package io.agentforge.bench.training;
+
+import io.agentforge.contracts.Json;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.MetricWindow;
+import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.platform.persistence.Database;
+import io.agentforge.training.TrainingServer;
+import io.agentforge.training.history.MetricHistory;
+import io.agentforge.training.jobs.JobStore;
+
+import java.nio.file.Files;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The bucketed history of one long run ({@code GET /jobs/{id}/metrics?buckets=N}): a job with {@code steps} recorded
+ * points (loss, lr, grad_norm, tokens_per_sec, data_seed every step, eval_loss every 100) in an H2 database file, as
+ * the all-in-one start keeps it, then the Training service's {@link MetricHistory} asked for 2,000 buckets: the first
+ * (cold) request reads and parses every row, later ones read only new rows. Each answer is also written as JSON, as
+ * the API sends it.
+ *
+ * <p>Run: {@code java -cp "$(cat target/bench.cp):bench/target/classes" io.agentforge.bench.training.MetricHistoryBench
+ * [steps]} (default 1,000,000).
+ */
+public final class MetricHistoryBench {
+    private MetricHistoryBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        var dir = Files.createTempDirectory("metric-history-bench");
+        try (var database = Database.open(null, dir, TrainingServer.SCHEMA)) {
+            var jobs = new JobStore(database);
+            var jobId = jobs.insert(new JobRequest(ModelPhase.COGNATE,
+                    new TrainingConfig(steps, 16, 2e-4, "out", null, null, true), Map.of(), 0)).jobId();
+            long seeded = System.nanoTime();
+            seed(database, jobId, steps);
+            System.out.printf("seeded %,d points in %.1f s%n", steps, (System.nanoTime() - seeded) / 1e9);
+
+            var history = new MetricHistory(database, 1L << 30);
+            var all = new MetricWindow(2_000, null, null, Set.of());
+            System.out.printf("cold (reads and parses every row): %.1f ms%n", timed(() -> history.buckets(jobId, all)));
+            var warm = new double[30];
+            for (int i = 0; i < warm.length; i++) {
+                warm[i] = timed(() -> history.buckets(jobId, all));
+            }
+            report("warm, whole run, 2,000 buckets", warm);
+            var random = new Random(7);
+            var zoom = new double[30];
+            for (int i = 0; i < zoom.length; i++) {
+                int from = random.nextInt(steps - 1_000);
+                int to = from + 1_000 + random.nextInt(steps - from - 1_000 + 1);
+                zoom[i] = timed(() -> history.buckets(jobId, new MetricWindow(2_000, from, to, Set.of())));
+            }
+            report("warm, random zoom windows, 2,000 buckets", zoom);
+            var appended = new double[10];
+            for (int i = 0; i < appended.length; i++) {
+                insert(database, jobId, steps + i + 1);
+                appended[i] = timed(() -> history.buckets(jobId, all));
+            }
+            report("after one more recorded step (reads it, refolds the whole run)", appended);
+        }
+    }
+
+    private interface Query {
+        Object run();
+    }
+
+    /** One request's time, answer written as JSON included. */
+    private static double timed(Query query) {
+        long start = System.nanoTime();
+        var json = Json.write(query.run());
+        if (json.isEmpty()) {
+            throw new IllegalStateException("empty answer");
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static void report(String what, double[] millis) {
+        var sorted = millis.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%s: median %.1f ms, max %.1f ms over %d requests%n", what, sorted[sorted.length / 2],
+                sorted[sorted.length - 1], sorted.length);
+    }
+
+    private static void seed(Database database, String jobId, int steps) {
+        database.withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try (var insert = connection.prepareStatement("INSERT INTO job_metrics (job_id, step, progress,"
+                    + " total_steps, metrics, message, recorded_at) VALUES (?, ?, ?, ?, ?, '', ?)")) {
+                var start = Instant.now().minus(Duration.ofDays(3));
+                for (int step = 1; step <= steps; step++) {
+                    insert.setString(1, jobId);
+                    insert.setInt(2, step);
+                    insert.setDouble(3, (double) step / steps);
+                    insert.setInt(4, steps);
+                    insert.setString(5, metrics(step));
+                    insert.setTimestamp(6, Timestamp.from(start.plusMillis(250L * step)));
+                    insert.addBatch();
+                    if (step % 10_000 == 0) {
+                        insert.executeBatch();
+                        connection.commit();
+                    }
+                }
+                insert.executeBatch();
+                connection.commit();
+            }
+            connection.setAutoCommit(true);
+            return null;
+        });
+    }
+
+    private static void insert(Database database, String jobId, int step) {
+        database.withConnection(connection -> {
+            try (var insert = connection.prepareStatement("INSERT INTO job_metrics (job_id, step, progress,"
+                    + " total_steps, metrics, message, recorded_at) VALUES (?, ?, 1, ?, ?, '', ?)")) {
+                insert.setString(1, jobId);
+                insert.setInt(2, step);
+                insert.setInt(3, step);
+                insert.setString(4, metrics(step));
+                insert.setTimestamp(5, Timestamp.from(Instant.now()));
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static String metrics(int step) {
+        double loss = 5.5 / Math.sqrt(step) + (step % 7919 == 0 ? 3.0 : 0.0);
+        var json = "{\"loss\":" + loss + ",\"lr\":" + 2e-4 * Math.min(1.0, step / 1000.0) + ",\"grad_norm\":"
+                + (1.0 + (step % 13) / 13.0) + ",\"tokens_per_sec\":" + (20_000 + step % 500) + ",\"data_seed\":42.0";
+        return json + (step % 100 == 0 ? ",\"eval_loss\":" + loss * 1.1 + "}" : "}");
+    }
+}

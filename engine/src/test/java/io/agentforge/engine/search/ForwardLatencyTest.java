@@ -1,0 +1,33 @@
+package io.agentforge.engine.search;
+
+import io.agentforge.engine.model.LanguageModel;
+import io.agentforge.engine.model.TransformerConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ForwardLatencyTest {
+
+    @Test
+    void aWiderModelIsMeasurablySlower() {
+        var narrow = new TransformerConfig(272, 64, 2, 64, 4, 256, true);
+        var wide = new TransformerConfig(272, 64, 2, 256, 4, 1024, true);
+        try (var small = LanguageModel.initialize(narrow, 1); var large = LanguageModel.initialize(wide, 1)) {
+            var a = ForwardLatency.measure(small, 8, 64, 3, 7);
+            var b = ForwardLatency.measure(large, 8, 64, 3, 7);
+            assertThat(a.runsMillis()).hasSize(7).allSatisfy(ms -> assertThat(ms).isPositive());
+            // About 14 times the multiply-adds; on a busy shared machine the median still shows at least twice the time.
+            assertThat(b.medianMillis()).as("d_model 256 %s against d_model 64 %s", b.runsMillis(), a.runsMillis())
+                    .isGreaterThan(2 * a.medianMillis());
+        }
+    }
+
+    @Test
+    void fewerThanFiveTimedRunsAreRefused() {
+        try (var model = LanguageModel.initialize(TransformerConfig.tiny(), 1)) {
+            assertThatThrownBy(() -> ForwardLatency.measure(model, 1, 8, 1, 4)).hasMessageStartingWith("runs");
+            assertThatThrownBy(() -> ForwardLatency.measure(model, 1, 65, 1, 5)).hasMessageStartingWith("time");
+        }
+    }
+}
