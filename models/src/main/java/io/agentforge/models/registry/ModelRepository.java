@@ -11,14 +11,15 @@ import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Sql;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,7 @@ public final class ModelRepository {
                 insert.setString(9, model.trainingJobId());
                 insert.setString(10, Sql.json(model.parameters()));
                 insert.setString(11, Sql.json(model.metrics()));
-                insert.setObject(12, parameterCount(model.parameters()), java.sql.Types.BIGINT);
+                insert.setObject(12, parameterCount(model.parameters()), Types.BIGINT);
                 insert.executeUpdate();
             }
             try (var insert = connection.prepareStatement(
@@ -117,7 +118,7 @@ public final class ModelRepository {
             }
             // Last, so that the count's row lock is never held while waiting for another row: a parent's delete
             // holds that parent and then takes the count, and the parent link above needs the parent.
-            countModel(connection, model.phase(), 1);
+            ModelCounts.add(connection, model.phase(), 1);
             return find(connection, modelId);
         });
     }
@@ -136,7 +137,7 @@ public final class ModelRepository {
         var from = "models m" + filter.where;
         boolean kept = query.name() == null && query.tag() == null && query.winner() == null;
         return database.withConnection(connection -> {
-            long total = kept ? keptTotal(connection, query.phase()) : Sql.count(connection, from, filter.arguments);
+            long total = kept ? ModelCounts.total(connection, query.phase()) : Sql.count(connection, from, filter.arguments);
             return Sql.page(connection, COLUMNS, from, filter.arguments, "created_at DESC, id DESC", query.page(),
                     ModelRepository::readAll, total);
         });
@@ -159,46 +160,7 @@ public final class ModelRepository {
 
     /** How many models each phase has; every phase is present, 0 when it has none. Eight rows of {@code model_counts}. */
     public Map<ModelPhase, Long> countByPhase() {
-        return database.withConnection(ModelRepository::counts);
-    }
-
-    /** The phase's kept count, or all phases' when it is null. */
-    private static long keptTotal(Connection connection, ModelPhase phase) throws SQLException {
-        var counts = counts(connection);
-        return phase == null ? counts.values().stream().mapToLong(Long::longValue).sum() : counts.get(phase);
-    }
-
-    private static Map<ModelPhase, Long> counts(Connection connection) throws SQLException {
-        var counts = new EnumMap<ModelPhase, Long>(ModelPhase.class);
-        for (var phase : ModelPhase.values()) {
-            counts.put(phase, 0L);
-        }
-        try (var select = connection.prepareStatement("SELECT phase, models FROM model_counts");
-             var rows = select.executeQuery()) {
-            while (rows.next()) {
-                counts.put(ModelPhase.parse(rows.getString(1)), rows.getLong(2));
-            }
-        }
-        return counts;
-    }
-
-    /**
-     * Adds {@code change} to the phase's count, in the caller's transaction. The row lock taken by the UPDATE orders
-     * concurrent changes; a phase's first model creates its row under the registry gate that every insert holds.
-     */
-    private static void countModel(Connection connection, ModelPhase phase, int change) throws SQLException {
-        try (var update = connection.prepareStatement("UPDATE model_counts SET models = models + ? WHERE phase = ?")) {
-            update.setInt(1, change);
-            update.setString(2, phase.wireName());
-            if (update.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (var insert = connection.prepareStatement("INSERT INTO model_counts (phase, models) VALUES (?, ?)")) {
-            insert.setString(1, phase.wireName());
-            insert.setInt(2, change);
-            insert.executeUpdate();
-        }
+        return database.withConnection(ModelCounts::read);
     }
 
     /**
@@ -213,7 +175,7 @@ public final class ModelRepository {
             try (var delete = connection.prepareStatement("DELETE FROM models WHERE id = ?")) {
                 delete.setString(1, modelId);
                 if (delete.executeUpdate() > 0) {
-                    countModel(connection, model.phase(), -1);
+                    ModelCounts.add(connection, model.phase(), -1);
                 }
             }
             return model;
@@ -371,7 +333,7 @@ public final class ModelRepository {
     }
 
     /** The aggregated tags: NULL when the model has none; H2 hands back Object[], PostgreSQL String[]. */
-    private static List<String> tags(java.sql.Array tags) throws SQLException {
+    private static List<String> tags(Array tags) throws SQLException {
         if (tags == null) {
             return List.of();
         }
