@@ -22,6 +22,10 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,9 +110,9 @@ public final class ApiBenchmark {
     }
 
     private static byte[] fetch(String url) throws IOException, InterruptedException {
-        try (var http = java.net.http.HttpClient.newHttpClient()) {
-            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        try (var http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
         }
     }
 

@@ -20,11 +20,6 @@ public record DatasetSplits(List<Example> train, List<Example> select, List<Exam
         }
     }
 
-    /** Whether the examples are question/answer pairs, so that exact-match accuracy means something. */
-    public boolean hasAnswers() {
-        return train.getFirst().hasAnswer();
-    }
-
     /**
      * Splits examples deterministically: duplicates are dropped (so that no test example is also a train example), the
      * rest shuffled with {@code seed} and cut at the two fractions; then each split is capped.

@@ -1,5 +1,7 @@
 package io.agentforge.models.registry;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
@@ -365,8 +367,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     /**
      * Where a model came from and what was made from it.
      */
-    @com.fasterxml.jackson.databind.annotation.JsonNaming(
-            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Lineage(String modelId, List<String> parentModelIds, List<String> childModelIds) {
     }
 }

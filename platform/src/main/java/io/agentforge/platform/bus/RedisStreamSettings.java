@@ -53,11 +53,6 @@ public record RedisStreamSettings(String redisUrl, String consumerName, String s
                 claimAbandonedAfter);
     }
 
-    public RedisStreamSettings withConsumerName(String name) {
-        return new RedisStreamSettings(redisUrl, name, streamKey, maxLength, blockTimeout, healthTimeout,
-                claimAbandonedAfter);
-    }
-
     public RedisStreamSettings withMaxLength(long length) {
         return new RedisStreamSettings(redisUrl, consumerName, streamKey, length, blockTimeout, healthTimeout,
                 claimAbandonedAfter);

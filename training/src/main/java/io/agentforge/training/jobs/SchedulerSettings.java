@@ -43,11 +43,6 @@ public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration le
                 WorkerLaunch.forConcurrentJobs(maxConcurrentJobs));
     }
 
-    public SchedulerSettings withOwner(String newOwner) {
-        return new SchedulerSettings(newOwner, maxConcurrentJobs, lease, tick, stopGrace, silenceLimit, maxAttempts,
-                jobsDir, launch);
-    }
-
     public static String newOwner() {
         var host = System.getenv().getOrDefault("HOSTNAME", "localhost");
         return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
