@@ -189,8 +189,7 @@ public final class LoadClient {
                 .append("load average before the run: ").append(loadBefore).append('\n')
                 .append("command: LoadClient ").append(command).append('\n')
                 .append("server JVM options: ").append(System.getProperty("bench.server.jvm", "see BENCHMARKS.md"))
-                .append("; load client: ").append(String.join(" ",
-                        ManagementFactory.getRuntimeMXBean().getInputArguments()))
+                .append("; load client: ").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
                 .append(String.format(" (Netty %s, %d event-loop thread%s)", epoll ? "epoll" : "NIO", threads,
                         threads == 1 ? "" : "s")).append('\n')
                 .append(String.format("clients: %d connected (%d failed), subscribed in %.1f s%n",
