@@ -10,6 +10,9 @@ export class Live {
     this.url = url;
     this.onState = onState;
     this.handlers = new Map();      // topic -> Set of handlers
+    this.since = new Map();         // topic -> the event id its first subscription asked to replay from
+    this.confirmedTopics = new Set();
+    this.waiters = new Map();       // topic -> resolvers waiting for its subscription_confirmed
     this.cursor = null;             // the last event id seen
     this.seen = new Set();
     this.seenOrder = [];
@@ -43,6 +46,7 @@ export class Live {
     if (!set) {
       set = new Set();
       this.handlers.set(topic, set);
+      if (since) this.since.set(topic, since);
       this.send({ type: 'subscribe', topic, since: since || undefined });
     } else if (since) {
       this.send({ type: 'subscribe', topic, since });
@@ -52,9 +56,23 @@ export class Live {
       set.delete(handler);
       if (set.size === 0) {
         this.handlers.delete(topic);
+        this.since.delete(topic);
+        this.confirmedTopics.delete(topic);
         this.send({ type: 'unsubscribe', topic });
       }
     };
+  }
+
+  // Resolves true once the server confirmed the topic's subscription (events from then on reach the handlers),
+  // false after the timeout: a page reads its state over REST after this, so nothing falls in between.
+  confirmed(topic, timeoutMs = 3000) {
+    if (this.confirmedTopics.has(topic)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(topic) || [];
+      list.push(resolve);
+      this.waiters.set(topic, list);
+      setTimeout(() => resolve(false), timeoutMs);
+    });
   }
 
   // For the tests and the "drop" button: closes the socket as a network failure would.
@@ -77,8 +95,9 @@ export class Live {
       const resuming = this.reconnects > 0;
       this.backoff = MIN_BACKOFF;
       this.openedAt = Date.now();
+      this.confirmedTopics.clear();
       for (const topic of this.handlers.keys()) {
-        this.send({ type: 'subscribe', topic, since: this.cursor || undefined });
+        this.send({ type: 'subscribe', topic, since: this.cursor || this.since.get(topic) || undefined });
       }
       if (resuming && !this.cursor) this.emitAll({ type: 'reload', reason: 'reconnected without a cursor' });
       this.setState('live');
@@ -103,6 +122,12 @@ export class Live {
     try {
       message = JSON.parse(text);
     } catch (e) {
+      return;
+    }
+    if (message.type === 'subscription_confirmed' && message.action === 'subscribe') {
+      this.confirmedTopics.add(message.topic);
+      for (const resolve of this.waiters.get(message.topic) || []) resolve(true);
+      this.waiters.delete(message.topic);
       return;
     }
     if (message.type === 'error') {

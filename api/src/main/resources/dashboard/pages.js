@@ -187,47 +187,65 @@ export function modelsPage(app, query) {
     }
   }
 
-  function lineage() {
-    // Drawn from the registry's own records: each model's training run and the run's ancestor model.
+  // The registry's lineage of the listed models (each model's recorded parents), laid out in layers by depth.
+  async function lineage() {
     const svgNS = 'http://www.w3.org/2000/svg';
-    const byJob = new Map();
-    for (const m of models) {
-      const key = m.training_job_id || m.model_id;
-      if (!byJob.has(key)) byJob.set(key, []);
-      byJob.get(key).push(m);
+    if (!models.length) {
+      lineageEl.replaceChildren(h('p', { class: 'muted' }, 'No models yet.'));
+      return;
     }
+    let records;
+    try {
+      records = await Promise.all(models.slice(0, 60).map((m) => api('/models/' + encodeURIComponent(m.model_id) + '/lineage')));
+    } catch (e) {
+      lineageEl.replaceChildren(failure(e));
+      return;
+    }
+    const byId = new Map(models.map((m) => [m.model_id, m]));
+    const parents = new Map(records.map((r) => [r.model_id, r.parent_model_ids.filter((p) => byId.has(p))]));
+    const depth = new Map();
+    const depthOf = (id, seen = new Set()) => {
+      if (depth.has(id)) return depth.get(id);
+      if (seen.has(id)) return 0;
+      seen.add(id);
+      const d = Math.max(-1, ...(parents.get(id) || []).map((p) => depthOf(p, seen))) + 1;
+      depth.set(id, d);
+      return d;
+    };
+    records.forEach((r) => depthOf(r.model_id));
+    const layers = [];
+    for (const [id, d] of depth) (layers[d] = layers[d] || []).push(id);
+    const at = new Map();
+    layers.forEach((ids, d) => ids.forEach((id, row) => at.set(id, { x: 10 + d * 260, y: 10 + row * 64 })));
     const svg = document.createElementNS(svgNS, 'svg');
-    const rows = [...byJob.values()];
-    svg.setAttribute('viewBox', '0 0 1200 ' + Math.max(60, rows.length * 90));
+    const height = 20 + Math.max(...layers.map((l) => l.length)) * 64;
+    svg.setAttribute('viewBox', '0 0 ' + Math.max(600, 20 + layers.length * 260) + ' ' + height);
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', 'model lineage');
-    rows.forEach((group, r) => {
-      const ancestor = group.find((m) => /ancestor/.test(m.name)) || null;
-      const children = group.filter((m) => m !== ancestor);
-      const y = 20 + r * 90;
-      const box = (m, x) => {
-        const g = document.createElementNS(svgNS, 'g');
-        g.setAttribute('class', 'node ' + (m.is_winner ? 'node-completed' : 'node-ready'));
-        const rect = document.createElementNS(svgNS, 'rect');
-        Object.entries({ x, y, width: 200, height: 50, rx: 6 }).forEach(([k, v]) => rect.setAttribute(k, v));
-        const t = document.createElementNS(svgNS, 'text');
-        Object.entries({ x: x + 100, y: y + 30, 'text-anchor': 'middle' }).forEach(([k, v]) => t.setAttribute(k, v));
-        t.textContent = m.name + ' v' + m.version + (m.is_winner ? ' ★' : '');
-        g.append(rect, t);
-        svg.append(g);
-      };
-      if (ancestor) box(ancestor, 10);
-      children.forEach((m, i) => {
-        const x = (ancestor ? 300 : 10) + i * 220;
-        if (ancestor) {
-          const line = document.createElementNS(svgNS, 'line');
-          Object.entries({ x1: 210, y1: y + 25, x2: x, y2: y + 25, class: 'edge' }).forEach(([k, v]) => line.setAttribute(k, v));
-          svg.append(line);
-        }
-        box(m, x);
-      });
-    });
-    lineageEl.replaceChildren(models.length ? svg : h('p', { class: 'muted' }, 'No models yet.'));
+    svg.id = 'lineage-graph';
+    for (const [id, ps] of parents) {
+      for (const p of ps) {
+        const a = at.get(p);
+        const b = at.get(id);
+        const line = document.createElementNS(svgNS, 'line');
+        Object.entries({ x1: a.x + 220, y1: a.y + 24, x2: b.x, y2: b.y + 24, class: 'edge' })
+          .forEach(([k, v]) => line.setAttribute(k, v));
+        svg.append(line);
+      }
+    }
+    for (const [id, p] of at) {
+      const m = byId.get(id);
+      const g = document.createElementNS(svgNS, 'g');
+      g.setAttribute('class', 'node ' + (m.is_winner ? 'node-completed' : 'node-ready'));
+      const rect = document.createElementNS(svgNS, 'rect');
+      Object.entries({ x: p.x, y: p.y, width: 220, height: 48, rx: 6 }).forEach(([k, v]) => rect.setAttribute(k, v));
+      const t = document.createElementNS(svgNS, 'text');
+      Object.entries({ x: p.x + 110, y: p.y + 29, 'text-anchor': 'middle' }).forEach(([k, v]) => t.setAttribute(k, v));
+      t.textContent = m.name + ' v' + m.version + (m.is_winner ? ' ★' : '');
+      g.append(rect, t);
+      svg.append(g);
+    }
+    lineageEl.replaceChildren(svg);
   }
 
   function chat() {

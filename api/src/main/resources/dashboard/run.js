@@ -193,6 +193,8 @@ export function runPage(app, jobId, query) {
 
   async function load() {
     view.ready = false;
+    // Following the run's topic first: a step recorded while the history is read arrives as an event.
+    await app.live.confirmed('jobs/' + jobId);
     try {
       setJob(await api('/jobs/' + encodeURIComponent(jobId)));
     } catch (e) {

@@ -126,6 +126,19 @@ class FollowExitCodesTest {
         assertThat(messages.subList(0, messages.size() - 1)).noneMatch(m -> m.has("terminal"));
         // 3 models x 4 steps, each step exactly once and in order
         assertThat(steps(messages)).containsExactlyElementsOf(oneTo(12));
+
+        // The run's models, and their lineage through the API: the three seeds were trained from the ancestor.
+        var jobId = messages.getFirst().path("data").path("job_id").asText();
+        var models = parseEachLine(services.forge("models", "list", "-o", "ndjson").out()).stream()
+                .filter(model -> model.path("training_job_id").asText().equals(jobId)).toList();
+        assertThat(models).hasSize(4);
+        var ancestor = models.stream().filter(model -> model.path("name").asText().equals("cognate-ancestor"))
+                .findFirst().orElseThrow().path("model_id").asText();
+        var lineage = services.forge("models", "lineage", ancestor, "-o", "json");
+        assertThat(lineage.exit()).as(lineage.err()).isZero();
+        assertThat(Json.read(lineage.out(), JsonNode.class).path("child_model_ids")).hasSize(3);
+        var table = services.forge("models", "lineage", ancestor);
+        assertThat(table.out()).contains("cognate-seed42", "cognate-seed1337", "cognate-seed2023");
     }
 
     @Test

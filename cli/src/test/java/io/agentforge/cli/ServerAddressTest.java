@@ -33,6 +33,21 @@ class ServerAddressTest {
     }
 
     @Test
+    void aDerivedWebSocketGivesWayToTheOneTheApiAnnouncesAConfiguredOneDoesNot() {
+        var derived = ServerAddress.resolve(new ServerAddress.Flags("http://api.example:8100", null, null, null, null),
+                Map.of("XDG_CONFIG_HOME", home.toString()));
+        var configured = ServerAddress.resolve(new ServerAddress.Flags("http://api.example:8100",
+                "ws://elsewhere:1/ws", null, null, null), Map.of("XDG_CONFIG_HOME", home.toString()));
+
+        assertThat(derived.websocketGiven()).isFalse();
+        assertThat(configured.websocketGiven()).isTrue();
+        assertThat(derived.announced(null, 9003).websocket()).isEqualTo(URI.create("ws://api.example:9003/ws"));
+        assertThat(derived.announced("wss://ws.example:9443/ws", 9003).websocket())
+                .isEqualTo(URI.create("wss://ws.example:9443/ws"));
+        assertThat(derived.announced(null, 0)).isEqualTo(derived);
+    }
+
+    @Test
     void aFlagBeatsTheEnvironmentWhichBeatsTheConfigFile() throws IOException {
         var dir = Files.createDirectories(home.resolve("agent-forge"));
         Files.writeString(dir.resolve("cli.properties"), "url=https://file.example:9000\ntoken=from-file\n"

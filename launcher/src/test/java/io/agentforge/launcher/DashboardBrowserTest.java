@@ -196,6 +196,27 @@ class DashboardBrowserTest {
 
     @Test
     @Order(3)
+    void theModelsPageDrawsTheRegistrysLineageExportsAndChats() {
+        open("/?test=1#/models");
+        // The finished run saved its ancestor and three models trained from it: three edges from one node.
+        await().atMost(Duration.ofSeconds(15)).until(() -> driver.findElements(By.cssSelector("#lineage-graph g.node"))
+                .size() >= 4);
+        assertThat(driver.findElements(By.cssSelector("#lineage-graph line.edge"))).hasSizeGreaterThanOrEqualTo(3);
+
+        driver.findElements(By.cssSelector("#models input[type=checkbox]")).getFirst().click();
+        driver.findElement(By.id("export")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.linkText("download the zip")).isEmpty());
+
+        driver.findElement(By.cssSelector("input[name=message]")).sendKeys("2+3=");
+        driver.findElement(By.cssSelector("input[name=message]")).submit();
+        await().atMost(Duration.ofSeconds(60)).until(() -> driver.findElement(By.id("chat-log")).getText()
+                .lines().count() >= 2);
+        // The reply line names the model that generated it (an error would be in parentheses instead).
+        assertThat(driver.findElement(By.id("chat-log")).getText().lines().toList().get(1)).matches("^cognate-\\S+: .*");
+    }
+
+    @Test
+    @Order(4)
     void aForcedDisconnectResumesWithEveryStepOnceAndSaysHowManyWereReplayed() {
         open("/?test=1#/runs/" + pausedRun);
         await().atMost(Duration.ofSeconds(10)).until(() -> chip().equals("paused"));
@@ -217,7 +238,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void stepToPixelLatencyAtTwentyStepsPerSecondIsMeasuredAndReportedToMetrics() throws Exception {
         open("/?test=1#/runs/" + pausedRun);
         await().atMost(Duration.ofSeconds(10)).until(() -> pointCount() >= 100);
@@ -246,7 +267,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void chartBenchmarksOfAHundredThousandPoints() {
         open("/?test=1#/runs");
         var cold = ((Number) driver.executeAsyncScript(

@@ -10,7 +10,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.staticcontent.StaticContentService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -19,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -36,13 +36,22 @@ public final class Dashboard implements HttpService {
 
     private final byte[] page;
     private final Supplier<WebSocketAddress> websocket;
-    private final StaticContentService assets = StaticContentService.builder("dashboard").build();
-    private final StaticContentService uplot = StaticContentService.builder(UPLOT + webjarVersion() + "/dist").build();
+    /** Our modules and stylesheet, and uPlot from its webjar: everything the page loads. */
+    private static final List<String> OWN = List.of("app.js", "api.js", "dom.js", "live.js", "chart.js", "run.js",
+            "pages.js", "bench.js", "style.css");
+
+    private final Assets assets;
     private Timer stepToPixel;
 
     /** @param websocket where browsers reach the WebSocket service, asked at each page load */
     public Dashboard(Supplier<WebSocketAddress> websocket) {
         this.websocket = websocket;
+        var files = new LinkedHashMap<String, String>();
+        OWN.forEach(file -> files.put("/ui/" + file, "dashboard/" + file));
+        var uplot = UPLOT + webjarVersion() + "/dist/";
+        files.put("/ui/vendor/uplot/uPlot.iife.min.js", uplot + "uPlot.iife.min.js");
+        files.put("/ui/vendor/uplot/uPlot.min.css", uplot + "uPlot.min.css");
+        this.assets = new Assets(files);
         try (var in = Dashboard.class.getClassLoader().getResourceAsStream("dashboard/index.html")) {
             if (in == null) {
                 throw new IllegalStateException("dashboard/index.html is missing from the classpath");
@@ -85,8 +94,7 @@ public final class Dashboard implements HttpService {
         rules.get("/", this::page)
                 .get("/dashboard/config", this::config)
                 .post("/dashboard/latency", this::latency)
-                .register("/ui/vendor/uplot", uplot)
-                .register("/ui", assets);
+                .get("/ui/*", assets::serve);
     }
 
     private void page(ServerRequest req, ServerResponse res) {

@@ -98,6 +98,7 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 new Route(Method.GET, "/models/exports/{export_id}/download", this::downloadExport),
                 new Route(Method.GET, "/models/{model_id}", this::getModel),
                 new Route(Method.GET, "/models/{model_id}/download", this::downloadModel),
+                new Route(Method.GET, "/models/{model_id}/lineage", this::modelLineage),
                 new Route(Method.DELETE, "/models/{model_id}", this::deleteModel),
                 new Route(Method.POST, "/chat", this::chat),
                 new Route(Method.POST, "/pipeline/run", this::runPipeline),
@@ -226,6 +227,10 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 .outputStream()) {
             in.transferTo(out);
         }
+    }
+
+    private void modelLineage(ServerRequest req, ServerResponse res) {
+        Exchange.ok(res, models.lineage(param(req, "model_id")));
     }
 
     private void deleteModel(ServerRequest req, ServerResponse res) {

@@ -88,6 +88,13 @@ class DashboardTest {
         assertThat(raw("GET", "/ui/vendor/uplot/uPlot.iife.min.js", "*/*", null).body()).contains("uPlot");
         assertThat(raw("GET", "/ui/vendor/uplot/uPlot.min.css", "*/*", null).type()).startsWith("text/css");
         assertThat(raw("GET", "/ui/no-such.js", "*/*", null).status()).isEqualTo(404);
+
+        // A reload revalidates: the same ETag is a 304 without a body.
+        var first = client.raw(client.request("/ui/app.js"));
+        var etag = first.headers().firstValue("ETag").orElseThrow();
+        var again = client.raw(client.request("/ui/app.js").header("If-None-Match", etag));
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
     }
 
     @Test

@@ -95,6 +95,12 @@ public final class ModelShelf implements ModelService {
         return model;
     }
 
+    /** The shelf records no parents: every model it holds stands alone. */
+    @Override
+    public io.agentforge.contracts.models.ModelLineage lineage(String modelId) {
+        return new io.agentforge.contracts.models.ModelLineage(model(modelId).modelId(), List.of(), List.of());
+    }
+
     @Override
     public Page<ModelMetadata> models(ModelQuery query) {
         var matching = models.values().stream()

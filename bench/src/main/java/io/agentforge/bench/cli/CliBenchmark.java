@@ -50,7 +50,7 @@ public final class CliBenchmark {
 
         var archive = Files.createTempDirectory("forge-cds").resolve("forge.jsa");
         var plain = List.of(JAVA, "-jar", jar.toString());
-        var cds = List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + archive,
+        var cds = List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + archive,
                 "-XX:+AutoCreateSharedArchive", "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-jar", jar.toString());
         startUp(cds, 1); // writes the archive
         report.append(line("start-up to first request, java -jar", startUp(plain, runs)));

@@ -2,6 +2,7 @@ package io.agentforge.cli.commands;
 
 import io.agentforge.cli.follow.Follower;
 import io.agentforge.cli.follow.FollowView;
+import io.agentforge.cli.server.ApiException;
 import io.agentforge.cli.server.ForgeClient;
 import io.agentforge.cli.server.ServerAddress;
 
@@ -20,6 +21,7 @@ public final class Context {
     private final boolean terminal;
     private final Supplier<ServerAddress.Flags> flags;
     private ServerAddress address;
+    private ServerAddress streaming;
     private ForgeClient api;
 
     public Context(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal,
@@ -51,6 +53,26 @@ public final class Context {
         return address;
     }
 
+    /**
+     * The address with the WebSocket where the API says it is, when none was configured: the API's
+     * {@code GET /dashboard/config} names it; an API without that route leaves the derived one (port 8003).
+     */
+    public ServerAddress streamingAddress() {
+        if (streaming == null) {
+            streaming = address();
+            if (!streaming.websocketGiven()) {
+                try {
+                    var config = api().get("/dashboard/config");
+                    streaming = streaming.announced(config.path("websocket_url").asText(null),
+                            config.path("websocket_port").asInt(0));
+                } catch (ApiException e) {
+                    // no such route on this server: the derived address stands
+                }
+            }
+        }
+        return streaming;
+    }
+
     /** The public API. */
     public ForgeClient api() {
         if (api == null) {
@@ -64,7 +86,7 @@ public final class Context {
     }
 
     public Follower follower() {
-        return new Follower(address(), err);
+        return new Follower(streamingAddress(), err);
     }
 
     public FollowView view(Output output) {

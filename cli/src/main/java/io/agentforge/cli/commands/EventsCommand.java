@@ -41,7 +41,7 @@ public final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var address = context.address();
+        var address = context.streamingAddress();
         var deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         var view = context.view(output == Output.TABLE ? Output.TABLE : Output.NDJSON);
         var printed = 0;

@@ -68,7 +68,7 @@ public final class RunsCommand {
         /** Like kubectl get -w: one line per change, from the training_updates topic, until Ctrl-C. */
         private int watch() throws InterruptedException {
             var lastShown = new HashMap<String, Long>();
-            var address = context.address();
+            var address = context.streamingAddress();
             try (var stream = EventStream.open(address.websocket(), address.token(), List.of("training_updates"),
                     null)) {
                 while (true) {

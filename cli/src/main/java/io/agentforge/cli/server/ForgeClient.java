@@ -125,7 +125,7 @@ public final class ForgeClient {
                     + " s (" + what + ")");
         } catch (ConnectException e) {
             throw new ServerUnreachableException("cannot connect to " + base + " (" + what + "): "
-                    + (e.getMessage() == null ? reason(e) : e.getMessage()));
+                    + (e.getMessage() == null ? "connection refused" : e.getMessage()));
         } catch (IOException e) {
             if (e.getCause() instanceof UnresolvedAddressException || reason(e).contains("UnresolvedAddress")) {
                 throw new ServerUnreachableException("unknown host in " + base);

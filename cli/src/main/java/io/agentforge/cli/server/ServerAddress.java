@@ -21,8 +21,10 @@ import java.util.Properties;
  * @param websocket  the {@code /ws} endpoint
  * @param monitoring the Monitoring service ({@code forge top})
  * @param token      sent as {@code Authorization: Bearer <token>}
+ * @param websocketGiven whether the WebSocket address was configured (else it was derived, and the API may know
+ *                   better)
  */
-public record ServerAddress(URI api, URI websocket, URI monitoring, Optional<String> token) {
+public record ServerAddress(URI api, URI websocket, URI monitoring, Optional<String> token, boolean websocketGiven) {
     public static final String DEFAULT_API = "http://localhost:8000";
     public static final int DEFAULT_WEBSOCKET_PORT = 8003;
     public static final int DEFAULT_MONITORING_PORT = 8004;
@@ -49,7 +51,23 @@ public record ServerAddress(URI api, URI websocket, URI monitoring, Optional<Str
                 ws == null ? sibling(apiUri, wsScheme, DEFAULT_WEBSOCKET_PORT, "/ws") : ws.uri("ws", "wss"),
                 monitoring == null ? sibling(apiUri, apiUri.getScheme(), DEFAULT_MONITORING_PORT, null)
                         : monitoring.uri("http", "https"),
-                Optional.ofNullable(token).map(Setting::value).filter(t -> !t.isBlank()));
+                Optional.ofNullable(token).map(Setting::value).filter(t -> !t.isBlank()), ws != null);
+    }
+
+    /**
+     * The WebSocket the API announces ({@code GET /dashboard/config}: {@code websocket_url}, else
+     * {@code websocket_port} on the API's host) instead of the derived one.
+     */
+    public ServerAddress announced(String websocketUrl, int websocketPort) {
+        if (websocketUrl != null && !websocketUrl.isBlank()) {
+            return new ServerAddress(api, new Setting(websocketUrl, "the API's websocket_url").uri("ws", "wss"),
+                    monitoring, token, true);
+        }
+        if (websocketPort > 0) {
+            return new ServerAddress(api, sibling(api, websocket.getScheme(), websocketPort, "/ws"), monitoring, token,
+                    true);
+        }
+        return this;
     }
 
     /** A value and where it came from (a flag, a variable or a file entry), to name it when it is wrong. */

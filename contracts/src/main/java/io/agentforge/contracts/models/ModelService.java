@@ -88,4 +88,13 @@ public interface ModelService extends Service {
 
     /** Generates text with the stored model. */
     Generation generate(String modelId, GenerationRequest request);
+
+    /**
+     * The model's parents and children as recorded when models were saved.
+     *
+     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown id
+     */
+    default ModelLineage lineage(String modelId) {
+        throw new UnsupportedOperationException(name() + " keeps no lineage");
+    }
 }

@@ -8,6 +8,7 @@ import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
+import io.agentforge.contracts.models.ModelLineage;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
@@ -59,6 +60,12 @@ public final class RemoteModelService implements ModelService {
     @Override
     public ModelMetadata model(String modelId) {
         return client.get("/models/" + Paths.segment(modelId), MODEL);
+    }
+
+    @Override
+    public ModelLineage lineage(String modelId) {
+        return client.get("/models/" + Paths.segment(modelId) + "/lineage", new TypeReference<ModelLineage>() {
+        });
     }
 
     @Override

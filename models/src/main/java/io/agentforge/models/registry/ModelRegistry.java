@@ -1,7 +1,5 @@
 package io.agentforge.models.registry;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
@@ -14,6 +12,7 @@ import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
+import io.agentforge.contracts.models.ModelLineage;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
@@ -164,9 +163,10 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     }
 
     /** The models this one was derived from, and those derived from it. */
-    public Lineage lineage(String modelId) {
+    @Override
+    public ModelLineage lineage(String modelId) {
         var id = model(modelId).modelId();
-        return new Lineage(id, repository.parents(id), repository.children(id));
+        return new ModelLineage(id, repository.parents(id), repository.children(id));
     }
 
     @Override
@@ -362,12 +362,5 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     @Override
     public void close() {
         inference.close();
-    }
-
-    /**
-     * Where a model came from and what was made from it.
-     */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Lineage(String modelId, List<String> parentModelIds, List<String> childModelIds) {
     }
 }

@@ -1,0 +1,15 @@
+package io.agentforge.contracts.models;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.List;
+
+/** Where a model came from (the models it was made from) and what was made from it, as the registry records. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ModelLineage(String modelId, List<String> parentModelIds, List<String> childModelIds) {
+    public ModelLineage {
+        parentModelIds = parentModelIds == null ? List.of() : List.copyOf(parentModelIds);
+        childModelIds = childModelIds == null ? List.of() : List.copyOf(childModelIds);
+    }
+}
