@@ -33,6 +33,7 @@ ENV DJL_CACHE_DIR=/data/djl \
     STORAGE_PATH=/data/models \
     DATA_DIR=/data \
     LOG_FORMAT=json \
+    BIND_ADDRESS=0.0.0.0 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 VOLUME ["/data"]
 EXPOSE 8000 8001 8002 8003 8004

@@ -49,6 +49,9 @@ function askForKey() {
   return true;
 }
 
-export function apiKey() {
-  return sessionStorage.getItem(KEY);
+// A link or WebSocket address cannot carry an Authorization header: with a key, it goes as ?token=.
+export function withToken(url) {
+  const key = sessionStorage.getItem(KEY);
+  if (!key || !url) return url;
+  return url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(key);
 }

@@ -1,6 +1,6 @@
 // The dashboard's start: theme, where the WebSocket service is (asked of the API), the live connection and its
 // freshness, the hash router, and the step-to-pixel latency this browser measures and reports back.
-import { api } from './api.js';
+import { api, withToken } from './api.js';
 import { h, failure } from './dom.js';
 import { Live } from './live.js';
 import { runPage } from './run.js';
@@ -146,7 +146,13 @@ async function start() {
   } catch (e) {
     main.replaceChildren(h('h1', {}, 'Agent Forge'), failure(e));
   }
-  app.live = new Live(url, showConnection).start();
+  // An API that asks for a key asks now, before the WebSocket opens with it (the page and its config are open).
+  try {
+    await api('/jobs?limit=1');
+  } catch (e) {
+    // A page that cannot read jobs says so where it needs them.
+  }
+  app.live = new Live(url, showConnection, withToken).start();
   if (forge) {
     forge.live = app.live;
     forge.bench = await import('./bench.js');

@@ -152,6 +152,7 @@ export class RunCharts {
       chart.u = new uPlot(this.config(panel, width), chart.data, box);
       this.charts[panel.key] = chart;
     }
+    if (this.hooks.onBuilt) this.hooks.onBuilt(this.charts);
   }
 
   width() {

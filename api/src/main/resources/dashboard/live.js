@@ -6,8 +6,10 @@ const MAX_BACKOFF = 4000;
 const SEEN_LIMIT = 20000;
 
 export class Live {
-  constructor(url, onState) {
+  // address: how to turn the URL into the one to open (e.g. with a credential), asked at every connect.
+  constructor(url, onState, address) {
     this.url = url;
+    this.address = address;
     this.onState = onState;
     this.handlers = new Map();      // topic -> Set of handlers
     this.since = new Map();         // topic -> the event id its first subscription asked to replay from
@@ -85,7 +87,7 @@ export class Live {
     this.setState('connecting');
     let socket;
     try {
-      socket = new WebSocket(this.url);
+      socket = new WebSocket(this.address ? this.address(this.url) : this.url);
     } catch (e) {
       this.setState('unavailable', 'cannot open ' + this.url + ': ' + e.message);
       return;

@@ -1,6 +1,6 @@
 // The runs, pipeline, models and system pages. Each renders from the REST API, then follows its WebSocket topics;
 // each returns a function that stops following them.
-import { api } from './api.js';
+import { api, withToken } from './api.js';
 import { h, fmt, ago, table, chip, jobState, keyValues, failure } from './dom.js';
 
 const PHASES = [
@@ -181,7 +181,7 @@ export function modelsPage(app, query) {
     try {
       const result = await api('/models/export', { method: 'POST', body: { model_ids: ids, compression: true } });
       errorEl.replaceChildren(h('p', {}, 'Exported ' + result.export.manifest.total_models + ' models: ',
-        result.download_url ? h('a', { href: result.download_url, download: '' }, 'download the zip') : result.export.manifest.export_id));
+        result.download_url ? h('a', { href: withToken(result.download_url), download: '' }, 'download the zip') : result.export.manifest.export_id));
     } catch (e) {
       errorEl.replaceChildren(failure(e));
     }
@@ -284,7 +284,7 @@ export function modelsPage(app, query) {
         { label: 'metrics', cell: (m) => ['final_loss', 'best_eval_loss'].filter((k) => m.metrics && k in m.metrics)
           .map((k) => k + ' ' + fmt(m.metrics[k])).join(', ') },
         { label: 'run', cell: (m) => (m.training_job_id ? h('a', { href: '#/runs/' + m.training_job_id }, m.training_job_id.slice(0, 8)) : '–') },
-        { label: 'download', cell: (m) => h('a', { href: '/models/' + m.model_id + '/download', download: '' }, 'artifact') },
+        { label: 'download', cell: (m) => h('a', { href: withToken('/models/' + m.model_id + '/download'), download: '' }, 'artifact') },
       ]) : h('p', { class: 'muted' }, 'No models' + (phase ? ' in this phase' : '') + ' yet.'));
       lineage();
       chat();

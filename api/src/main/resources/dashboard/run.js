@@ -230,8 +230,10 @@ export function runPage(app, jobId, query) {
       view.charts = new RunCharts(chartsEl, series, view.options, {
         onZoom: (a, b) => zoom(a, b),
         onDrawn: () => app.drawn(),
+        onBuilt: (charts) => {
+          if (forge) forge.charts = Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.u]));
+        },
       });
-      if (forge) forge.charts = Object.fromEntries(Object.entries(view.charts.charts).map(([k, c]) => [k, c.u]));
       if (forge) forge.series = series;
     } else {
       view.charts.update();

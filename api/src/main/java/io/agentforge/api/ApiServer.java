@@ -7,6 +7,7 @@ import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.web.ServiceServer;
 
 import java.util.List;
@@ -37,7 +38,15 @@ public final class ApiServer {
     public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
                                        TrainingService training, ModelService models, EventBus bus,
                                        List<Service> reportedOn, ApiService.Peers peers) {
-        return new ApiService(config, training, models, bus, reportedOn, dependencies, peers).server();
+        return create(config, dependencies, training, models, bus, reportedOn, peers,
+                SecuritySettings.local(config.corsOrigins()));
+    }
+
+    /** As the launcher starts it: with the dashboard's peers and the process's security settings. */
+    public static ServiceServer create(ApiServiceConfig config, List<HealthCheck> dependencies,
+                                       TrainingService training, ModelService models, EventBus bus,
+                                       List<Service> reportedOn, ApiService.Peers peers, SecuritySettings security) {
+        return new ApiService(config, training, models, bus, reportedOn, dependencies, peers, security).server();
     }
 
     /**

@@ -8,7 +8,6 @@ import io.agentforge.api.phases.Prerequisites;
 import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.api.web.ApiDocument;
 import io.agentforge.api.web.ApiRoutes;
-import io.agentforge.api.web.OriginGate;
 import io.agentforge.api.web.SystemRoutes;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
@@ -19,6 +18,9 @@ import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.security.AccessControl;
+import io.agentforge.platform.security.AccessRules;
+import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.web.ServiceServer;
 import io.helidon.webserver.cors.CorsSupport;
 
@@ -66,12 +68,19 @@ public final class ApiService implements AutoCloseable {
     /** @param peers the WebSocket service's address and the Monitoring service, for the dashboard */
     public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
                       List<Service> reportedOn, List<HealthCheck> checks, Peers peers) {
+        this(config, training, models, bus, reportedOn, checks, peers, SecuritySettings.local(config.corsOrigins()));
+    }
+
+    /** With the process's security settings: roles per route when authentication is on (SPEC section 2). */
+    public ApiService(ApiServiceConfig config, TrainingService training, ModelService models, EventBus bus,
+                      List<Service> reportedOn, List<HealthCheck> checks, Peers peers, SecuritySettings security) {
         this.latestProgress = new LatestProgress(bus);
         var phases = new PhaseOrchestrator(training, new Prerequisites(models), latestProgress);
         this.pipeline = new Pipeline(phases, training, models, bus, Duration.ofSeconds(2), Duration.ofMinutes(5));
         this.routes = new ApiRoutes(training, models, phases, pipeline, new Chat(models), ApiDocument.load(), bus);
         var builder = ServiceServer.builder(NAME)
                 .port(config.port())
+                .access(new AccessControl(security, AccessRules.Audience.PEOPLE))
                 .maxPayloadSize(MAX_BODY_BYTES)
                 .healthChecks(checks)
                 .healthCheck(training.name(), () -> dependency(training))
@@ -79,9 +88,9 @@ public final class ApiService implements AutoCloseable {
         reportedOn.forEach(service -> builder.healthCheck(service.name(), () -> dependency(service)));
         this.system = new SystemRoutes(peers.monitoring());
         var dashboard = new Dashboard(peers.websocket());
-        // The dashboard's GET / comes before the JSON one, which it passes browsers' API calls on to.
-        this.server = builder.routes(new OriginGate(config.corsOrigins()), cors(config.corsOrigins()), dashboard,
-                routes, system).build();
+        // The dashboard's GET / comes before the JSON one, which it passes browsers' API calls on to. Origins outside
+        // CORS_ORIGINS were refused by the frame's access filter before any of these.
+        this.server = builder.routes(cors(config.corsOrigins()), dashboard, routes, system).build();
         dashboard.bindMetrics(server.meterRegistry());
     }
 
@@ -112,7 +121,7 @@ public final class ApiService implements AutoCloseable {
     }
 
     /**
-     * The CORS headers for the configured origins (other origins were refused by the {@link OriginGate} before).
+     * The CORS headers for the configured origins (the frame's access filter refused other origins before).
      * Registered before the routes, so it sees every route of this service.
      */
     private static CorsSupport cors(List<String> origins) {

@@ -77,14 +77,28 @@ class EndToEndTest {
         var cognate = client.get("/phases/cognate/status").data();
         assertThat(cognate.get("status").asText()).isEqualTo("completed");
         assertThat(cognate.get("progress").asDouble()).isEqualTo(1.0);
-        assertThat(models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE)).hasSize(3);
+        // The Training service hands on Cognate's three models and their ancestor, and keeps the run's stats.
+        assertThat(models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE)).hasSize(4)
+                .allMatch(h -> h.status().equals("pending"));
+        var stats = cognate.get("stats");
+        for (var key : List.of("phase", "input_models", "split_hashes", "parameters", "wall_time_seconds",
+                "random_baseline_loss", "random_baseline_exact_match", "ancestor_model_id", "models")) {
+            assertThat(stats.has(key)).as(key).isTrue();
+        }
+        for (var model : stats.get("models")) {
+            assertThat(model.get("split_hashes").get("select")).isEqualTo(stats.get("split_hashes").get("select"));
+            assertThat(model.get("split_hashes").get("test")).isEqualTo(stats.get("split_hashes").get("test"));
+            assertThat(model.has("test_loss") && model.has("test_exact_match") && model.has("select_loss")).isTrue();
+        }
+        var job = client.get("/jobs/" + cognate.get("job_id").asText()).data();
+        assertThat(job.get("stats").get("split_hashes")).isEqualTo(stats.get("split_hashes"));
         var listing = client.get("/models?phase=cognate").data();
         assertThat(listing.get("total").asInt()).isEqualTo(4);
         assertThat(listing.get("summary").get("total_parameters").asLong()).isPositive();
 
-        // With its prerequisites met, EvoMerge reaches the Training service, which says what is missing.
+        // EvoMerge has no runner yet: the API says so (501), whatever its prerequisites.
         var evomerge = client.post("/phases/evomerge/start", "{}");
-        assertThat(evomerge.status()).isEqualTo(400);
+        assertThat(evomerge.status()).isEqualTo(501);
         assertThat(evomerge.json().get("error").asText()).contains("not implemented yet");
 
         // And a trained model answers a chat with text it generated.

@@ -139,11 +139,18 @@ class FollowExitCodesTest {
         assertThat(Json.read(lineage.out(), JsonNode.class).path("child_model_ids")).hasSize(3);
         var table = services.forge("models", "lineage", ancestor);
         assertThat(table.out()).contains("cognate-seed42", "cognate-seed1337", "cognate-seed2023");
+
+        // Its log: every step as a line, then how it ended.
+        var logs = services.forge("logs", jobId);
+        assertThat(logs.exit()).isZero();
+        assertThat(logs.lines()).filteredOn(line -> line.contains(" step ")).hasSize(12);
+        assertThat(logs.lines().getLast()).isEqualTo("completed: 4 models saved");
     }
 
     @Test
     void failedRunExitsOneAndPlainOutputHasNoAnsi() throws IOException {
-        var empty = Files.createFile(dir.resolve("empty.txt"));
+        // Dataset files come only from the datasets directory under DATA_DIR (here the scheduler's data directory).
+        var empty = Files.createFile(Files.createDirectories(dir.resolve("datasets")).resolve("empty.txt"));
 
         var run = services.forge(start("-p", "max_steps=4", "-p", "dataset=" + empty, "--follow"));
 

@@ -79,6 +79,7 @@ public final class Wiring implements AutoCloseable {
         config.requireDistinctPorts(services);
         var here = services.isEmpty() ? EnumSet.noneOf(ServiceName.class) : EnumSet.copyOf(services);
         config.requireReachable(here);
+        config.requireSafeExposure(here);
         var resources = new ArrayDeque<AutoCloseable>();
         try {
             return new Builder(config, here, resources).build();
@@ -118,14 +119,17 @@ public final class Wiring implements AutoCloseable {
             if (here.contains(ServiceName.WEBSOCKET)) {
                 // The dashboard's pages (the API's origin) may open /ws; with port 0 the API's port is not known yet.
                 var origins = DashboardOrigins.of(config, here.contains(ServiceName.API) ? config.api().port() : 0);
-                var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies, origins));
+                var websocket = owned(WebSocketServer.create(config.websocket(), bus, dependencies,
+                        config.security().admittingAlso(origins)));
                 startServer(ServiceName.WEBSOCKET, () -> websocket.start().server());
             }
             var monitoring = here.contains(ServiceName.MONITORING) ? startMonitoring() : null;
             if (here.contains(ServiceName.API)) {
                 var peers = new ApiService.Peers(this::websocketAddress, monitoringForApi(monitoring));
+                // The dashboard's own pages post to the API from the API's origin, under whichever name of this host.
+                var security = config.security().admittingAlso(DashboardOrigins.of(config, config.api().port()));
                 var server = owned(ApiServer.create(config.api(), dependencies, training, models, bus,
-                        reportedOnByApi(), peers));
+                        reportedOnByApi(), peers, security));
                 startServer(ServiceName.API, server::start);
                 // No *_SERVICE_URL names the API: a Monitoring service in another process learns its address so.
                 if (monitoring == null && config.redisUrl().isPresent()) {
@@ -175,7 +179,7 @@ public final class Wiring implements AutoCloseable {
 
         private ModelService startModels() {
             ModelRegistry registry = owned(ModelServer.registry(config.models(), database, bus));
-            var server = owned(ModelServer.create(config.models(), registry));
+            var server = owned(ModelServer.create(config.models(), registry, config.security()));
             startServer(ServiceName.MODELS, server::start);
             return registry;
         }
@@ -183,7 +187,8 @@ public final class Wiring implements AutoCloseable {
         private TrainingService startTraining(ModelService models) {
             var jobs = owned(TrainingJobs.start(database, bus, models,
                     SchedulerSettings.defaults(config.training().maxConcurrentJobs(), config.dataDir())));
-            var server = owned(TrainingServer.create(config.training(), config.dataDir(), dependencies, jobs));
+            var server = owned(TrainingServer.create(config.training(), config.dataDir(), dependencies, jobs,
+                    config.security()));
             startServer(ServiceName.TRAINING, server::start);
             return jobs;
         }
@@ -191,7 +196,8 @@ public final class Wiring implements AutoCloseable {
         private Monitoring startMonitoring() {
             var settings = MonitoringSettings.from(config.monitoring(), config.dataDir());
             var monitoring = owned(MonitoringServer.monitoring(settings, bus, database));
-            var server = owned(MonitoringServer.create(config.monitoring(), dependencies, monitoring));
+            var server = owned(MonitoringServer.create(config.monitoring(), dependencies, monitoring,
+                    config.security()));
             startServer(ServiceName.MONITORING, server::start);
             return monitoring;
         }
@@ -254,8 +260,9 @@ public final class Wiring implements AutoCloseable {
             return client(service, url);
         }
 
-        private static ServiceClient client(ServiceName service, URI url) {
-            return new ServiceClient(service.id(), url, ServiceClient.Settings.defaults());
+        private ServiceClient client(ServiceName service, URI url) {
+            return new ServiceClient(service.id(), url, ServiceClient.Settings.defaults(),
+                    config.security().serviceToken());
         }
 
         private void startServer(ServiceName service, Supplier<ServiceServer> start) {

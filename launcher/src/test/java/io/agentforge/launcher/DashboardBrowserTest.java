@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.logging.LogType;
 
 import java.io.IOException;
@@ -192,6 +193,15 @@ class DashboardBrowserTest {
                 .isEqualTo(steps);
         assertThat(((Number) script("return __forge.charts.tokens_per_sec.data[1].filter(v => v > 0).length"))
                 .intValue()).isEqualTo(steps);
+
+        // Another x-axis and a log scale redraw the same points.
+        new Select(driver.findElement(By.id("x-mode"))).selectByValue("relative");
+        driver.findElement(By.id("log-scale")).click();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ((Number) script(
+                "return __forge.charts.loss.scales.y.distr")).intValue() == 3);
+        assertThat(pointCount()).isEqualTo(steps);
+        var lastX = ((Number) script("const x = __forge.charts.loss.data[0]; return x[x.length - 1]")).doubleValue();
+        assertThat(lastX).as("seconds from the first step to the last").isPositive().isNotEqualTo((double) steps);
     }
 
     @Test

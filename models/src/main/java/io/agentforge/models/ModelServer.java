@@ -12,11 +12,15 @@ import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Schema;
+import io.agentforge.platform.security.AccessControl;
+import io.agentforge.platform.security.AccessRules;
+import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.web.ServiceServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Builds the Model service: the {@link ModelRegistry} (the in-process {@code ModelService}) and its HTTP server on
@@ -62,8 +66,14 @@ public final class ModelServer {
 
     /** The HTTP server: the model routes plus the frame's {@code /health} and {@code /metrics}. */
     public static ServiceServer create(ModelServiceConfig config, ModelRegistry registry) {
+        return create(config, registry, SecuritySettings.local(List.of()));
+    }
+
+    /** As the launcher starts it: only the other services may call it when authentication is on. */
+    public static ServiceServer create(ModelServiceConfig config, ModelRegistry registry, SecuritySettings security) {
         var server = ServiceServer.builder(ServiceName.MODELS.id())
                 .port(config.port())
+                .access(new AccessControl(security, AccessRules.Audience.SERVICES))
                 .healthChecks(registry.healthChecks())
                 .maxPayloadSize(config.maxFileSizeBytes())
                 .routes(new ModelRoutes(registry, config.maxFileSizeBytes()))

@@ -8,6 +8,9 @@ import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Schema;
+import io.agentforge.platform.security.AccessControl;
+import io.agentforge.platform.security.AccessRules;
+import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.web.ServiceServer;
 
 import java.util.List;
@@ -34,8 +37,15 @@ public final class MonitoringServer {
      */
     public static ServiceServer create(MonitoringServiceConfig config, List<HealthCheck> dependencies,
                                        Monitoring monitoring) {
+        return create(config, dependencies, monitoring, SecuritySettings.local(List.of()));
+    }
+
+    /** As the launcher starts it: people read it (viewer) and resolve alerts (admin), services too. */
+    public static ServiceServer create(MonitoringServiceConfig config, List<HealthCheck> dependencies,
+                                       Monitoring monitoring, SecuritySettings security) {
         var server = ServiceServer.builder(ServiceName.MONITORING.id())
                 .port(config.port())
+                .access(new AccessControl(security, AccessRules.Audience.PEOPLE))
                 .healthChecks(dependencies)
                 .healthCheck("check_rounds", monitoring::roundsCheck)
                 .routes(new MonitoringRoutes(monitoring))

@@ -4,6 +4,9 @@ import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.health.DiskSpaceCheck;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.security.AccessControl;
+import io.agentforge.platform.security.AccessRules;
+import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.persistence.Schema;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.training.jobs.TrainingJobs;
@@ -39,13 +42,19 @@ public final class TrainingServer {
      * @param dependencies checks of what the launcher handed over (database, event bus)
      */
     public static ServiceServer create(TrainingServiceConfig config, Path dataDir, List<HealthCheck> dependencies) {
-        return builder(config, dataDir, dependencies).build();
+        return builder(config, dataDir, dependencies, SecuritySettings.local(List.of())).build();
     }
 
     /** The whole service: the job routes over {@code training}, its worker slots in the health report, its metrics. */
     public static ServiceServer create(TrainingServiceConfig config, Path dataDir, List<HealthCheck> dependencies,
                                        TrainingJobs training) {
-        var server = builder(config, dataDir, dependencies)
+        return create(config, dataDir, dependencies, training, SecuritySettings.local(List.of()));
+    }
+
+    /** As the launcher starts it: only the other services may call it when authentication is on. */
+    public static ServiceServer create(TrainingServiceConfig config, Path dataDir, List<HealthCheck> dependencies,
+                                       TrainingJobs training, SecuritySettings security) {
+        var server = builder(config, dataDir, dependencies, security)
                 .healthCheck("workers", training::workers)
                 .routes(new TrainingRoutes(training))
                 .build();
@@ -54,9 +63,10 @@ public final class TrainingServer {
     }
 
     private static ServiceServer.Builder builder(TrainingServiceConfig config, Path dataDir,
-                                                 List<HealthCheck> dependencies) {
+                                                 List<HealthCheck> dependencies, SecuritySettings security) {
         return ServiceServer.builder(ServiceName.TRAINING.id())
                 .port(config.port())
+                .access(new AccessControl(security, AccessRules.Audience.SERVICES))
                 .healthCheck("data_dir", new DiskSpaceCheck(dataDir, MINIMUM_FREE_BYTES))
                 .healthChecks(dependencies);
     }

@@ -1,5 +1,6 @@
 package io.agentforge.websocket;
 
+import io.agentforge.platform.security.AccessControl;
 import io.agentforge.websocket.connection.ClientConnection;
 import io.agentforge.websocket.connection.ClientSocket;
 import io.agentforge.websocket.protocol.WireMessages;
@@ -10,6 +11,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
 
 import java.util.Optional;
 
@@ -20,17 +22,32 @@ import java.util.Optional;
 final class WebSocketEndpoint implements WsListener {
     private final WebSocketHub hub;
     private final int maxMessageBytes;
+    private final AccessControl access;
     private final StringBuilder fragments = new StringBuilder();
     private String userAgent;
     private ClientConnection connection;
 
-    WebSocketEndpoint(WebSocketHub hub, int maxMessageBytes) {
+    WebSocketEndpoint(WebSocketHub hub, int maxMessageBytes, AccessControl access) {
         this.hub = hub;
         this.maxMessageBytes = maxMessageBytes;
+        this.access = access;
     }
 
+    /**
+     * Browsers cannot give a WebSocket an {@code Authorization} header, so the token may come as {@code ?token=}; a
+     * browser's Origin must be one of {@code CORS_ORIGINS}. A refused upgrade falls through to the HTTP routing, whose
+     * access filter answers the same refusal as 401 or 403 in the envelope.
+     */
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        var bearer = headers.first(HeaderNames.AUTHORIZATION).filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(value -> value.substring(7).trim());
+        var credential = bearer.or(() -> prologue.query().first("token").asOptional());
+        var decision = access.decide(new AccessControl.Request("GET", WebSocketRoutes.PATH, credential,
+                headers.first(HeaderNames.ORIGIN), headers.first(HeaderNames.HOST)));
+        if (decision instanceof AccessControl.Decision.Denied denied) {
+            throw new WsUpgradeException(denied.message());
+        }
         userAgent = headers.first(HeaderNames.USER_AGENT).orElse(null);
         return Optional.empty();
     }

@@ -4,6 +4,9 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.config.WebSocketServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
+import io.agentforge.platform.security.AccessControl;
+import io.agentforge.platform.security.AccessRules;
+import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.web.ServiceServer;
 
 import java.util.List;
@@ -27,30 +30,41 @@ public final class WebSocketServer implements AutoCloseable {
      * @param dependencies checks of what the launcher handed over (the event bus)
      */
     public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies) {
-        return create(WebSocketSettings.from(config), config.port(), bus, dependencies, Set.of());
+        return create(config, bus, dependencies, SecuritySettings.local(List.of()));
     }
 
     /**
-     * @param browserOrigins origins of pages allowed to open {@code /ws} besides this service's own (the dashboard,
-     *                       served by the API on another port); empty for the same origin only
+     * @param browserOrigins origins of pages allowed to open {@code /ws} (the dashboard, served by the API on another
+     *                       port); loopback pages are admitted anyway while the server listens on loopback
      */
     public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies,
                                          Set<String> browserOrigins) {
-        return create(WebSocketSettings.from(config), config.port(), bus, dependencies, browserOrigins);
+        return create(config, bus, dependencies, SecuritySettings.local(List.of()).admittingAlso(browserOrigins));
+    }
+
+    /**
+     * As the launcher starts it: {@code /ws} and the reads need the viewer role when authentication is on, and a
+     * browser's Origin must be one the settings admit.
+     */
+    public static WebSocketServer create(WebSocketServiceConfig config, EventBus bus, List<HealthCheck> dependencies,
+                                         SecuritySettings security) {
+        return create(WebSocketSettings.from(config), config.port(), bus, dependencies, security);
     }
 
     /** With every limit chosen by the caller (tests and benchmarks). */
     public static WebSocketServer create(WebSocketSettings settings, int port, EventBus bus,
                                          List<HealthCheck> dependencies) {
-        return create(settings, port, bus, dependencies, Set.of());
+        return create(settings, port, bus, dependencies, SecuritySettings.local(List.of()));
     }
 
-    private static WebSocketServer create(WebSocketSettings settings, int port, EventBus bus,
-                                          List<HealthCheck> dependencies, Set<String> browserOrigins) {
+    public static WebSocketServer create(WebSocketSettings settings, int port, EventBus bus,
+                                         List<HealthCheck> dependencies, SecuritySettings security) {
         var hub = new WebSocketHub(settings, bus);
-        var routes = new WebSocketRoutes(hub, settings, browserOrigins);
+        var access = new AccessControl(security, AccessRules.Audience.PEOPLE);
+        var routes = new WebSocketRoutes(hub, settings, access);
         var server = ServiceServer.builder(ServiceName.WEBSOCKET.id())
                 .port(port)
+                .access(access)
                 .healthChecks(dependencies)
                 .routes(routes)
                 .extendServer(routes::register)

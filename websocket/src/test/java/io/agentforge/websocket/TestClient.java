@@ -34,6 +34,11 @@ final class TestClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
+    /** For a socket opened by a builder of the caller's (e.g. with an Origin header). */
+    void attach(WebSocket socket) {
+        this.socket = socket;
+    }
+
     void send(Map<String, Object> message) {
         sendText(Json.write(message));
     }

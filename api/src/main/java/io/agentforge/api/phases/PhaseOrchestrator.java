@@ -5,6 +5,7 @@ import io.agentforge.contracts.api.PhaseStartRequest;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
@@ -58,7 +59,14 @@ public final class PhaseOrchestrator {
                     + active.status() + "; stop it first", Map.of("job_id", active.jobId(),
                     "status", active.status().wireName()));
         });
-        prerequisites.require(phase);
+        var implemented = training.implementedPhases();
+        if (!implemented.contains(phase)) {
+            var details = new LinkedHashMap<String, Object>();
+            details.put("phase", phase.wireName());
+            details.put("implemented_phases", implemented.stream().sorted().map(ModelPhase::wireName).toList());
+            throw new NotImplementedException("phase " + phase + " is not implemented yet", details);
+        }
+        prerequisites.require(phase, implemented);
         return training.submit(new JobRequest(phase, null, parameters, null));
     }
 
@@ -114,9 +122,11 @@ public final class PhaseOrchestrator {
         // The job's own count once it reported one: max_steps is per model, and a phase may train several.
         int totalSteps = latest != null && latest.totalSteps() > 0 ? latest.totalSteps()
                 : job.config() == null ? 0 : job.config().maxSteps();
+        // Listed jobs carry no stats; a completed one's are read with the job.
+        var stats = job.status() == TaskStatus.COMPLETED ? training.job(job.jobId()).stats() : null;
         return new PhaseStatus(job.phase(), job.status().wireName(), job.jobId(), job.startedAt(), job.progress(),
                 job.currentStep(), totalSteps, job.message(), latest == null ? null : latest.metrics(),
-                job.errorMessage());
+                job.errorMessage(), stats);
     }
 
     /** A phase named in a URL: an unknown one is no resource of ours (404), with the names that exist. */

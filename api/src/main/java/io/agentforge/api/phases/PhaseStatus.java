@@ -11,11 +11,12 @@ import java.util.Map;
  * Where one phase stands, from its latest job (the shape existing dashboards read).
  *
  * @param status {@code ready} when the phase never ran, else the latest job's status
+ * @param stats  the latest job's {@code phase_stats.json} once it completed (the stats contract), else null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PhaseStatus(ModelPhase phaseName, String status, String jobId, Instant startedAt, double progress,
                           int currentStep, int totalSteps, String message, Map<String, Double> metrics,
-                          String error) {
+                          String error, Map<String, Object> stats) {
     public static final String READY = "ready";
 
     public PhaseStatus {
@@ -24,6 +25,6 @@ public record PhaseStatus(ModelPhase phaseName, String status, String jobId, Ins
 
     static PhaseStatus neverRun(ModelPhase phase) {
         return new PhaseStatus(phase, READY, null, null, 0, 0, 0,
-                phase.displayName() + " has not run yet", Map.of(), null);
+                phase.displayName() + " has not run yet", Map.of(), null, null);
     }
 }

@@ -9,6 +9,7 @@ import io.agentforge.contracts.phases.ModelPhase;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a phase needs before it can start: EvoMerge merges the three Cognate models, every later phase continues from
@@ -26,30 +27,39 @@ public final class Prerequisites {
         this.models = models;
     }
 
-    /** @throws ConflictException with {@code required_phase}, {@code available_models}, {@code required_models} */
-    public void require(ModelPhase phase) {
-        var required = phase.previous();
-        if (required == null) {
-            return;
-        }
-        long available;
-        int needed;
-        if (phase == ModelPhase.EVOMERGE) {
-            available = cognateModels().size();
-            needed = COGNATE_MODELS;
-        } else {
-            available = models.models(new ModelQuery(required, null, null, true, PageRequest.first(1))).total();
-            needed = 1;
-        }
-        if (available < needed) {
-            var details = new LinkedHashMap<String, Object>();
-            details.put("required_phase", required.wireName());
-            details.put("available_models", available);
-            details.put("required_models", needed);
-            var what = phase == ModelPhase.EVOMERGE ? "the " + COGNATE_MODELS + " Cognate models"
-                    : "a winner model of " + required.displayName();
-            throw new ConflictException(phase.displayName() + " needs " + what + " (found " + available
-                    + "); run " + required.wireName() + " first", details);
+    /**
+     * Walks the phase's chain from Cognate and names the first phase that has no model to hand on: that is the one to
+     * run first (running the phase just before would only fail the same way), and whether it can run at all.
+     *
+     * @param implemented the phases the Training service runs
+     * @throws ConflictException with {@code required_phase}, {@code required_phase_implemented},
+     *                           {@code available_models}, {@code required_models}
+     */
+    public void require(ModelPhase phase, Set<ModelPhase> implemented) {
+        for (var earlier = ModelPhase.COGNATE; earlier != phase; earlier = earlier.next()) {
+            long available;
+            int needed;
+            if (earlier == ModelPhase.COGNATE) {
+                available = cognateModels().size();
+                needed = COGNATE_MODELS;
+            } else {
+                available = models.models(new ModelQuery(earlier, null, null, true, PageRequest.first(1))).total();
+                needed = 1;
+            }
+            if (available < needed) {
+                boolean runnable = implemented.contains(earlier);
+                var details = new LinkedHashMap<String, Object>();
+                details.put("required_phase", earlier.wireName());
+                details.put("required_phase_implemented", runnable);
+                details.put("available_models", available);
+                details.put("required_models", needed);
+                var what = earlier == ModelPhase.COGNATE ? "the " + COGNATE_MODELS + " Cognate models"
+                        : "a winner model of " + earlier.displayName();
+                throw new ConflictException(phase.displayName() + " needs " + what + " (found " + available + "); "
+                        + (runnable ? "run " + earlier.wireName() + " first"
+                        : earlier.wireName() + " is the first phase of its chain without a model, and it is not"
+                        + " implemented yet"), details);
+            }
         }
     }
 

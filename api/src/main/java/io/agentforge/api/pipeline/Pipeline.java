@@ -7,6 +7,7 @@ import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventEnvelope;
@@ -175,10 +176,9 @@ public final class Pipeline implements AutoCloseable {
     private TrainingJob startOrExplain(ModelPhase phase, Run run) throws PhaseRefused {
         try {
             return phases.start(phase, run.parameters);
-        } catch (InvalidRequestException refused) {
-            // The Training service refuses a phase whose implementation does not exist (field "phase"); say so plainly.
-            throw new PhaseRefused("phase".equals(refused.field())
-                    ? "phase " + phase.wireName() + " is not implemented yet" : refused.getMessage());
+        } catch (NotImplementedException | InvalidRequestException refused) {
+            // A phase without a runner (501) or refused parameters end the run here, with the reason as given.
+            throw new PhaseRefused(refused.getMessage());
         }
     }
 
@@ -210,37 +210,28 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Passes what the phase produced to the next phase: Cognate's three models to EvoMerge, and from then on the
-     * phase's winner. A phase with one model and no winner has chosen by construction; that model is marked.
+     * Checks what the phase handed on. The Training service marks a completed job's winner and hands its models to
+     * the next phase (Cognate's three and their ancestor, then each phase's winner); the run only verifies that
+     * the phase chose, since a later phase would otherwise start from nothing.
      *
-     * @return the model id handed on (or the final model), or null for Cognate's several
+     * @return the winner's model id, or null for Cognate, which hands on all its models
      */
     private String handOff(ModelPhase phase, TrainingJob job) {
         List<ModelMetadata> produced = models.models(new ModelQuery(phase, null, null, null,
                         PageRequest.first(PageRequest.MAX_LIMIT))).items().stream()
                 .filter(model -> job.jobId().equals(model.trainingJobId()) && !model.tags().contains("ancestor"))
                 .toList();
-        var next = phase.next();
         if (phase == ModelPhase.COGNATE) {
             if (produced.size() < Prerequisites.COGNATE_MODELS) {
                 throw new IllegalStateException("Cognate job " + job.jobId() + " saved " + produced.size()
                         + " models; EvoMerge needs " + Prerequisites.COGNATE_MODELS);
             }
-            produced.forEach(model -> models.handoff(model.modelId(), phase, next));
             return null;
         }
-        var winner = produced.stream().filter(ModelMetadata::isWinner).findFirst().orElse(null);
-        if (winner == null && produced.size() == 1) {
-            winner = models.markWinner(produced.getFirst().modelId());
-        }
-        if (winner == null) {
-            throw new IllegalStateException(phase.displayName() + " job " + job.jobId() + " saved " + produced.size()
-                    + " models and marked none the winner");
-        }
-        if (next != null) {
-            models.handoff(winner.modelId(), phase, next);
-        }
-        return winner.modelId();
+        return produced.stream().filter(ModelMetadata::isWinner).findFirst()
+                .orElseThrow(() -> new IllegalStateException(phase.displayName() + " job " + job.jobId() + " saved "
+                        + produced.size() + " models and marked none the winner"))
+                .modelId();
     }
 
     private void onTrainingEvent(EventEnvelope envelope) {

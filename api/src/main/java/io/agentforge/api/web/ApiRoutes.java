@@ -8,6 +8,7 @@ import io.agentforge.api.models.ModelCatalog;
 import io.agentforge.api.phases.PhaseOrchestrator;
 import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.contracts.Json;
+import io.agentforge.contracts.Parameters;
 import io.agentforge.contracts.api.ChatRequest;
 import io.agentforge.contracts.api.PhaseStartRequest;
 import io.agentforge.contracts.events.EventBus;
@@ -284,7 +285,7 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record PipelineRunRequest(Map<String, Object> parameters) {
         PipelineRunRequest {
-            parameters = parameters == null ? Map.of() : parameters;
+            parameters = Parameters.copyOf(parameters);
         }
     }
 

@@ -77,12 +77,9 @@ class PipelineTest {
         assertThat(status.progress()).isEqualTo(1.0);
         assertThat(status.currentPhase()).isEqualTo(ModelPhase.FINAL_COMPRESSION);
         assertThat(training.all()).extracting(job -> job.phase()).containsExactly(ModelPhase.values());
-        var handoffs = models.handoffs();
-        assertThat(handoffs).hasSize(3 + 6);
-        assertThat(handoffs.subList(3, 9)).extracting(ModelHandoff::toPhase).containsExactly(ModelPhase.QUIETSTAR,
-                ModelPhase.BITNET, ModelPhase.FORGE_TRAINING, ModelPhase.TOOL_PERSONA, ModelPhase.ADAS,
-                ModelPhase.FINAL_COMPRESSION);
-        assertThat(handoffs.subList(3, 9)).allSatisfy(h -> assertThat(models.model(h.modelId()).name()).endsWith("-winner"));
+        // The winner, not the first model it sees, is what the run reports as the final model.
+        assertThat(models.model(status.message().substring(status.message().lastIndexOf(' ') + 1)).name())
+                .isEqualTo("final-compression-winner");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events)
                 .extracting(e -> e.event().eventType()).contains(EventTypes.PIPELINE_COMPLETE));
     }

@@ -63,9 +63,20 @@ public final class JobLedger implements TrainingService {
     }
 
     @Override
+    public Set<ModelPhase> implementedPhases() {
+        return Set.copyOf(runnable);
+    }
+
+    /** Lets the ledger accept jobs of more phases, as a Training service with their runners would. */
+    public void implement(ModelPhase... phases) {
+        runnable.addAll(List.of(phases));
+    }
+
+    @Override
     public TrainingJob submit(JobRequest request) {
         if (!runnable.contains(request.phase())) {
-            throw new InvalidRequestException("phase", "phase " + request.phase() + " is not implemented yet");
+            throw new io.agentforge.contracts.errors.NotImplementedException("phase " + request.phase()
+                    + " is not implemented yet", java.util.Map.of("phase", request.phase().wireName()));
         }
         for (var name : request.parameters().keySet()) {
             if (!PARAMETERS.contains(name)) {

@@ -156,6 +156,20 @@ public final class ModelShelf implements ModelService {
     }
 
     @Override
+    public synchronized ModelHandoff updateHandoff(String handoffId, String status, String reason) {
+        for (int i = 0; i < handoffs.size(); i++) {
+            var h = handoffs.get(i);
+            if (h.handoffId().equals(handoffId)) {
+                var updated = new ModelHandoff(h.handoffId(), h.fromPhase(), h.toPhase(), h.modelId(), h.createdAt(),
+                        status, reason);
+                handoffs.set(i, updated);
+                return updated;
+            }
+        }
+        throw new io.agentforge.contracts.errors.NotFoundException("handoff", handoffId);
+    }
+
+    @Override
     public List<ModelMetadata> winners() {
         return models.values().stream().filter(ModelMetadata::isWinner)
                 .sorted(Comparator.comparing(ModelMetadata::phase)).toList();

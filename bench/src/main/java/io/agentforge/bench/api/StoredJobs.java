@@ -40,6 +40,11 @@ final class StoredJobs implements TrainingService {
     }
 
     @Override
+    public java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases() {
+        return java.util.Set.of(io.agentforge.contracts.phases.ModelPhase.COGNATE);
+    }
+
+    @Override
     public List<TrainingProgress> metrics(String jobId) {
         return history.metrics(jobId);
     }

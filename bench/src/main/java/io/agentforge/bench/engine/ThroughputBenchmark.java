@@ -33,7 +33,8 @@ import java.util.Random;
  * GELU and the optimizer are not counted: they are the overhead the ratio exposes.
  *
  * <p>System properties: {@code steps} (timed steps per preset, default 6, after 2 untimed), {@code out}
- * (bench/results/throughput.md).
+ * (bench/results/throughput.md), {@code presets} (comma-separated names, default {@code small,cognate-25m}) and
+ * {@code batch} (one batch size for every preset; default 16 for small, 8 for the others).
  */
 public final class ThroughputBenchmark {
 
@@ -53,9 +54,13 @@ public final class ThroughputBenchmark {
         Path out = Path.of(System.getProperty("out", "bench/results/throughput.md"));
         Engine.getInstance();
         var measurements = new ArrayList<Measurement>();
-        for (Preset preset : List.of(
-                new Preset("small", TransformerConfig.small(), 16),
-                new Preset("cognate-25m", TransformerConfig.cognate25m(), 8))) {
+        var names = System.getProperty("presets", "small,cognate-25m").split(",");
+        var presets = new ArrayList<Preset>();
+        for (var name : names) {
+            int batch = Integer.getInteger("batch", name.equals("small") ? 16 : 8);
+            presets.add(new Preset(name.trim(), TransformerConfig.preset(name.trim()), batch));
+        }
+        for (Preset preset : presets) {
             double before = matMulPeak();
             Measurement m = measure(preset, steps);
             double after = matMulPeak();

@@ -39,7 +39,8 @@ public final class LogsCommand implements Callable<Integer> {
         var job = context.api().get("/jobs/" + jobId);
         var status = job.path("status").asText();
         var error = job.path("error_message").asText("");
-        context.out().println(status + ": " + job.path("message").asText(""));
+        var message = job.path("message").asText("");
+        context.out().println(message.startsWith(status) ? message : status + ": " + message);
         if (!error.isEmpty()) {
             context.out().println(error);
         }

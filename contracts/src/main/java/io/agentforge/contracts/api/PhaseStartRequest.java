@@ -1,5 +1,6 @@
 package io.agentforge.contracts.api;
 
+import io.agentforge.contracts.Parameters;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -14,7 +15,7 @@ import java.util.Map;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PhaseStartRequest(String phaseName, Map<String, Object> parameters, Boolean realTraining) {
     public PhaseStartRequest {
-        parameters = parameters == null ? Map.of() : parameters;
+        parameters = Parameters.copyOf(parameters);
         if (realTraining == null) {
             realTraining = Boolean.TRUE;
         }

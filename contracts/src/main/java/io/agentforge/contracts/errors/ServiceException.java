@@ -7,7 +7,7 @@ import java.util.Map;
  */
 public sealed abstract class ServiceException extends RuntimeException
         permits InvalidRequestException, NotFoundException, ConflictException, PayloadTooLargeException,
-        DependencyUnavailableException {
+        DependencyUnavailableException, NotImplementedException {
 
     protected ServiceException(String message) {
         super(message);

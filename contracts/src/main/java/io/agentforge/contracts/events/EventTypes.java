@@ -14,6 +14,7 @@ public final class EventTypes {
     public static final String TRAINING_PAUSED = "training_paused";
     public static final String MODEL_SAVED = "model_saved";
     public static final String MODEL_HANDOFF_CREATED = "model_handoff_created";
+    public static final String MODEL_HANDOFF_UPDATED = "model_handoff_updated";
     public static final String SERVICE_HEALTH_CHANGED = "service_health_changed";
     public static final String ALERT_CREATED = "alert_created";
     /** An alert whose condition cleared, or that an operator resolved; on the {@code admin_alerts} topic too. */

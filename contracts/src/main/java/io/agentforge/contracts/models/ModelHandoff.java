@@ -9,9 +9,22 @@ import java.time.Instant;
 /**
  * A model passed from one phase to the next (SPEC section 3).
  *
- * @param status e.g. {@code pending} until the next phase takes the model, then {@code completed}
+ * @param status {@code pending} when the phase hands the model on, {@code accepted} when the next phase's job starts
+ *               with it, then {@code completed} when that job completes or {@code rejected} when it fails
+ * @param reason why a handoff was rejected; null otherwise
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ModelHandoff(String handoffId, ModelPhase fromPhase, ModelPhase toPhase, String modelId,
-                           Instant createdAt, String status) {
+                           Instant createdAt, String status, String reason) {
+    public static final String PENDING = "pending";
+    public static final String ACCEPTED = "accepted";
+    public static final String COMPLETED = "completed";
+    public static final String REJECTED = "rejected";
+    /** Every status, in lifecycle order. */
+    public static final java.util.List<String> STATUSES = java.util.List.of(PENDING, ACCEPTED, COMPLETED, REJECTED);
+
+    public ModelHandoff(String handoffId, ModelPhase fromPhase, ModelPhase toPhase, String modelId, Instant createdAt,
+                        String status) {
+        this(handoffId, fromPhase, toPhase, modelId, createdAt, status, null);
+    }
 }

@@ -72,6 +72,14 @@ public interface ModelService extends Service {
     List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to);
 
     /**
+     * Moves a handoff along its lifecycle ({@link ModelHandoff#STATUSES}).
+     *
+     * @param reason why, for {@code rejected}; null otherwise
+     * @throws io.agentforge.contracts.errors.NotFoundException for an unknown id
+     */
+    ModelHandoff updateHandoff(String handoffId, String status, String reason);
+
+    /**
      * Writes an export with its {@code export_manifest.json}, zipped when the request asks for compression.
      *
      * @throws io.agentforge.contracts.errors.InvalidRequestException naming {@code export_format} or

@@ -1,5 +1,6 @@
 package io.agentforge.contracts.models;
 
+import io.agentforge.contracts.Parameters;
 import io.agentforge.contracts.phases.ModelPhase;
 
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Map;
 public record NewModel(String name, ModelPhase phase, String trainingJobId, Map<String, Object> parameters,
                        Map<String, Double> metrics, List<String> tags, List<String> parentModelIds) {
     public NewModel {
-        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        parameters = Parameters.copyOf(parameters);
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
         tags = tags == null ? List.of() : List.copyOf(tags);
         parentModelIds = parentModelIds == null ? List.of() : List.copyOf(parentModelIds);

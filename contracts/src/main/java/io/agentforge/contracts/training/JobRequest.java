@@ -1,5 +1,6 @@
 package io.agentforge.contracts.training;
 
+import io.agentforge.contracts.Parameters;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.contracts.phases.ModelPhase;
@@ -14,7 +15,7 @@ import java.util.Map;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record JobRequest(ModelPhase phase, TrainingConfig config, Map<String, Object> parameters, Integer priority) {
     public JobRequest {
-        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        parameters = Parameters.copyOf(parameters);
         if (priority == null) {
             priority = 0;
         }

@@ -146,17 +146,20 @@ public final class MetricColumns {
         return bigger;
     }
 
-    /** One series' min, max and last over the buckets opened so far; a bucket where it was not measured is null. */
+    /** One series' min, max and last over the buckets opened so far; NaN (null on the wire) where not measured. */
     private static final class SeriesFold {
-        private final Double[] min;
-        private final Double[] max;
-        private final Double[] last;
+        private final double[] min;
+        private final double[] max;
+        private final double[] last;
         private int bucket = -1;
 
         SeriesFold(int buckets) {
-            min = new Double[buckets];
-            max = new Double[buckets];
-            last = new Double[buckets];
+            min = new double[buckets];
+            max = new double[buckets];
+            last = new double[buckets];
+            Arrays.fill(min, Double.NaN);
+            Arrays.fill(max, Double.NaN);
+            Arrays.fill(last, Double.NaN);
         }
 
         void open() {
@@ -167,7 +170,7 @@ public final class MetricColumns {
             if (Double.isNaN(value)) {
                 return;
             }
-            if (last[bucket] == null) {
+            if (Double.isNaN(last[bucket])) {
                 min[bucket] = value;
                 max[bucket] = value;
             } else {
@@ -178,8 +181,15 @@ public final class MetricColumns {
         }
 
         MetricBuckets.Series series(int buckets) {
-            return new MetricBuckets.Series(Arrays.copyOf(min, buckets), Arrays.copyOf(max, buckets),
-                    Arrays.copyOf(last, buckets));
+            return new MetricBuckets.Series(boxed(min, buckets), boxed(max, buckets), boxed(last, buckets));
+        }
+
+        private static Double[] boxed(double[] values, int count) {
+            var boxed = new Double[count];
+            for (int i = 0; i < count; i++) {
+                boxed[i] = Double.isNaN(values[i]) ? null : values[i];
+            }
+            return boxed;
         }
     }
 }

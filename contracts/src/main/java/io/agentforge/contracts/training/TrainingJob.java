@@ -11,12 +11,27 @@ import java.util.Map;
  * A training job as clients see it (SPEC section 3).
  *
  * @param progress fraction done, 0..1
+ * @param stats    the run's {@code phase_stats.json} (the stats contract of PHASES.md) once it completed, else null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TrainingJob(String jobId, ModelPhase phase, TrainingConfig config, Map<String, Object> parameters,
                           TaskStatus status, Instant createdAt, Instant startedAt, Instant completedAt,
-                          double progress, int currentStep, String message, String errorMessage) {
+                          double progress, int currentStep, String message, String errorMessage,
+                          Map<String, Object> stats) {
     public TrainingJob {
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    }
+
+    /** A job without stats (not completed, or read where stats are not joined). */
+    public TrainingJob(String jobId, ModelPhase phase, TrainingConfig config, Map<String, Object> parameters,
+                       TaskStatus status, Instant createdAt, Instant startedAt, Instant completedAt,
+                       double progress, int currentStep, String message, String errorMessage) {
+        this(jobId, phase, config, parameters, status, createdAt, startedAt, completedAt, progress, currentStep,
+                message, errorMessage, null);
+    }
+
+    public TrainingJob withStats(Map<String, Object> phaseStats) {
+        return new TrainingJob(jobId, phase, config, parameters, status, createdAt, startedAt, completedAt, progress,
+                currentStep, message, errorMessage, phaseStats);
     }
 }

@@ -34,6 +34,9 @@ public interface TrainingService extends Service {
     /** Every progress point recorded for the job, oldest first. */
     List<TrainingProgress> metrics(String jobId);
 
+    /** The phases this service can run; {@link #submit} answers 501 for the others. */
+    java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases();
+
     /**
      * The job's metric history in the window, at most {@code window.buckets()} points per series as min, max and last
      * per bucket. This default folds the full history; a service that keeps the history nearby answers faster.

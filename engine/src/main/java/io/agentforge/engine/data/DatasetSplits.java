@@ -1,43 +1,163 @@
 package io.agentforge.engine.data;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * Train, select and test examples. Choices (early stopping, merge and architecture winners) are made on {@code select};
  * reported numbers come from {@code test}.
+ *
+ * <p>Which split an example belongs to is decided by the example itself (a hash of its tokens), never by a run's
+ * seed: every model trained on a data set, and every later phase, sees the same {@code select} and {@code test}, and
+ * an example can be in only one split however often a generator draws it. A run's seed changes only which train
+ * examples it uses (when capped) and their order.
+ *
+ * @param leftOut examples longer than the model's context, left out of every split (never cut: a cut answer would
+ *                teach a wrong one)
  */
-public record DatasetSplits(List<Example> train, List<Example> select, List<Example> test) {
+public record DatasetSplits(List<Example> train, List<Example> select, List<Example> test, int leftOut) {
 
     public DatasetSplits {
         train = List.copyOf(train);
         select = List.copyOf(select);
         test = List.copyOf(test);
         if (train.isEmpty()) {
-            throw new IllegalArgumentException("dataset: the train split is empty");
+            throw new IllegalArgumentException("dataset: the train split is empty"
+                    + (leftOut > 0 ? " (" + leftOut + " examples are longer than the context)" : ""));
         }
     }
 
-    /**
-     * Splits examples deterministically: duplicates are dropped (so that no test example is also a train example), the
-     * rest shuffled with {@code seed} and cut at the two fractions; then each split is capped.
-     *
-     * @param selectFraction the share for {@code select}; {@code test} gets what remains after train and select
-     */
-    public static DatasetSplits split(List<Example> examples, SplitSettings settings) {
-        var unique = new ArrayList<>(new LinkedHashSet<>(examples));
-        java.util.Collections.shuffle(unique, new Random(settings.seed()));
-        int trainEnd = (int) Math.round(unique.size() * settings.trainFraction());
-        int selectEnd = Math.min(unique.size(), trainEnd + (int) Math.round(unique.size() * settings.selectFraction()));
-        return new DatasetSplits(
-                cap(unique.subList(0, trainEnd), settings.maxTrainSamples()),
-                cap(unique.subList(trainEnd, selectEnd), settings.maxEvalSamples()),
-                cap(unique.subList(selectEnd, unique.size()), settings.maxEvalSamples()));
+    public DatasetSplits(List<Example> train, List<Example> select, List<Example> test) {
+        this(train, select, test, 0);
     }
 
-    private static List<Example> cap(List<Example> examples, int max) {
+    /** Whether the examples are question/answer pairs, so that exact-match accuracy means something. */
+    public boolean hasAnswers() {
+        return train.getFirst().hasAnswer();
+    }
+
+    /**
+     * The sha256 of each split ({@code train}, {@code select}, {@code test}): over its examples in the order of their
+     * own hashes, so that the same set of examples gives the same hash whatever order a run sees it in.
+     */
+    public Map<String, String> hashes() {
+        var hashes = new LinkedHashMap<String, String>();
+        hashes.put("train", hash(train));
+        hashes.put("select", hash(select));
+        hashes.put("test", hash(test));
+        return hashes;
+    }
+
+    /** Splits examples that all fit (plain text windows, or examples already filtered). */
+    public static DatasetSplits split(List<Example> examples, SplitSettings settings) {
+        return split(examples, Integer.MAX_VALUE - 1, settings);
+    }
+
+    /**
+     * Splits examples: those longer than {@code contextLength + 1} tokens are left out and counted, duplicates
+     * dropped, each remaining example assigned by its hash; {@code select} and {@code test} are kept in hash order
+     * and capped from the front, {@code train} is shuffled with the settings' seed and capped.
+     */
+    public static DatasetSplits split(List<Example> examples, int contextLength, SplitSettings settings) {
+        var pools = Pools.of(examples, contextLength, settings);
+        var train = new ArrayList<>(pools.train);
+        Collections.shuffle(train, new Random(settings.seed()));
+        return new DatasetSplits(cap(train, settings.maxTrainSamples()), cap(pools.select, settings.maxEvalSamples()),
+                cap(pools.test, settings.maxEvalSamples()), pools.leftOut);
+    }
+
+    /** The examples of a data set sorted into the three splits, before any cap or shuffle. */
+    record Pools(List<Example> train, List<Example> select, List<Example> test, int leftOut) {
+
+        static Pools of(List<Example> examples, int contextLength, SplitSettings settings) {
+            var unique = new LinkedHashSet<Example>();
+            int leftOut = 0;
+            for (var example : examples) {
+                if (example.tokens().length > contextLength + 1) {
+                    leftOut++;
+                } else {
+                    unique.add(example);
+                }
+            }
+            var train = new ArrayList<Keyed>();
+            var select = new ArrayList<Keyed>();
+            var test = new ArrayList<Keyed>();
+            for (var example : unique) {
+                var keyed = new Keyed(example, digest(example));
+                double position = unit(keyed.digest);
+                if (position < settings.trainFraction()) {
+                    train.add(keyed);
+                } else if (position < settings.trainFraction() + settings.selectFraction()) {
+                    select.add(keyed);
+                } else {
+                    test.add(keyed);
+                }
+            }
+            return new Pools(sorted(train), sorted(select), sorted(test), leftOut);
+        }
+
+        private static List<Example> sorted(List<Keyed> keyed) {
+            keyed.sort(Comparator.comparing(k -> k.digest, java.util.Arrays::compareUnsigned));
+            return keyed.stream().map(Keyed::example).toList();
+        }
+    }
+
+    private record Keyed(Example example, byte[] digest) {
+    }
+
+    /** The first 8 bytes of the digest as a number in [0, 1). */
+    private static double unit(byte[] digest) {
+        return (ByteBuffer.wrap(digest).getLong() >>> 11) * 0x1.0p-53;
+    }
+
+    static byte[] digest(Example example) {
+        var sha = sha256();
+        update(sha, example);
+        return sha.digest();
+    }
+
+    /** The sha256 of a set of examples, whatever their order (see {@link #hashes}). */
+    public static String hash(List<Example> examples) {
+        var digests = new ArrayList<byte[]>(examples.size());
+        for (var example : examples) {
+            digests.add(digest(example));
+        }
+        digests.sort(java.util.Arrays::compareUnsigned);
+        var sha = sha256();
+        for (byte[] d : digests) {
+            sha.update(d);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void update(MessageDigest sha, Example example) {
+        var buffer = ByteBuffer.allocate(4 * (example.tokens().length + 2));
+        buffer.putInt(example.promptLength()).putInt(example.tokens().length);
+        for (int token : example.tokens()) {
+            buffer.putInt(token);
+        }
+        sha.update(buffer.array());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    static List<Example> cap(List<Example> examples, int max) {
         return max > 0 && examples.size() > max ? examples.subList(0, max) : examples;
     }
 }

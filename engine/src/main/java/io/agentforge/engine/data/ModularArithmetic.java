@@ -46,4 +46,23 @@ public final class ModularArithmetic {
         }
         return examples;
     }
+
+    /**
+     * The same equations written as text for a byte-level model, e.g. {@code Q:37*54 mod 97=} then {@code A:58<eos>},
+     * so that they can share a vocabulary and a model with the rest of the curriculum.
+     */
+    public static List<Example> text(int modulus, Operation operation, io.agentforge.engine.tokenizer.ByteTokenizer tokenizer) {
+        String symbol = switch (operation) {
+            case ADD -> "+";
+            case SUBTRACT -> "-";
+            case MULTIPLY -> "*";
+            case DIVIDE -> "/";
+        };
+        var examples = new ArrayList<Example>();
+        for (Example e : generate(modulus, operation)) {
+            int[] t = e.tokens();
+            examples.add(ShortAnswers.answered(tokenizer, "Q:" + t[0] + symbol + t[2] + " mod " + modulus + "=", "A:" + t[4]));
+        }
+        return examples;
+    }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * A user's data: a plain text file (cut into context-sized windows) or JSONL with one {@code {"text": ...}} or
- * {@code {"question": ..., "answer": ...}} object per line. A question/answer pair longer than the context is skipped
- * rather than truncated, since a cut answer would teach a wrong one.
+ * {@code {"question": ..., "answer": ...}} object per line. A question/answer pair longer than the context is kept
+ * whole here; the split leaves it out and counts it, since a cut answer would teach a wrong one.
  */
 public final class TextFiles {
 
@@ -49,10 +49,7 @@ public final class TextFiles {
                 throw new IllegalArgumentException("dataset: line " + (i + 1) + " is not JSON: " + e.getMessage());
             }
             if (node.hasNonNull("question") && node.hasNonNull("answer")) {
-                Example qa = WordProblems.questionAnswer(tokenizer, node.get("question").asText(), node.get("answer").asText());
-                if (qa.tokens().length <= contextLength + 1) {
-                    examples.add(qa);
-                }
+                examples.add(WordProblems.questionAnswer(tokenizer, node.get("question").asText(), node.get("answer").asText()));
             } else if (node.hasNonNull("text")) {
                 int[] text = tokenizer.encode(node.get("text").asText());
                 int[] withEnd = Arrays.copyOf(text, text.length + 1);

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.agentforge.engine.checkpoint.AtomicFiles;
+import io.agentforge.engine.compression.PackOptions;
+import io.agentforge.engine.compression.PackReport;
+import io.agentforge.engine.compression.PackedModel;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 
@@ -13,12 +16,18 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Saves a model to a directory and loads it back. Each file is written atomically. */
+/**
+ * Saves a model to a directory and loads it back. Each file is written atomically. A model directory holds its
+ * weights either as fp32 safetensors ({@value #WEIGHTS}) or packed ({@value #PACKED}, the final compression's
+ * container, whose tensors are checked against their sha256 as they are read); {@link #load} reads either.
+ */
 public final class ModelExport {
 
     public static final String WEIGHTS = "model.safetensors";
     public static final String CONFIG = "config.json";
     public static final String STATS = "training_stats.json";
+    /** The packed weights of a compressed model ({@link PackedModel}); its presence marks the directory as packed. */
+    public static final String PACKED = "model.afpack";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -37,7 +46,36 @@ public final class ModelExport {
         }
     }
 
+    /**
+     * Packs the model into {@code dir} as {@value #PACKED}, beside its {@value #CONFIG} (the config the packed model
+     * unpacks to, so that a reader of the directory sees its shape without decoding it).
+     */
+    public static PackReport savePacked(LanguageModel model, PackOptions options, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        var report = PackedModel.write(model, options, dir.resolve(PACKED));
+        AtomicFiles.write(dir.resolve(CONFIG), out -> out.write(JSON.writeValueAsBytes(report.manifest().config())));
+        return report;
+    }
+
+    /** Whether the directory holds packed weights ({@value #PACKED}) rather than safetensors. */
+    public static boolean isPacked(Path dir) {
+        return Files.isRegularFile(dir.resolve(PACKED));
+    }
+
+    /** Whether the directory holds a model this class can load: a config and weights in either form. */
+    public static boolean isModel(Path dir) {
+        return Files.isRegularFile(dir.resolve(CONFIG)) && (isPacked(dir) || Files.isRegularFile(dir.resolve(WEIGHTS)));
+    }
+
+    /**
+     * Loads the model of the directory: the packed weights when there are any, else the safetensors.
+     *
+     * @throws io.agentforge.engine.compression.CorruptArtifactException when packed bytes do not match their sha256
+     */
     public static LanguageModel load(Path dir) throws IOException {
+        if (isPacked(dir)) {
+            return PackedModel.read(dir.resolve(PACKED));
+        }
         TransformerConfig config = readConfig(dir);
         try (NDManager scratch = NDManager.newBaseManager(); InputStream in = Files.newInputStream(dir.resolve(WEIGHTS))) {
             return LanguageModel.fromParameters(config, NDList.decode(scratch, in));

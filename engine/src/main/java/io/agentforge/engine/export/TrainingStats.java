@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param trainingTime seconds of training, excluding loading and the final test
  * @param modelSizeMb  size of the float32 parameters in MiB
+ * @param selectLoss   the select split's loss at the last evaluation
  */
 public record TrainingStats(
         @JsonProperty("model_name") String modelName,
@@ -23,5 +24,6 @@ public record TrainingStats(
         @JsonProperty("parameter_count") long parameterCount,
         @JsonProperty("model_size_mb") double modelSizeMb,
         @JsonProperty("test_loss") double testLoss,
-        @JsonProperty("test_exact_match") double testExactMatch) {
+        @JsonProperty("test_exact_match") double testExactMatch,
+        @JsonProperty("select_loss") double selectLoss) {
 }

@@ -3,6 +3,7 @@ package io.agentforge.engine.generation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.agentforge.engine.model.InferenceMode;
 import io.agentforge.engine.model.KvCache;
 import io.agentforge.engine.model.LanguageModel;
 
@@ -22,6 +23,8 @@ public final class ModelTokenSource implements TokenSource {
 
     @Override
     public float[] feed(int[] tokens) {
+        // Before every forward: a virtual thread may have moved to another carrier since the last one.
+        InferenceMode.enter();
         try (NDManager scope = manager.newSubManager()) {
             long[] ids = Arrays.stream(tokens).asLongStream().toArray();
             NDArray logits = model.forward(scope.create(ids, new Shape(1, ids.length)), cache);

@@ -48,9 +48,12 @@ public record TransformerConfig(
         this(vocabSize, contextLength, layers, dModel, heads, ffnSize, tiedHead, Quantization.NONE);
     }
 
-    /** Trains in seconds: for tests and demos. */
+    /** The preset names {@link #preset} accepts, smallest first. */
+    public static final java.util.List<String> PRESETS = java.util.List.of("tiny", "small", "cognate-6m", "cognate-25m");
+
+    /** Trains in seconds: for tests and demos. Its context holds a whole example of every built-in data set. */
     public static TransformerConfig tiny() {
-        return new TransformerConfig(ByteTokenizer.VOCAB_SIZE, 64, 2, 32, 2, 64, true);
+        return new TransformerConfig(ByteTokenizer.VOCAB_SIZE, 128, 2, 32, 2, 64, true);
     }
 
     /** A CPU-friendly default (about 3.3M parameters). */
@@ -58,18 +61,27 @@ public record TransformerConfig(
         return new TransformerConfig(ByteTokenizer.VOCAB_SIZE, 128, 4, 256, 4, 1024, true);
     }
 
-    /** The original Cognate dimensions: d_model 216, 11 layers, 4 heads, FFN 864. */
-    public static TransformerConfig cognate25m() {
+    /**
+     * The original Cognate's dimensions (d_model 216, 11 layers, 4 heads, FFN 864): about 6.3M parameters with the
+     * byte vocabulary, whatever the original's name promised.
+     */
+    public static TransformerConfig cognate6m() {
         return new TransformerConfig(ByteTokenizer.VOCAB_SIZE, 256, 11, 216, 4, 864, true);
+    }
+
+    /** About 25M parameters, the size the original's Cognate models had: 8 layers, d_model 512, 8 heads, FFN 2048. */
+    public static TransformerConfig cognate25m() {
+        return new TransformerConfig(ByteTokenizer.VOCAB_SIZE, 256, 8, 512, 8, 2048, true);
     }
 
     public static TransformerConfig preset(String name) {
         return switch (name) {
             case "tiny" -> tiny();
             case "small" -> small();
+            case "cognate-6m" -> cognate6m();
             case "cognate-25m" -> cognate25m();
             default -> throw new IllegalArgumentException(
-                    "model_preset: unknown preset '" + name + "' (tiny, small, cognate-25m)");
+                    "model_preset: unknown preset '" + name + "' " + PRESETS);
         };
     }
 

@@ -40,7 +40,7 @@ public final class RunParameters {
         long seed = p.integer("seed", SpecDefaults.SEED);
         var split = new SplitSettings(0.8, 0.1, (int) p.integer("max_train_samples", SpecDefaults.MAX_TRAIN_SAMPLES),
                 (int) p.integer("max_eval_samples", SpecDefaults.MAX_EVAL_SAMPLES), seed);
-        var data = DatasetSource.parse(p.text("dataset", SpecDefaults.DATASET))
+        var data = DatasetSource.parse(p.text("dataset", SpecDefaults.DATASET), model.contextLength())
                 .load(new ByteTokenizer(), model.contextLength(), split);
         GrokFastSettings grokFast = p.bool("use_grokfast", SpecDefaults.USE_GROKFAST)
                 ? new GrokFastSettings.Ema(p.number("grokfast_alpha", SpecDefaults.GROKFAST_ALPHA),

@@ -16,7 +16,7 @@ public final class SpecDefaults {
     public static final double GROKFAST_LAMBDA = 2.0;
     public static final int SEED = 42;
     public static final String MODEL_PRESET = "small";
-    public static final String DATASET = "arithmetic-word-problems";
+    public static final String DATASET = io.agentforge.engine.data.Curriculum.NAME;
 
     private SpecDefaults() {
     }

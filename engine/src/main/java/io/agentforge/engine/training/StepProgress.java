@@ -1,5 +1,7 @@
 package io.agentforge.engine.training;
 
+import io.agentforge.engine.evaluation.EvalResult;
+
 /**
  * What one optimizer step measured.
  *

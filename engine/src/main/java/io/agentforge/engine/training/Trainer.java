@@ -10,6 +10,9 @@ import ai.djl.training.GradientCollector;
 import io.agentforge.engine.checkpoint.Checkpoint;
 import io.agentforge.engine.checkpoint.CheckpointHeader;
 import io.agentforge.engine.data.Example;
+import io.agentforge.engine.evaluation.Batch;
+import io.agentforge.engine.evaluation.EvalResult;
+import io.agentforge.engine.evaluation.Evaluator;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.export.TrainingStats;
 import io.agentforge.engine.grokfast.GrokFastFilter;
@@ -152,7 +155,7 @@ public final class Trainer {
                 learningRateHistory.add(lr);
                 EvalResult eval = null;
                 if ((step % run.evalInterval() == 0 || step == run.maxSteps()) && !run.data().select().isEmpty()) {
-                    eval = Evaluator.evaluate(model, "select", run.data().select(), run.evalBatchSize(), root);
+                    eval = Evaluator.evaluate(model, "select", run.data().select(), run.selectEvalSettings(), root);
                     evalLossHistory.add(eval.loss());
                     if (eval.loss() < bestEvalLoss - run.earlyStoppingMinDelta()) {
                         bestEvalLoss = eval.loss();
@@ -179,7 +182,7 @@ public final class Trainer {
             EvalResult test = null;
             if ((outcome == TrainingResult.Outcome.COMPLETED || outcome == TrainingResult.Outcome.EARLY_STOPPED)
                     && !run.data().test().isEmpty()) {
-                test = Evaluator.evaluate(model, "test", run.data().test(), run.evalBatchSize(), root);
+                test = Evaluator.evaluate(model, "test", run.data().test(), run.evalSettings(), root);
             }
             var result = new TrainingResult(model, stats(seconds, test), checkpoint, test, outcome);
             model = null; // handed to the caller
@@ -263,7 +266,8 @@ public final class Trainer {
                     lossHistory.isEmpty() ? Double.NaN : lossHistory.getLast(),
                     parameters, parameters * 4.0 / (1024 * 1024),
                     test == null ? Double.NaN : test.loss(),
-                    test == null ? Double.NaN : test.exactMatch());
+                    test == null ? Double.NaN : test.exactMatch(),
+                    evalLossHistory.isEmpty() ? Double.NaN : evalLossHistory.getLast());
         }
 
         private static double seconds(long startedNanos) {

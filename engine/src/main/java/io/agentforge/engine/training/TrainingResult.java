@@ -1,5 +1,6 @@
 package io.agentforge.engine.training;
 
+import io.agentforge.engine.evaluation.EvalResult;
 import io.agentforge.engine.export.TrainingStats;
 import io.agentforge.engine.model.LanguageModel;
 

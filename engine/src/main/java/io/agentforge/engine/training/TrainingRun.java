@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param minLearningRateRatio the cosine schedule's floor as a share of the peak; 1 keeps the rate constant after warm-up
  * @param clipNorm            global gradient-norm limit, 0 for none
  * @param evalInterval        steps between evaluations on {@code select}
+ * @param selectExactMatch    whether each select evaluation also generates the answers (accuracy curves, e.g. of
+ *                            grokking); otherwise it measures the loss only and answers are generated on test
  * @param earlyStoppingPatience evaluations without a better select loss before stopping, 0 for never
  * @param earlyStoppingMinDelta how much lower than the best a select loss must be to count as better
  * @param checkpointDir       where {@code checkpoint.ckpt} is written, or null for no checkpoints
@@ -45,6 +47,7 @@ public record TrainingRun(
         double clipNorm,
         int evalInterval,
         int evalBatchSize,
+        boolean selectExactMatch,
         int earlyStoppingPatience,
         double earlyStoppingMinDelta,
         long seed,
@@ -76,8 +79,25 @@ public record TrainingRun(
         require(checkpointInterval >= 0, "checkpoint_interval", "must be at least 0, was " + checkpointInterval);
         require(quantizationRampSteps >= 0, "quantization_ramp_steps", "must be at least 0, was " + quantizationRampSteps);
         require(weightDecayUntil >= 0 && weightDecayUntil <= 1, "weight_decay_until", "must be in [0, 1], was " + weightDecayUntil);
+        int longest = longest(data);
+        require(longest <= model.contextLength() + 1, "dataset", "an example of " + longest
+                + " tokens does not fit context_length " + model.contextLength() + " (split with the model's context"
+                + " to leave such examples out)");
         int maxToken = maxToken(data);
         require(maxToken < model.vocabSize(), "dataset", "token id " + maxToken + " is outside vocab_size " + model.vocabSize());
+    }
+
+    /** How select (loss only, during training) and test (loss and generated answers, at the end) are evaluated. */
+    public io.agentforge.engine.evaluation.EvalSettings evalSettings() {
+        return io.agentforge.engine.evaluation.EvalSettings.defaults(evalBatchSize);
+    }
+
+    /** How select is evaluated during training: its loss, and every example's generated answer when asked for. */
+    public io.agentforge.engine.evaluation.EvalSettings selectEvalSettings() {
+        var settings = evalSettings();
+        return selectExactMatch
+                ? new io.agentforge.engine.evaluation.EvalSettings(settings.tokenBudget(), Integer.MAX_VALUE, evalBatchSize)
+                : settings.lossOnly();
     }
 
     /** λ at {@code step} (counting from 1): step / ramp steps, at most 1. */
@@ -92,6 +112,16 @@ public record TrainingRun(
 
     public static Builder builder(TransformerConfig model, DatasetSplits data) {
         return new Builder(model, data);
+    }
+
+    private static int longest(DatasetSplits data) {
+        int longest = 0;
+        for (var split : java.util.List.of(data.train(), data.select(), data.test())) {
+            for (var example : split) {
+                longest = Math.max(longest, example.tokens().length);
+            }
+        }
+        return longest;
     }
 
     private static int maxToken(DatasetSplits data) {
@@ -127,6 +157,7 @@ public record TrainingRun(
         private double clipNorm = 1.0;
         private int evalInterval = 100;
         private int evalBatchSize = 64;
+        private boolean selectExactMatch;
         private int earlyStoppingPatience = 0;
         private double earlyStoppingMinDelta = 0;
         private long seed = 42;
@@ -155,6 +186,7 @@ public record TrainingRun(
         public Builder clipNorm(double v) { clipNorm = v; return this; }
         public Builder evalInterval(int v) { evalInterval = v; return this; }
         public Builder evalBatchSize(int v) { evalBatchSize = v; return this; }
+        public Builder selectExactMatch(boolean v) { selectExactMatch = v; return this; }
         public Builder earlyStoppingPatience(int v) { earlyStoppingPatience = v; return this; }
         public Builder earlyStoppingMinDelta(double v) { earlyStoppingMinDelta = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -168,7 +200,7 @@ public record TrainingRun(
 
         public TrainingRun build() {
             return new TrainingRun(modelName, model, data, optimizer, grokFast, maxSteps, batchSize, accumulationSteps,
-                    warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, earlyStoppingPatience, earlyStoppingMinDelta, seed,
+                    warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, selectExactMatch, earlyStoppingPatience, earlyStoppingMinDelta, seed,
                     checkpointDir, checkpointInterval, resumeFrom, initialState, init, quantizationRampSteps, weightDecayUntil);
         }
     }

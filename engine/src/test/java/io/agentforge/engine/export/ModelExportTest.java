@@ -49,7 +49,7 @@ class ModelExportTest {
 
     @Test
     void trainingStatsCarrySpecFields(@TempDir Path dir) throws IOException {
-        var stats = new TrainingStats("m", 2, 1.5, List.of(3.0, 2.0), List.of(1.5), List.of(1e-3, 1e-3), 4.2, 2.0, 100, 0.1, 1.6, 0.25);
+        var stats = new TrainingStats("m", 2, 1.5, List.of(3.0, 2.0), List.of(1.5), List.of(1e-3, 1e-3), 4.2, 2.0, 100, 0.1, 1.6, 0.25, 1.55);
         try (LanguageModel model = LanguageModel.initialize(TransformerConfig.tiny(), 1)) {
             ModelExport.save(model, stats, dir);
         }

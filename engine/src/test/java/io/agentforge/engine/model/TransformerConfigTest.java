@@ -2,6 +2,8 @@ package io.agentforge.engine.model;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,12 +35,16 @@ class TransformerConfigTest {
     }
 
     @Test
-    void cognatePresetHasTheOriginalDimensions() {
-        var c = TransformerConfig.preset("cognate-25m");
-        assertThat(c.dModel()).isEqualTo(216);
-        assertThat(c.layers()).isEqualTo(11);
-        assertThat(c.heads()).isEqualTo(4);
-        assertThat(c.ffnSize()).isEqualTo(864);
+    void presetsHaveTheSizesTheirNamesPromise() {
+        assertThat(TransformerConfig.preset("cognate-25m").parameterCount()).isBetween(22_500_000L, 27_500_000L);
+        assertThat(TransformerConfig.preset("cognate-6m").parameterCount()).isBetween(5_500_000L, 7_000_000L);
+        var original = TransformerConfig.preset("cognate-6m");
+        assertThat(List.of(original.dModel(), original.layers(), original.heads(), original.ffnSize()))
+                .containsExactly(216, 11, 4, 864);
+        assertThat(TransformerConfig.preset("small").parameterCount()).isBetween(3_000_000L, 3_600_000L);
+        // Every built-in example, word problems the longest (up to about 101 tokens), fits tiny's context.
+        assertThat(TransformerConfig.preset("tiny").contextLength()).isGreaterThanOrEqualTo(128);
+        assertThat(TransformerConfig.PRESETS).allSatisfy(name -> TransformerConfig.preset(name));
     }
 
     @Test

@@ -34,7 +34,8 @@ class TrainerTest {
             assertThat(steps).extracting(StepProgress::step).containsExactlyElementsOf(
                     java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
             assertThat(steps.get(19).eval()).isNotNull();
-            assertThat(steps.get(19).eval().exactMatch()).isBetween(0.0, 1.0);
+            // During training select is measured by its loss only; answers are generated once, on test.
+            assertThat(steps.get(19).eval().exactMatch()).isNaN();
             assertThat(steps.get(18).eval()).isNull();
             assertThat(steps).allMatch(s -> s.gradNorm() > 0 && s.tokensPerSec() > 0 && s.learningRate() > 0);
             var stats = result.value().stats();
@@ -43,6 +44,9 @@ class TrainerTest {
             assertThat(stats.evalLossHistory()).hasSize(2);
             assertThat(stats.bestEvalLoss()).isEqualTo(stats.evalLossHistory().stream().mapToDouble(d -> d).min().orElseThrow());
             assertThat(result.value().test().examples()).isEqualTo(run.data().test().size());
+            assertThat(result.value().test().exactMatch()).isBetween(0.0, 1.0);
+            assertThat(result.value().test().results()).hasSize(run.data().test().size());
+            assertThat(stats.selectLoss()).isEqualTo(stats.evalLossHistory().getLast());
         }
     }
 

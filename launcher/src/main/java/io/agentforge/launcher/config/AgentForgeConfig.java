@@ -1,14 +1,17 @@
 package io.agentforge.launcher.config;
 
-import io.agentforge.platform.config.LogFormat;
-import io.agentforge.platform.config.WebSocketServiceConfig;
-import io.agentforge.platform.config.Variable;
-import io.agentforge.platform.config.MonitoringServiceConfig;
-import io.agentforge.platform.config.ModelServiceConfig;
-import io.agentforge.platform.config.ServiceUrls;
-import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.platform.config.LogFormat;
+import io.agentforge.platform.config.ModelServiceConfig;
+import io.agentforge.platform.config.MonitoringServiceConfig;
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.config.ServiceUrls;
+import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.platform.config.Variable;
+import io.agentforge.platform.config.WebSocketServiceConfig;
+import io.agentforge.platform.security.SecuritySettings;
+import io.agentforge.platform.security.ServiceToken;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,12 +31,13 @@ import java.util.Optional;
  * @param redisUrl    the Redis of the event bus; empty: the in-process bus
  * @param databaseUrl the PostgreSQL of the metadata; empty: the embedded database under {@code dataDir}
  * @param logFormat   text or JSON log lines ({@code LOG_FORMAT}); logback reads it itself, this validates it
+ * @param security    where the servers listen and who may call them ({@code BIND_ADDRESS}, {@code API_KEYS}, ...)
  */
 public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, Optional<String> redisUrl,
                                Optional<String> databaseUrl, ServiceUrls serviceUrls,
                                TrainingServiceConfig training, ModelServiceConfig models,
                                WebSocketServiceConfig websocket, ApiServiceConfig api,
-                               MonitoringServiceConfig monitoring, LogFormat logFormat) {
+                               MonitoringServiceConfig monitoring, LogFormat logFormat, SecuritySettings security) {
 
     /**
      * Parses the environment; {@code System.getenv()} in production, a plain map in tests.
@@ -112,6 +116,30 @@ public record AgentForgeConfig(Optional<ServiceName> serviceName, Path dataDir, 
                             + caller.id() + " service calls; or start both in one process", "(unset)"));
                 }
             }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /**
+     * Secure by default: a process that listens on more than this machine must authenticate its callers, unless that
+     * is explicitly switched off; services in several processes must be able to authenticate to each other.
+     *
+     * @throws ConfigException naming the variable to set
+     */
+    public void requireSafeExposure(Collection<ServiceName> services) {
+        var problems = new ArrayList<ConfigException.Problem>();
+        if (!security.boundToLoopback() && !security.enabled() && !security.authDisabled()) {
+            problems.add(new ConfigException.Problem(Variable.API_KEYS.name(), "authentication configured (API_KEYS, "
+                    + "JWT_HS256_SECRET or JWT_RS256_PUBLIC_KEY, and SERVICE_TOKEN) because BIND_ADDRESS is not a "
+                    + "loopback address; or AUTH_DISABLED=true to run without it on a trusted network", "(unset)"));
+        }
+        var distributed = !services.containsAll(List.of(ServiceName.values()));
+        if (security.enabled() && distributed && security.serviceToken().isEmpty()) {
+            problems.add(new ConfigException.Problem(Variable.SERVICE_TOKEN.name(), "a shared secret of at least "
+                    + ServiceToken.MINIMUM_LENGTH + " characters, the same in every process, because authentication is"
+                    + " on and the services run in more than one process", "(unset)"));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

@@ -126,6 +126,16 @@ public final class RemoteModelService implements ModelService {
     }
 
     @Override
+    public ModelHandoff updateHandoff(String handoffId, String status, String reason) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("status", status);
+        body.put("reason", reason);
+        return client.post("/models/handoffs/" + Paths.segment(handoffId) + "/status", body, false,
+                new TypeReference<ModelHandoff>() {
+                });
+    }
+
+    @Override
     public ModelExport export(ModelExportRequest request) {
         var created = client.post("/models/export", request, false, new TypeReference<Map<String, Object>>() {
         });

@@ -69,6 +69,12 @@ public final class RemoteTrainingService implements TrainingService {
     }
 
     @Override
+    public java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases() {
+        return client.get("/phases/implemented", new TypeReference<java.util.Set<io.agentforge.contracts.phases.ModelPhase>>() {
+        });
+    }
+
+    @Override
     public List<TrainingProgress> metrics(String jobId) {
         return client.get("/jobs/" + Paths.segment(jobId) + "/metrics", new TypeReference<List<TrainingProgress>>() {
         });

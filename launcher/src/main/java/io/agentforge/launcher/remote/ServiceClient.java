@@ -8,8 +8,10 @@ import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.errors.PayloadTooLargeException;
 import io.agentforge.contracts.errors.ServiceException;
+import io.agentforge.platform.security.ServiceToken;
 import io.agentforge.platform.trace.Trace;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -28,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +48,7 @@ public final class ServiceClient {
     private final HttpClient http;
     private final CircuitBreaker breaker;
     private final Retry retry;
+    private final Optional<ServiceToken> credential;
 
     /**
      * Tunables of the resilience policy.
@@ -64,6 +68,12 @@ public final class ServiceClient {
     }
 
     public ServiceClient(String dependency, URI baseUrl, Settings settings) {
+        this(dependency, baseUrl, settings, Optional.empty());
+    }
+
+    /** A client that presents the deployment's service credential ({@code SERVICE_TOKEN}) on every call. */
+    public ServiceClient(String dependency, URI baseUrl, Settings settings, Optional<ServiceToken> credential) {
+        this.credential = credential;
         this.dependency = dependency;
         this.baseUrl = baseUrl.toString().endsWith("/") ? baseUrl : URI.create(baseUrl + "/");
         this.settings = settings;
@@ -148,9 +158,11 @@ public final class ServiceClient {
     private HttpRequest.Builder request(String path) {
         var relative = path.startsWith("/") ? path.substring(1) : path;
         // The callee's work belongs to the caller's trace (a new span of it; a new trace when there is none).
-        return HttpRequest.newBuilder(baseUrl.resolve(relative)).timeout(settings.timeout())
+        var request = HttpRequest.newBuilder(baseUrl.resolve(relative)).timeout(settings.timeout())
                 .header("Accept", "application/json")
                 .header(Trace.HEADER, Trace.outgoing());
+        credential.ifPresent(token -> request.header("Authorization", token.authorization()));
+        return request;
     }
 
     private <T> T call(boolean idempotent, Supplier<HttpRequest.Builder> request, TypeReference<T> type) {
@@ -217,9 +229,12 @@ public final class ServiceClient {
         }
         return switch (status) {
             case 400, 422 -> new InvalidRequestException(String.valueOf(details.getOrDefault("field", "body")), message);
+            case 401, 403 -> new IllegalStateException(dependency + " refused this service's credential (" + status
+                    + ": " + message + "); SERVICE_TOKEN must be the same in every process");
             case 404 -> new NotFoundException(message);
             case 409 -> new ConflictException(message, details);
             case 413 -> new PayloadTooLargeException(message);
+            case 501 -> new NotImplementedException(message, details);
             case 502, 503, 504 -> new RemoteUnavailable(new IOException(dependency + " answered " + status + ": " + message));
             default -> new IllegalStateException(dependency + " answered " + status + ": " + message);
         };

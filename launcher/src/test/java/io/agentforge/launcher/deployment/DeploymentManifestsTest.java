@@ -16,7 +16,11 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.agentforge.platform.config.Variable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +29,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +46,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * labels and selectors, config names, probe paths, volume claims) and against the configuration contract hold.
  */
 class DeploymentManifestsTest {
-    /** The variables of SPEC section 2 (plus DATA_DIR and LOG_FORMAT), the only names the services read. */
-    private static final Set<String> SPEC_VARIABLES = Set.of(
-            "TRAINING_SERVICE_PORT", "MAX_CONCURRENT_JOBS", "CUDA_VISIBLE_DEVICES", "MODEL_SERVICE_PORT",
-            "STORAGE_PATH", "MAX_FILE_SIZE", "WEBSOCKET_SERVICE_PORT", "MAX_CONNECTIONS", "PING_INTERVAL",
-            "API_SERVICE_PORT", "CORS_ORIGINS", "MONITORING_SERVICE_PORT", "CHECK_INTERVAL", "ALERT_THRESHOLDS",
-            "REDIS_URL", "DATABASE_URL", "TRAINING_SERVICE_URL", "MODEL_SERVICE_URL", "WEBSOCKET_SERVICE_URL",
-            "MONITORING_SERVICE_URL", "SERVICE_NAME", "DATA_DIR", "LOG_FORMAT");
+    /** The variables the services read (SPEC section 2, as {@link Variable} lists them): the only names they may be given. */
+    private static final Set<String> SPEC_VARIABLES = Arrays.stream(Variable.values()).map(Variable::name)
+            .collect(Collectors.toSet());
+    /** What the services must get from the Secret, never from a committed file. */
+    private static final Set<String> SECRET_VARIABLES = Set.of("DATABASE_URL", "REDIS_URL", "SERVICE_TOKEN", "API_KEYS");
+    private static final String SECRET = "agent-forge-secrets";
     /** Each service, the variable naming its port, and its port. */
     private static final Map<String, String> PORT_VARIABLES = Map.of(
             "api", "API_SERVICE_PORT", "training", "TRAINING_SERVICE_PORT", "models", "MODEL_SERVICE_PORT",
@@ -107,7 +111,7 @@ class DeploymentManifestsTest {
             assertThat(container.getEnvFrom()).extracting(e -> e.getConfigMapRef() == null ? null
                     : e.getConfigMapRef().getName()).contains(configMap().getMetadata().getName());
             assertThat(container.getEnvFrom()).extracting(e -> e.getSecretRef() == null ? null
-                    : e.getSecretRef().getName()).contains(secret().getMetadata().getName());
+                    : e.getSecretRef().getName()).contains(SECRET);
         }
     }
 
@@ -134,9 +138,9 @@ class DeploymentManifestsTest {
     @Test
     void configUsesOnlySpecVariablesAndItsUrlsNameRealServicesAndPorts() {
         var config = configMap().getData();
-        assertThat(SPEC_VARIABLES).containsAll(config.keySet());
-        assertThat(SPEC_VARIABLES).contains("DATABASE_URL");
-        assertThat(secret().getStringData()).containsKey("DATABASE_URL");
+        assertThat(SPEC_VARIABLES).containsAll(config.keySet()).containsAll(SECRET_VARIABLES);
+        assertThat(config).doesNotContainKeys(SECRET_VARIABLES.toArray(String[]::new));
+        assertThat(config.get("BIND_ADDRESS")).as("reachable by the other pods").isEqualTo("0.0.0.0");
         URL_VARIABLES.forEach((service, variable) -> {
             var url = URI.create(config.get(variable));
             var k8sService = all(Service.class).stream()
@@ -144,9 +148,133 @@ class DeploymentManifestsTest {
             assertThat(k8sService.getSpec().getPorts().getFirst().getPort()).isEqualTo(url.getPort());
             assertThat(url.getHost()).isEqualTo(service);
         });
-        var redis = URI.create(config.get("REDIS_URL"));
-        assertThat(all(Service.class)).anyMatch(s -> s.getMetadata().getName().equals(redis.getHost())
-                && s.getSpec().getPorts().getFirst().getPort() == redis.getPort());
+    }
+
+    @Test
+    void noSecretIsCommittedAndTheScriptCreatesEveryKeyTheDeploymentsRead() throws IOException {
+        assertThat(all(Secret.class)).as("secrets are created by create-secrets.sh, not committed").isEmpty();
+        try (var files = Files.walk(root.resolve("deployment"))) {
+            assertThat(files.filter(Files::isRegularFile).map(Path::toString)).noneMatch(f -> f.endsWith("secret.yaml"));
+        }
+        var script = Files.readString(kubernetes.resolve("create-secrets.sh"));
+        var created = new java.util.TreeSet<String>();
+        var literal = java.util.regex.Pattern.compile("--from-literal=([A-Z_]+)=").matcher(script);
+        while (literal.find()) {
+            created.add(literal.group(1));
+        }
+        assertThat(created).containsAll(SECRET_VARIABLES).contains("POSTGRES_PASSWORD", "REDIS_PASSWORD");
+        assertThat(script).contains("openssl rand").doesNotContain("change-me");
+        for (var deployment : all(Deployment.class)) {
+            for (var container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                if (container.getEnv() != null) {
+                    container.getEnv().stream().filter(e -> e.getValueFrom() != null)
+                            .map(e -> e.getValueFrom().getSecretKeyRef())
+                            .forEach(ref -> {
+                                assertThat(ref.getName()).isEqualTo(SECRET);
+                                assertThat(created).contains(ref.getKey());
+                            });
+                }
+                if (container.getEnvFrom() != null) {
+                    container.getEnvFrom().stream().filter(e -> e.getSecretRef() != null)
+                            .forEach(e -> assertThat(e.getSecretRef().getName()).isEqualTo(SECRET));
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyContainerRunsAsNonRootWithoutPrivilegeEscalationOnAReadOnlyRootWithNoCapabilities() {
+        for (var deployment : all(Deployment.class)) {
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(deployment.getMetadata().getName()).isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            for (var container : pod.getContainers()) {
+                var context = container.getSecurityContext();
+                assertThat(context).as(container.getName()).isNotNull();
+                assertThat(context.getRunAsNonRoot()).as(container.getName()).isTrue();
+                assertThat(context.getAllowPrivilegeEscalation()).as(container.getName()).isFalse();
+                assertThat(context.getReadOnlyRootFilesystem()).as(container.getName()).isTrue();
+                assertThat(context.getCapabilities().getDrop()).as(container.getName()).containsExactly("ALL");
+                assertThat(context.getCapabilities().getAdd()).as(container.getName()).isNullOrEmpty();
+                // A read-only root needs somewhere to write: every agent-forge container has /tmp.
+                if (container.getImage().startsWith("agent-forge")) {
+                    assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/tmp", "/data");
+                }
+            }
+        }
+    }
+
+    @Test
+    void redisRequiresAPasswordFromTheSecretAndKeepsItsDataOnAVolume() {
+        var redis = deployment("redis");
+        var container = redis.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(String.join(" ", container.getArgs())).contains("--requirepass $(REDIS_PASSWORD)", "--appendonly yes");
+        assertThat(container.getEnv()).anyMatch(e -> e.getName().equals("REDIS_PASSWORD")
+                && e.getValueFrom().getSecretKeyRef().getKey().equals("REDIS_PASSWORD"));
+        var dataMount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/data")).findFirst()
+                .orElseThrow();
+        var volume = redis.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(dataMount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getPersistentVolumeClaim().getClaimName()).isEqualTo("redis-data");
+    }
+
+    @Test
+    void networkPoliciesDenyByDefaultAndAdmitOnlyTheCallersOfEachService() {
+        var policies = all(NetworkPolicy.class);
+        assertThat(policies).anySatisfy(policy -> {
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+            assertThat(policy.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+            assertThat(policy.getSpec().getIngress()).isNullOrEmpty();
+            assertThat(policy.getSpec().getEgress()).isNullOrEmpty();
+        });
+        // Every Deployment is admitted by some policy, and each named port exists on the pods it selects.
+        for (var deployment : all(Deployment.class)) {
+            var name = deployment.getMetadata().getName();
+            var container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+            var admitting = policies.stream().filter(p -> selects(p.getSpec().getPodSelector(), name))
+                    .filter(p -> p.getSpec().getIngress() != null && !p.getSpec().getIngress().isEmpty()).toList();
+            assertThat(admitting).as("policies admitting traffic to " + name).isNotEmpty();
+            admitting.forEach(p -> p.getSpec().getIngress().forEach(rule -> rule.getPorts().forEach(port ->
+                    containerPort(container, port.getPort().getStrVal()))));
+        }
+        assertThat(callersOf("postgres", policies)).containsExactlyInAnyOrder("training", "models", "monitoring");
+        assertThat(callersOf("training", policies)).containsExactlyInAnyOrder("api", "monitoring", "prometheus");
+        assertThat(callersOf("models", policies)).containsExactlyInAnyOrder("api", "training", "monitoring", "prometheus");
+        assertThat(callersOf("redis", policies)).doesNotContain("postgres", "prometheus");
+    }
+
+    /** The app names of the pods admitted to a deployment's pods, over every policy that selects it. */
+    private static Set<String> callersOf(String name, List<NetworkPolicy> policies) {
+        var callers = new java.util.TreeSet<String>();
+        policies.stream().filter(p -> selects(p.getSpec().getPodSelector(), name) && p.getSpec().getIngress() != null)
+                .flatMap(p -> p.getSpec().getIngress().stream())
+                .flatMap(rule -> rule.getFrom() == null ? java.util.stream.Stream.of((NetworkPolicyPeer) null) : rule.getFrom().stream())
+                .forEach(peer -> {
+                    if (peer == null || peer.getPodSelector() == null) {
+                        callers.add("*");
+                        return;
+                    }
+                    var selector = peer.getPodSelector();
+                    if (selector.getMatchLabels() != null && selector.getMatchLabels().containsKey("app.kubernetes.io/name")) {
+                        callers.add(selector.getMatchLabels().get("app.kubernetes.io/name"));
+                    }
+                    if (selector.getMatchExpressions() != null) {
+                        selector.getMatchExpressions().forEach(e -> callers.addAll(e.getValues()));
+                    }
+                });
+        return callers;
+    }
+
+    private static boolean selects(LabelSelector selector, String name) {
+        if (selector.getMatchLabels() != null && !selector.getMatchLabels().isEmpty()) {
+            return name.equals(selector.getMatchLabels().get("app.kubernetes.io/name"));
+        }
+        if (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()) {
+            return selector.getMatchExpressions().stream().allMatch(e -> e.getValues().contains(name));
+        }
+        return true;
     }
 
     @Test
@@ -239,7 +367,7 @@ class DeploymentManifestsTest {
             "Namespace", Namespace.class, "ConfigMap", ConfigMap.class, "Secret", Secret.class,
             "PersistentVolumeClaim", PersistentVolumeClaim.class, "Deployment", Deployment.class,
             "Service", Service.class, "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "PodDisruptionBudget", PodDisruptionBudget.class));
+            "PodDisruptionBudget", PodDisruptionBudget.class, "NetworkPolicy", NetworkPolicy.class));
 
     /** Parses one document into its typed class; a misspelt field anywhere fails (unknown properties are errors). */
     private static HasMetadata typed(JsonNode document, String file) throws IOException {
@@ -312,9 +440,6 @@ class DeploymentManifestsTest {
         return all(ConfigMap.class).getFirst();
     }
 
-    private static Secret secret() {
-        return all(Secret.class).getFirst();
-    }
 
     private static int containerPort(Container container, String name) {
         return container.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()

@@ -1,5 +1,6 @@
 package io.agentforge.launcher.remote;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.api.ApiService;
 import io.agentforge.api.testing.ApiClient;
 import io.agentforge.contracts.Json;
@@ -111,7 +112,19 @@ class ApiOverRemoteServicesTest {
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(download.body())))
                 .isEqualTo(model.get("checksum").asText());
-        assertThat(client.get("/jobs/" + jobId + "/metrics").data().size()).isPositive();
+        var history = client.get("/jobs/" + jobId + "/metrics").data();
+        assertThat(history.size()).isPositive();
+        // The bucketed history and the lineage come over HTTP too (the Training and Model services' own routes).
+        var buckets = client.get("/jobs/" + jobId + "/metrics?buckets=2&metric=loss").data();
+        assertThat(buckets.get("total_points").asInt()).isEqualTo(history.size());
+        assertThat(buckets.get("steps").size()).isEqualTo(Math.min(2, history.size()));
+        assertThat(buckets.at("/series/loss/last/" + (buckets.get("steps").size() - 1)).asDouble())
+                .isEqualTo(history.get(history.size() - 1).at("/metrics/loss").asDouble());
+        var lineages = new java.util.ArrayList<JsonNode>();
+        listing.data().get("items").forEach(item -> lineages.add(
+                client.get("/models/" + item.get("model_id").asText() + "/lineage").data()));
+        // Cognate's three models were trained from its ancestor: three parent links in all.
+        assertThat(lineages.stream().mapToInt(lineage -> lineage.get("parent_model_ids").size()).sum()).isEqualTo(3);
         // The API called the Training service over HTTP: the job's events, published later by its scheduler, are in
         // the trace of the request that started the phase.
         await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()

@@ -69,6 +69,13 @@ class RemoteModelServiceTest {
         assertThat(remote.winners()).extracting(m -> m.modelId()).contains(saved.modelId());
         var handoff = remote.handoff(saved.modelId(), ModelPhase.EVOMERGE, ModelPhase.QUIETSTAR);
         assertThat(remote.handoffs(ModelPhase.EVOMERGE, null)).contains(handoff);
+        assertThat(remote.updateHandoff(handoff.handoffId(), "accepted", null).status()).isEqualTo("accepted");
+        var rejected = remote.updateHandoff(handoff.handoffId(), "rejected", "job j1 failed: loss diverged");
+        assertThat(rejected.status()).isEqualTo("rejected");
+        assertThat(rejected.reason()).isEqualTo("job j1 failed: loss diverged");
+        assertThat(remote.handoffs(ModelPhase.EVOMERGE, ModelPhase.QUIETSTAR)).contains(rejected);
+        assertThatThrownBy(() -> remote.updateHandoff(handoff.handoffId(), "lost", null))
+                .isInstanceOf(io.agentforge.contracts.errors.InvalidRequestException.class);
         assertThat(remote.health().service()).isEqualTo("models");
 
         remote.delete(saved.modelId());

@@ -5,7 +5,6 @@ import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelMetadata;
-import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.generation.GenerationSettings;
 import io.agentforge.engine.generation.TextGenerator;
 import io.agentforge.engine.model.LanguageModel;
@@ -92,17 +91,9 @@ public final class ModelInference implements AutoCloseable {
             try (var in = artifact.get()) {
                 ModelArchive.unpack(in, scratch, model.modelId(), maxExpanded);
             }
-            if (!Files.isRegularFile(scratch.resolve(ModelExport.CONFIG))
-                    || !Files.isRegularFile(scratch.resolve(ModelExport.WEIGHTS))) {
-                throw ModelArchive.notAModel(model.modelId(), "it needs " + ModelExport.CONFIG + " and "
-                        + ModelExport.WEIGHTS);
-            }
-            return ModelExport.load(scratch);
+            return ModelDirectories.load(model.modelId(), scratch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load model " + model.modelId(), e);
-        } catch (IllegalArgumentException e) {
-            // The engine refuses weights that do not match the config: the artifact is inconsistent, not the request.
-            throw ModelArchive.notAModel(model.modelId(), "the engine cannot load it: " + e.getMessage());
         } finally {
             if (scratch != null) {
                 Directories.deleteRecursively(scratch);

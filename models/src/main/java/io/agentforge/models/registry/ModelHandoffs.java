@@ -59,15 +59,16 @@ public final class ModelHandoffs {
         });
     }
 
-    /** Sets a handoff's status, e.g. {@code completed} once the next phase took the model. */
-    public ModelHandoff updateHandoffStatus(String handoffId, String status) {
-        if (status == null || status.isBlank()) {
-            throw new InvalidRequestException("status", "a handoff status such as pending or completed", status);
+    /** Sets a handoff's status (and the reason of a rejection), e.g. {@code accepted} once the next phase took it. */
+    public ModelHandoff updateHandoffStatus(String handoffId, String status, String reason) {
+        if (status == null || !ModelHandoff.STATUSES.contains(status)) {
+            throw new InvalidRequestException("status", "one of " + ModelHandoff.STATUSES, status);
         }
         return database.inTransaction(connection -> {
-            try (var update = connection.prepareStatement("UPDATE model_handoffs SET status = ? WHERE id = ?")) {
+            try (var update = connection.prepareStatement("UPDATE model_handoffs SET status = ?, reason = ? WHERE id = ?")) {
                 update.setString(1, status);
-                update.setString(2, handoffId);
+                update.setString(2, reason);
+                update.setString(3, handoffId);
                 if (update.executeUpdate() == 0) {
                     throw new NotFoundException("handoff", handoffId);
                 }
@@ -93,15 +94,15 @@ public final class ModelHandoffs {
 
     private static List<ModelHandoff> handoffs(Connection connection, String where, List<?> arguments)
             throws SQLException {
-        try (var select = connection.prepareStatement("SELECT id, from_phase, to_phase, model_id, created_at, status"
-                + " FROM model_handoffs" + where + " ORDER BY created_at DESC, id DESC")) {
+        try (var select = connection.prepareStatement("SELECT id, from_phase, to_phase, model_id, created_at, status,"
+                + " reason FROM model_handoffs" + where + " ORDER BY created_at DESC, id DESC")) {
             Sql.bind(select, arguments);
             var handoffs = new ArrayList<ModelHandoff>();
             try (var rows = select.executeQuery()) {
                 while (rows.next()) {
                     handoffs.add(new ModelHandoff(rows.getString("id"), ModelPhase.parse(rows.getString("from_phase")),
                             ModelPhase.parse(rows.getString("to_phase")), rows.getString("model_id"),
-                            Sql.instant(rows, "created_at"), rows.getString("status")));
+                            Sql.instant(rows, "created_at"), rows.getString("status"), rows.getString("reason")));
                 }
             }
             return handoffs;

@@ -162,11 +162,13 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         return repository.summary(validate(query));
     }
 
-    /** The models this one was derived from, and those derived from it. */
+    /** The models this one was derived from, those derived from it, and its handoffs between phases. */
     @Override
     public ModelLineage lineage(String modelId) {
-        var id = model(modelId).modelId();
-        return new ModelLineage(id, repository.parents(id), repository.children(id));
+        var model = model(modelId);
+        var id = model.modelId();
+        var passedOn = handoffs.handoffs(model.phase(), null).stream().filter(h -> h.modelId().equals(id)).toList();
+        return new ModelLineage(id, repository.parents(id), repository.children(id), passedOn);
     }
 
     @Override
@@ -218,6 +220,20 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     @Override
     public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
         return handoffs.handoffs(from, to);
+    }
+
+    @Override
+    public ModelHandoff updateHandoff(String handoffId, String status, String reason) {
+        var handoff = handoffs.updateHandoffStatus(SafeNames.id("handoff_id", handoffId), status, reason);
+        var data = new LinkedHashMap<String, Object>();
+        data.put("handoff_id", handoff.handoffId());
+        data.put("model_id", handoff.modelId());
+        data.put("from_phase", handoff.fromPhase().wireName());
+        data.put("to_phase", handoff.toPhase().wireName());
+        data.put("status", handoff.status());
+        data.put("reason", handoff.reason());
+        publish(EventTypes.MODEL_HANDOFF_UPDATED, data);
+        return handoff;
     }
 
     @Override
@@ -333,6 +349,9 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         }
     }
 
+    /** A quadrillion parameters: beyond any model, and a sum of 9,000 of them still fits a long. */
+    static final long MAX_PARAMETER_COUNT = 1_000_000_000_000_000L;
+
     private static void validate(NewModel model) {
         if (model == null) {
             throw new InvalidRequestException("body", "model metadata with at least name and phase", null);
@@ -346,6 +365,12 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
             SafeNames.trainingJobId(model.trainingJobId());
         }
         model.parentModelIds().forEach(id -> SafeNames.id("parent_model_ids", id));
+        var count = model.parameters().get("parameter_count");
+        if (count != null && !((count instanceof Integer || count instanceof Long)
+                && ((Number) count).longValue() >= 0 && ((Number) count).longValue() <= MAX_PARAMETER_COUNT)) {
+            throw new InvalidRequestException("parameters.parameter_count", "a whole number from 0 to "
+                    + MAX_PARAMETER_COUNT, count);
+        }
     }
 
     private static ModelQuery validate(ModelQuery query) {

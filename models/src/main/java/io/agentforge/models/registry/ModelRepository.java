@@ -144,6 +144,8 @@ public final class ModelRepository {
     }
 
     /** Totals over every model the query's filters match (its page is ignored). */
+    private static final java.math.BigDecimal LONG_MAX = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+
     public ModelSummary summary(ModelQuery query) {
         var filter = Filter.of(query);
         return database.withConnection(connection -> {
@@ -152,7 +154,11 @@ public final class ModelRepository {
                 Sql.bind(select, filter.arguments);
                 try (var rows = select.executeQuery()) {
                     rows.next();
-                    return new ModelSummary(rows.getLong(1), rows.getLong(2));
+                    // SUM of BIGINT is a NUMERIC that may exceed a long (rows stored before counts were bounded):
+                    // the total saturates rather than failing the summary.
+                    var total = rows.getBigDecimal(2);
+                    return new ModelSummary(rows.getLong(1), total.compareTo(LONG_MAX) > 0 ? Long.MAX_VALUE
+                            : total.longValue());
                 }
             }
         });

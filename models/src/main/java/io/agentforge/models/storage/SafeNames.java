@@ -15,7 +15,8 @@ public final class SafeNames {
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:=+-]{0,63}");
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** The column holds 64 characters (as every id column does); a longer id would pass here and fail there, a 500. */
+    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private SafeNames() {
     }
@@ -41,7 +42,7 @@ public final class SafeNames {
 
     public static String trainingJobId(String value) {
         return match("training_job_id", JOB_ID,
-                "1 to 128 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit", value);
+                "1 to 64 characters of A-Z a-z 0-9 . _ -, starting with a letter or digit", value);
     }
 
     /**

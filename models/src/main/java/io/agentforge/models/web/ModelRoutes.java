@@ -36,7 +36,8 @@ import java.util.Map;
  * POST   /models/handoffs              {model_id, from_phase?, to_phase}; GET lists (?from_phase=&amp;to_phase=)
  * POST   /models/export                ModelExportRequest; GET /models/exports/{export_id}/download fetches the zip
  * GET    /models/{id}                  metadata; /download the artifact with X-Checksum-SHA256 and Digest headers
- * GET    /models/{id}/lineage          parent and child model ids
+ * POST   /models/handoffs/{id}/status  {status, reason?}: pending, accepted, completed, rejected
+ * GET    /models/{id}/lineage          parent and child model ids and the model's handoffs
  * POST   /models/{id}/winner           marks it its phase's winner
  * POST   /models/{id}/generate         {prompt, max_tokens, temperature, top_k}
  * DELETE /models/{id}                  the artifact and the row
@@ -62,6 +63,7 @@ public final class ModelRoutes implements HttpService {
                 .get("/models/winners", this::winners)
                 .post("/models/handoffs", this::handoff)
                 .get("/models/handoffs", this::handoffs)
+                .post("/models/handoffs/{id}/status", this::handoffStatus)
                 .post("/models/export", this::export)
                 .get("/models/exports/{exportId}/download", this::downloadExport)
                 .get("/models/{id}", this::get)
@@ -111,6 +113,11 @@ public final class ModelRoutes implements HttpService {
         ModelRequests.known(req.query(), java.util.Set.of("from_phase", "to_phase"));
         Exchange.ok(res, registry.handoffs(ModelRequests.optionalPhase(req.query(), "from_phase"),
                 ModelRequests.optionalPhase(req.query(), "to_phase")));
+    }
+
+    private void handoffStatus(ServerRequest req, ServerResponse res) {
+        var body = Exchange.body(req, HandoffStatusRequest.class);
+        Exchange.ok(res, registry.updateHandoff(id(req), body.status(), body.reason()));
     }
 
     private void export(ServerRequest req, ServerResponse res) {
@@ -187,5 +194,9 @@ public final class ModelRoutes implements HttpService {
     /** The body of {@code POST /models/handoffs}; the phases default to the model's phase and the one after it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record HandoffRequest(String modelId, String fromPhase, String toPhase) {
+    }
+
+    /** The body of {@code POST /models/handoffs/{id}/status}. */
+    record HandoffStatusRequest(String status, String reason) {
     }
 }

@@ -53,6 +53,17 @@ abstract class ModelRepositoryContract extends PersistenceContract {
     }
 
     @Test
+    void aSummaryWhoseParameterCountsAddUpBeyondALongSaturatesInsteadOfFailing() {
+        for (int i = 0; i < 3; i++) {
+            var id = UUID.randomUUID().toString();
+            models.insert(id, new NewModel("huge", ModelPhase.ADAS, null, Map.of("parameter_count", Long.MAX_VALUE / 2),
+                    Map.of(), List.of(), List.of()), "adas/" + id + "/model.bin", 4096, CHECKSUM);
+        }
+
+        assertThat(models.summary(ModelQuery.ofPhase(ModelPhase.ADAS))).isEqualTo(new ModelSummary(3, Long.MAX_VALUE));
+    }
+
+    @Test
     void insertedModelRoundTripsEveryField() {
         var id = UUID.randomUUID().toString();
         // JSON keeps numbers, not Java types: an int comes back as an int, so the parameters here are ints/doubles.
@@ -321,12 +332,17 @@ abstract class ModelRepositoryContract extends PersistenceContract {
         assertThat(handoffs.handoffs(null, ModelPhase.EVOMERGE)).containsExactly(first);
         assertThat(handoffs.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(second);
 
-        var completed = handoffs.updateHandoffStatus(first.handoffId(), "completed");
+        var completed = handoffs.updateHandoffStatus(first.handoffId(), "completed", null);
         assertThat(completed.status()).isEqualTo("completed");
         assertThat(handoffs.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE)).containsExactly(completed);
+        var rejected = handoffs.updateHandoffStatus(second.handoffId(), "rejected", "job j9 was cancelled");
+        assertThat(handoffs.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(rejected);
+        assertThat(rejected.reason()).isEqualTo("job j9 was cancelled");
+        assertThatThrownBy(() -> handoffs.updateHandoffStatus(first.handoffId(), "lost", null))
+                .hasMessageContaining("status");
         assertThatThrownBy(() -> handoffs.insertHandoff("missing", ModelPhase.COGNATE, ModelPhase.EVOMERGE))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> handoffs.updateHandoffStatus("missing", "completed"))
+        assertThatThrownBy(() -> handoffs.updateHandoffStatus("missing", "completed", null))
                 .isInstanceOf(NotFoundException.class);
         assertThat(count("model_handoffs")).isEqualTo(2);
     }

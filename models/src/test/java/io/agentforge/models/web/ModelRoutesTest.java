@@ -267,6 +267,15 @@ class ModelRoutesTest {
                     .containsEntry("to_phase", "evomerge");
             assertThat(json(service.get("/models/handoffs?to_phase=evomerge")).get("data"))
                     .extracting(h -> h.get("handoff_id").asText()).contains(handoff.get("handoff_id").asText());
+
+            // Its lifecycle shows in the model's lineage.
+            json(service.postJson("/models/handoffs/" + handoff.get("handoff_id").asText() + "/status",
+                    "{\"status\":\"accepted\"}"));
+            var lineage = json(service.get("/models/" + id(model) + "/lineage")).get("data");
+            assertThat(lineage.get("handoffs").get(0).get("status").asText()).isEqualTo("accepted");
+            assertThat(lineage.get("handoffs").get(0).get("to_phase").asText()).isEqualTo("evomerge");
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
+                    .anyMatch(e -> e.event().eventType().equals("model_handoff_updated")));
         }
     }
 
@@ -318,6 +327,33 @@ class ModelRoutesTest {
         assertThat(badId.statusCode()).isEqualTo(400);
         assertThat(badId.body()).contains("model_ids").contains(unknownId);
         assertThat(none.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void hostileMetadataIsA400NamingTheFieldNotADatabaseFailure() {
+        var tooLong = service.upload("name=" + unique("j") + "&phase=cognate&training_job_id=" + "j".repeat(65), random(10));
+        var nullParameter = service.upload("name=" + unique("p") + "&phase=cognate&parameters="
+                + enc("{\"parameter_count\": null}"), random(10));
+        var nullBody = service.postJson("/models/export", "null");
+        var hugeCount = service.upload("name=" + unique("p") + "&phase=cognate&parameters="
+                + enc("{\"parameter_count\": 9223372036854775807}"), random(10));
+
+        assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("training_job_id").contains("1 to 64 characters");
+        assertThat(nullParameter.statusCode()).as(nullParameter.body()).isEqualTo(400);
+        assertThat(nullParameter.body()).contains("parameters.parameter_count");
+        assertThat(nullBody.statusCode()).isEqualTo(400);
+        assertThat(hugeCount.statusCode()).isEqualTo(400);
+        assertThat(hugeCount.body()).contains("parameters.parameter_count");
+        assertThat(service.upload("name=" + unique("j") + "&phase=cognate&training_job_id=" + "j".repeat(64),
+                random(10)).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void theJsonRoutesOfTheUploadServerStillTakeAtMostOneMebibyte() {
+        var big = service.postJson("/models/export", "{\"model_ids\": [\"" + "x".repeat(1_200_000) + "\"]}");
+        assertThat(big.statusCode()).as("the server accepts uploads of %s bytes", MAX_FILE_SIZE).isEqualTo(413);
+        assertThat(big.body()).contains("JSON body exceeds the limit of 1048576 bytes");
     }
 
     static JsonNode json(HttpResponse<String> response) {

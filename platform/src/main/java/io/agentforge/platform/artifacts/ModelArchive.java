@@ -8,8 +8,10 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
@@ -23,6 +25,8 @@ import java.util.zip.ZipOutputStream;
  */
 public final class ModelArchive {
     private static final int BUFFER = 1 << 16;
+    /** A model directory holds a handful of files; a zip of a million empty entries is an attack on the inodes. */
+    public static final int MAX_ENTRIES = 10_000;
 
     private ModelArchive() {
     }
@@ -76,7 +80,8 @@ public final class ModelArchive {
      * @param modelId      for error messages
      * @param maxExpanded  the most bytes the entries may expand to
      * @throws ConflictException when the artifact is no zip, or an entry's name would escape {@code target}, or the
-     *                           entries expand beyond {@code maxExpanded}
+     *                           entries expand beyond {@code maxExpanded}, are more than {@link #MAX_ENTRIES}, or
+     *                           conflict (the same file twice, a file where another entry needs a directory)
      */
     public static void unpack(InputStream artifact, Path target, String modelId, long maxExpanded) {
         var root = target.toAbsolutePath().normalize();
@@ -87,22 +92,31 @@ public final class ModelArchive {
             ZipEntry entry;
             var buffer = new byte[BUFFER];
             while ((entry = zip.getNextEntry()) != null) {
-                entries++;
-                var file = resolveEntry(root, entry.getName(), modelId);
-                if (entry.isDirectory()) {
-                    Files.createDirectories(file);
-                    continue;
+                if (++entries > MAX_ENTRIES) {
+                    throw notAModel(modelId, "it has more than " + MAX_ENTRIES + " entries");
                 }
-                Files.createDirectories(file.getParent());
-                try (var out = Files.newOutputStream(file)) {
-                    int n;
-                    while ((n = zip.read(buffer)) != -1) {
-                        expanded += n;
-                        if (expanded > maxExpanded) {
-                            throw notAModel(modelId, "its entries expand beyond " + maxExpanded + " bytes");
-                        }
-                        out.write(buffer, 0, n);
+                var file = resolveEntry(root, entry.getName(), modelId);
+                try {
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(file);
+                        continue;
                     }
+                    Files.createDirectories(file.getParent());
+                    // CREATE_NEW: a second entry of the same name must not silently replace the first.
+                    try (var out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE)) {
+                        int n;
+                        while ((n = zip.read(buffer)) != -1) {
+                            expanded += n;
+                            if (expanded > maxExpanded) {
+                                throw notAModel(modelId, "its entries expand beyond " + maxExpanded + " bytes");
+                            }
+                            out.write(buffer, 0, n);
+                        }
+                    }
+                } catch (FileSystemException conflict) {
+                    // "a" then "a/b", "a/" then "a", or "a" twice: the archive cannot be one directory.
+                    throw notAModel(modelId, "entry \"" + entry.getName() + "\" conflicts with an earlier entry");
                 }
             }
         } catch (ZipException e) {

@@ -17,7 +17,7 @@ public enum Variable {
     MAX_CONNECTIONS("1000", "WebSocket connections held at once; one more is closed with code 1013."),
     PING_INTERVAL("30", "Seconds between pings of each WebSocket connection (each at its own phase, so the pings "
             + "spread over the interval); a connection silent for two intervals is dropped."),
-    CORS_ORIGINS("[\"http://localhost:3000\"]", "Origins allowed to call the API from a browser, a JSON list (`[\"*\"]` for any)."),
+    CORS_ORIGINS("[\"http://localhost:3000\"]", "Origins allowed to call the services from a browser (HTTP and the WebSocket), a JSON list (`[\"*\"]` for any); a request from any other origin gets 403. Services bound to a loopback address also admit loopback origins (`http://localhost:*`)."),
     CHECK_INTERVAL("30", "Seconds between the Monitoring service's health checks of every service."),
     ALERT_THRESHOLDS("{\"cpu\": 0.8, \"memory\": 0.9}",
             "Alert thresholds, a JSON object of fractions from 0 to 1; keys not given keep their default."),
@@ -29,6 +29,14 @@ public enum Variable {
     MONITORING_SERVICE_URL(null, "Where other services reach the Monitoring service (`http://host:8004`); unset: in-process."),
     SERVICE_NAME(null, "The one service this process runs (`api`, `training`, `models`, `websocket`, `monitoring`) when `start` names none."),
     DATA_DIR("./data", "Directory of the embedded database and other local state."),
+    BIND_ADDRESS("127.0.0.1", "Address every server of this process listens on. Any address but a loopback one (e.g. `0.0.0.0` in a container) needs authentication (`API_KEYS`, `JWT_HS256_SECRET` or `JWT_RS256_PUBLIC_KEY`, and `SERVICE_TOKEN`) or `AUTH_DISABLED=true`, else start-up fails."),
+    API_KEYS(null, "API keys, stored hashed: a JSON list of `{\"name\": \"ci\", \"role\": \"operator\", \"sha256\": \"<hex>\"}`, the role `viewer`, `operator` or `admin`, the hash the SHA-256 of the key in hex (`sha256sum` of the key without a newline). Clients send `Authorization: Bearer <key>` (or `X-API-Key: <key>`)."),
+    JWT_HS256_SECRET(null, "Accept JWT bearer tokens signed with this HS256 secret (at least 32 bytes); the role comes from the token's `role` or `roles` claim, and the token must carry `exp`."),
+    JWT_RS256_PUBLIC_KEY(null, "Accept JWT bearer tokens signed RS256 by the holder of this RSA public key (PEM, `-----BEGIN PUBLIC KEY-----`); instead of `JWT_HS256_SECRET`."),
+    JWT_ISSUER(null, "When set, a JWT's `iss` must be this."),
+    JWT_AUDIENCE(null, "When set, a JWT's `aud` must contain this."),
+    SERVICE_TOKEN(null, "The secret (at least 32 characters) the services of one deployment present to each other; the Training and Model services accept nothing else when authentication is on. Needed when authentication is on and the services run in more than one process."),
+    AUTH_DISABLED("false", "`true` runs without authentication on any address (a trusted network only); every request is then anonymous."),
     LOG_FORMAT("text", "Log lines as readable `text`, or `json`: one JSON object per line with timestamp, level, logger, thread, message and MDC (`trace_id`, `job_id`), for containers.");
 
     private final String defaultValue;

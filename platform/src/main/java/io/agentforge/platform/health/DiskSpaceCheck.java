@@ -30,16 +30,18 @@ public final class DiskSpaceCheck implements Supplier<DependencyCheck> {
             // The service will write here anyway; creating it now turns a later write error into a visible check.
             Files.createDirectories(directory);
             if (!Files.isWritable(directory)) {
-                return new DependencyCheck(ServiceStatus.UNHEALTHY, 0, directory + " is not writable");
+                return new DependencyCheck(ServiceStatus.UNHEALTHY, 0, "the directory is not writable");
             }
             var free = Files.getFileStore(directory).getUsableSpace();
             if (free < minimumFreeBytes) {
                 return new DependencyCheck(ServiceStatus.DEGRADED, 0,
-                        directory + ": " + Bytes.readable(free) + " free, below " + Bytes.readable(minimumFreeBytes));
+                        Bytes.readable(free) + " free, below " + Bytes.readable(minimumFreeBytes));
             }
-            return new DependencyCheck(ServiceStatus.HEALTHY, 0, directory + ": " + Bytes.readable(free) + " free");
+            // No path in the answer: /health is open to everyone, and the layout of the disk is nobody's business.
+            return new DependencyCheck(ServiceStatus.HEALTHY, 0, Bytes.readable(free) + " free");
         } catch (IOException | SecurityException e) {
-            return new DependencyCheck(ServiceStatus.UNHEALTHY, 0, directory + " cannot be used: " + e);
+            return new DependencyCheck(ServiceStatus.UNHEALTHY, 0, "the directory cannot be used: "
+                    + e.getClass().getSimpleName());
         }
     }
 }

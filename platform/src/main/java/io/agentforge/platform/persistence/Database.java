@@ -79,7 +79,9 @@ public final class Database implements AutoCloseable {
             config.setUsername("sa");
             config.setPassword("");
             postgres = false;
-            description = "H2 " + directory.resolve("agentforge.mv.db");
+            // The description reaches /health, which is open to everyone: no absolute path in it.
+            description = "H2 embedded database under DATA_DIR";
+            LOG.info("Embedded database file: {}", directory.resolve("agentforge.mv.db"));
         } else {
             var url = DatabaseUrl.parse(databaseUrl);
             config.setJdbcUrl(url.jdbcUrl());
@@ -209,7 +211,7 @@ public final class Database implements AutoCloseable {
         } catch (ExecutionException e) {
             var cause = rootCause(e.getCause());
             return new DependencyCheck(ServiceStatus.UNHEALTHY, millis(Duration.ofNanos(System.nanoTime() - start)),
-                    description + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                    description + ": " + cause.getClass().getSimpleName() + ": " + DatabaseUrl.redact(cause.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new DependencyCheck(ServiceStatus.UNHEALTHY, 0, description + ": check interrupted");

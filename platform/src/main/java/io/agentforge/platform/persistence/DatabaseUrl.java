@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 public record DatabaseUrl(String jdbcUrl, String user, String password) {
     static final String VARIABLE = "DATABASE_URL";
+    private static final java.util.regex.Pattern PASSWORD_PARAMETER =
+            java.util.regex.Pattern.compile("(?i)([?&;]\\s*(?:ssl)?password\\s*=)[^&;\\s]*");
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//[^/@\\s]*@");
     static final String EXPECTED = "postgresql://user:password@host:port/database"
             + " or jdbc:postgresql://host:port/database";
 
@@ -68,10 +71,21 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
         return new DatabaseUrl(jdbc.toString(), user, password);
     }
 
-    /** The URL for logs and health details: the JDBC URL, which never holds the URL form's password. */
+    /**
+     * The URL for logs and health details: the JDBC URL without any password, whether the URL form's or one in its
+     * own query ({@code ?password=}, {@code &sslpassword=}) or user info.
+     */
     @Override
     public String toString() {
-        return jdbcUrl + (user == null ? "" : " (user " + user + ")");
+        return redact(jdbcUrl) + (user == null ? "" : " (user " + user + ")");
+    }
+
+    /** Any text that may quote a database URL (a driver's error message, say) with its passwords masked. */
+    public static String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        return USER_INFO.matcher(PASSWORD_PARAMETER.matcher(text).replaceAll("$1***")).replaceAll("//***@");
     }
 
     private static String decode(String text) {

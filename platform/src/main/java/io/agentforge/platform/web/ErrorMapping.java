@@ -5,6 +5,7 @@ import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.errors.PayloadTooLargeException;
 import io.agentforge.contracts.errors.ServiceException;
 import io.agentforge.contracts.Json;
@@ -42,6 +43,7 @@ public final class ErrorMapping {
             case ConflictException ignored -> Status.CONFLICT_409;
             case PayloadTooLargeException ignored -> Status.REQUEST_ENTITY_TOO_LARGE_413;
             case DependencyUnavailableException ignored -> Status.SERVICE_UNAVAILABLE_503;
+            case NotImplementedException ignored -> Status.NOT_IMPLEMENTED_501;
         };
     }
 

@@ -11,8 +11,11 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import io.agentforge.contracts.errors.PayloadTooLargeException;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -22,6 +25,9 @@ import java.util.stream.Collectors;
  * the envelope with the right status, so a handler reads as "parse, call the service, answer".
  */
 public final class Exchange {
+    /** The largest JSON body any route reads: 1 MiB. Uploads stream and have their own limit. */
+    public static final int MAX_JSON_BYTES = 1024 * 1024;
+
     private Exchange() {
     }
 
@@ -67,8 +73,9 @@ public final class Exchange {
     /**
      * The request's JSON body as the given type.
      *
-     * @throws InvalidRequestException (400) when the body is missing, is not JSON, or does not fit the type; the message
-     *                                 says where and why
+     * @throws InvalidRequestException (400) when the body is missing, is JSON {@code null}, is not JSON, or does not fit
+     *                                 the type; the message says where and why
+     * @throws PayloadTooLargeException (413) when it is larger than {@link #MAX_JSON_BYTES}
      */
     public static <T> T body(ServerRequest req, Class<T> type) {
         return bodyOr(req, type, () -> {
@@ -85,15 +92,46 @@ public final class Exchange {
             return whenEmpty.get();
         }
         // Any content type is read as JSON: curl -d sends form-encoded by default, and rejecting that helps nobody.
-        byte[] bytes = req.content().as(byte[].class);
-        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+        // (Browsers cannot send a cross-site POST here: the frame refuses origins outside CORS_ORIGINS.)
+        byte[] bytes = limited(req);
+        if (blank(bytes)) {
             return whenEmpty.get();
         }
+        T value;
         try {
-            return Json.mapper().readValue(bytes, type);
+            value = Json.mapper().readValue(bytes, type);
         } catch (IOException e) {
             throw invalidJson(e);
         }
+        if (value == null) {
+            throw new InvalidRequestException("body", "a JSON object", "null");
+        }
+        return value;
+    }
+
+    /** The body, at most {@link #MAX_JSON_BYTES} of it: a server that takes large uploads must not buffer large JSON. */
+    private static byte[] limited(ServerRequest req) {
+        if (req.headers().contentLength().orElse(0) > MAX_JSON_BYTES) {
+            throw new PayloadTooLargeException("the JSON body", MAX_JSON_BYTES);
+        }
+        try (InputStream in = req.content().inputStream()) {
+            var bytes = in.readNBytes(MAX_JSON_BYTES + 1);
+            if (bytes.length > MAX_JSON_BYTES) {
+                throw new PayloadTooLargeException("the JSON body", MAX_JSON_BYTES);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean blank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -8,6 +8,9 @@ import io.agentforge.platform.bus.EventBusTraffic;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.health.HealthChecker;
 import io.agentforge.platform.health.HeapMemoryCheck;
+import io.agentforge.platform.security.AccessControl;
+import io.agentforge.platform.security.AccessRules;
+import io.agentforge.platform.security.SecuritySettings;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.http.media.MediaContext;
@@ -91,6 +94,7 @@ public final class ServiceServer implements Service, AutoCloseable {
 
         var routing = HttpRouting.builder()
                 .addFilter(new TraceFilter())
+                .addFilter(new AccessFilter(builder.access))
                 .addFilter(new RequestMetrics(metrics))
                 .get("/health", this::handleHealth)
                 .get("/metrics", this::handleMetrics);
@@ -109,9 +113,7 @@ public final class ServiceServer implements Service, AutoCloseable {
                         .addMediaSupport(JacksonSupport.create(Json.mapper()))
                         .build())
                 .routing(routing);
-        if (builder.maxPayloadSize > 0) {
-            web.maxPayloadSize(builder.maxPayloadSize);
-        }
+        web.maxPayloadSize(builder.maxPayloadSize);
         web.directHandlers(ErrorMapping.directHandlers(builder.maxPayloadSize));
         builder.serverExtensions.forEach(extension -> extension.accept(web));
         this.server = web.build();
@@ -193,9 +195,10 @@ public final class ServiceServer implements Service, AutoCloseable {
         private final List<HealthCheck> checks = new ArrayList<>();
         private final List<HttpService> routes = new ArrayList<>();
         private int port;
-        private String host = "0.0.0.0";
+        private String host = SecuritySettings.LOOPBACK;
         private Duration healthTimeout = Duration.ofSeconds(2);
-        private long maxPayloadSize = -1;
+        private long maxPayloadSize = Exchange.MAX_JSON_BYTES;
+        private AccessControl access = AccessControl.local(List.of(), AccessRules.Audience.PEOPLE);
         private final List<Consumer<WebServerConfig.Builder>> serverExtensions = new ArrayList<>();
 
         private Builder(String name) {
@@ -211,7 +214,7 @@ public final class ServiceServer implements Service, AutoCloseable {
             return this;
         }
 
-        /** The address to bind; every interface by default, as a container needs. */
+        /** The address to bind; 127.0.0.1 unless {@link #access} says otherwise. */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
@@ -248,8 +251,24 @@ public final class ServiceServer implements Service, AutoCloseable {
             return this;
         }
 
-        /** The largest request body accepted, in bytes; larger ones get 413. Helidon's default when not set. */
+        /**
+         * Who may call, and where the server listens ({@code BIND_ADDRESS}); without it the server listens on
+         * 127.0.0.1 without authentication and admits browser pages of loopback origins only.
+         */
+        public Builder access(AccessControl access) {
+            this.access = Objects.requireNonNull(access, "access");
+            this.host = access.settings().bindAddress();
+            return this;
+        }
+
+        /**
+         * The largest request body accepted, in bytes; larger ones get 413. 1 MiB by default (JSON); a service that
+         * takes uploads raises it, and its JSON routes stay limited by {@link Exchange#body}.
+         */
         public Builder maxPayloadSize(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("the body limit must be positive, got " + bytes);
+            }
             this.maxPayloadSize = bytes;
             return this;
         }

@@ -74,6 +74,38 @@ class ModelArchiveTest {
                 .isInstanceOf(ConflictException.class).hasMessageContaining("not a zip of a model directory");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a,a/b", "a/b,a", "a/,a"})
+    void entriesThatConflictAreA409NotAnIoFailure(String names) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            for (var name : names.split(",")) {
+                zip.putNextEntry(new ZipEntry(name));
+                zip.write(name.endsWith("/") ? new byte[0] : "x".getBytes());
+                zip.closeEntry();
+            }
+        }
+        var target = Files.createDirectories(tmp.resolve("conflict-" + names.hashCode()));
+
+        assertThatThrownBy(() -> ModelArchive.unpack(new ByteArrayInputStream(bytes.toByteArray()), target, "m", 1000))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("conflicts with an earlier entry");
+    }
+
+    @Test
+    void anArchiveOfTooManyEntriesIsRefused() throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            for (int i = 0; i <= ModelArchive.MAX_ENTRIES; i++) {
+                zip.putNextEntry(new ZipEntry("d/" + i + "/"));
+                zip.closeEntry();
+            }
+        }
+        var target = Files.createDirectories(tmp.resolve("many"));
+
+        assertThatThrownBy(() -> ModelArchive.unpack(new ByteArrayInputStream(bytes.toByteArray()), target, "m", 1000))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("more than 10000 entries");
+    }
+
     static byte[] zipWith(String name, byte[] content) throws IOException {
         var bytes = new ByteArrayOutputStream();
         try (var zip = new ZipOutputStream(bytes)) {

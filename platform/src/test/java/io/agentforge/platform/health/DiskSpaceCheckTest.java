@@ -22,6 +22,7 @@ class DiskSpaceCheckTest {
         assertThat(result.status()).isEqualTo(ServiceStatus.HEALTHY);
         assertThat(result.detail()).contains("free");
         assertThat(directory).isDirectory();
+        assertThat(result.detail()).as("health answers are public: no paths").doesNotContain(temp.toString()).doesNotContain("/");
     }
 
     @Test
@@ -39,6 +40,6 @@ class DiskSpaceCheckTest {
         var result = new DiskSpaceCheck(file.resolve("models"), 1).get();
 
         assertThat(result.status()).isEqualTo(ServiceStatus.UNHEALTHY);
-        assertThat(result.detail()).contains("cannot be used");
+        assertThat(result.detail()).contains("cannot be used").doesNotContain(temp.toString());
     }
 }

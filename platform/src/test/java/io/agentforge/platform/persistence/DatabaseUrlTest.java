@@ -34,6 +34,16 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void passwordsInAJdbcUrlsQueryOrUserInfoNeverReachItsDescription() {
+        var url = DatabaseUrl.parse("jdbc:postgresql://db:5432/forge?user=forge&password=s3cret&sslmode=require");
+        assertThat(url.jdbcUrl()).contains("password=s3cret");
+        assertThat(url.toString()).doesNotContain("s3cret").contains("password=***").contains("sslmode=require");
+        assertThat(DatabaseUrl.parse("postgresql://forge@db/forge?sslpassword=k3y").toString()).doesNotContain("k3y");
+        assertThat(DatabaseUrl.redact("FATAL at jdbc:postgresql://forge:s3cret@db/forge; PASSWORD = x"))
+                .doesNotContain("s3cret");
+    }
+
+    @Test
     void aJdbcUrlPassesThrough() {
         var jdbc = "jdbc:postgresql://localhost:5432/agentforge?user=forge&password=x";
         assertThat(DatabaseUrl.parse(jdbc)).isEqualTo(new DatabaseUrl(jdbc, null, null));

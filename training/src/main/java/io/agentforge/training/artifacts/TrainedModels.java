@@ -35,13 +35,31 @@ public final class TrainedModels {
 
     /** Saves what is not saved yet; returns model ids by artifact name. */
     public Map<String, String> saveAll(String jobId, ModelPhase phase, Path jobDir, List<Artifact> artifacts) {
+        return saveAll(jobId, phase, jobDir, artifacts, null);
+    }
+
+    /**
+     * Saves what is not saved yet, the run's stats kept with the winner (the worker lists it last, so the stats name
+     * every other model's id): the whole {@code phase_stats.json} inside its artifact, and its scalars and split
+     * hashes in its metadata ({@code parameters.phase_stats}; the metadata of a remote save travels in the upload's
+     * URL, which has no room for lists such as a fitness history). Returns ids by artifact name.
+     */
+    public Map<String, String> saveAll(String jobId, ModelPhase phase, Path jobDir, List<Artifact> artifacts,
+                                       Map<String, Object> stats) {
         var saved = readSaved(jobDir);
+        var winner = PhaseStats.winnerArtifact(stats);
         for (var artifact : artifacts) {
             if (saved.containsKey(artifact.name())) {
                 continue;
             }
             var parents = artifact.parent() == null ? List.<String>of() : List.of(requireSaved(saved, artifact));
-            var model = new NewModel(artifact.name(), phase, jobId, artifact.parameters(), artifact.metrics(),
+            var parameters = new LinkedHashMap<>(artifact.parameters());
+            if (artifact.name().equals(winner)) {
+                var withIds = PhaseStats.withModelIds(stats, saved);
+                PhaseStats.write(artifact.directory(), withIds);
+                parameters.put("phase_stats", PhaseStats.summary(withIds));
+            }
+            var model = new NewModel(artifact.name(), phase, jobId, parameters, artifact.metrics(),
                     tags(phase, artifact), parents);
             try (var in = ModelArchive.packing(artifact.directory())) {
                 saved.put(artifact.name(), models.save(model, in).modelId());

@@ -24,7 +24,7 @@ import java.util.Map;
  * answers alike. A run resumed from a checkpoint records its steps after that checkpoint again (the repository
  * drops the old ones first): a new row whose step is not after the last one cut the columns back before appending.
  * The raw rows stay in the database; the cache holds at most {@code maxBytes} of columns, dropping the least
- * recently charted job first.
+ * recently charted job first. The rows are read through the (job_id, id) index ({@code V2__job_metrics_by_id}).
  */
 public final class MetricHistory {
     private static final JsonFactory JSON = new JsonFactory();

@@ -3,6 +3,8 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
+import io.agentforge.training.artifacts.PhaseHandoffs;
+import io.agentforge.training.artifacts.PhaseStats;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.agentforge.training.supervisor.WorkerExit;
@@ -37,6 +39,8 @@ final class JobScheduler implements AutoCloseable {
     private final JobMetricHistory history;
     private final JobEvents events;
     private final TrainedModels models;
+    private final PhaseHandoffs handoffs;
+    private final PhaseStatsStore stats;
     private final SchedulerSettings settings;
     private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
@@ -44,12 +48,14 @@ final class JobScheduler implements AutoCloseable {
     private volatile boolean closing;
 
     JobScheduler(JobStore store, JobQueue queue, JobMetricHistory history, JobEvents events, TrainedModels models,
-                 SchedulerSettings settings) {
+                 PhaseHandoffs handoffs, PhaseStatsStore stats, SchedulerSettings settings) {
         this.store = store;
         this.queue = queue;
         this.history = history;
         this.events = events;
         this.models = models;
+        this.handoffs = handoffs;
+        this.stats = stats;
         this.settings = settings;
     }
 
@@ -139,11 +145,22 @@ final class JobScheduler implements AutoCloseable {
         }
         WorkerSpec spec;
         try {
-            var parameters = PhaseParameters.of(new JobRequest(job.phase(), null, job.parameters(), null));
+            var parameters = PhaseParameters.of(new JobRequest(job.phase(), null, job.parameters(), null),
+                    settings.datasetsDir());
             spec = new WorkerSpec(job.jobId(), job.phase(), parameters, settings.jobDir(job.jobId()),
                     claimed.attempts() + 1);
         } catch (RuntimeException e) {
             fail(claimed, "its parameters are no longer valid: " + e.getMessage(), "");
+            return;
+        }
+        try {
+            spec = new WorkerSpec(spec.jobId(), spec.phase(), spec.parameters(), spec.jobDir(), spec.attempt(),
+                    handoffs.accept(job.phase(), spec.jobDir()));
+        } catch (IllegalStateException nothingHandedOver) {
+            fail(claimed, nothingHandedOver.getMessage(), "");
+            return;
+        } catch (RuntimeException e) {
+            endLostRun(claimed, settings.owner(), "its input models could not be fetched: " + e.getMessage(), "", true);
             return;
         }
         var run = new JobRun(claimed, spec, settings.owner(), store, queue, history, events);
@@ -183,12 +200,30 @@ final class JobScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Saves the job's models (its stats in the winner's metadata), marks the winner, keeps the stats with the job,
+     * hands the models on to the next phase and settles the handoffs the job started with.
+     */
     private void complete(JobRun run, WorkerMessage.Completed completed) {
+        var phase = run.claimed().job().phase();
+        var jobDir = run.spec().jobDir();
         Map<String, String> saved;
         try {
-            saved = models.saveAll(run.jobId(), run.claimed().job().phase(), run.spec().jobDir(), completed.artifacts());
+            var phaseStats = PhaseStats.read(jobDir);
+            saved = models.saveAll(run.jobId(), phase, jobDir, completed.artifacts(), phaseStats);
+            var winner = PhaseStats.winnerArtifact(phaseStats);
+            if (winner == null) {
+                // A phase must choose: a run that names no winner hands nothing on.
+                throw new IllegalStateException("the phase wrote no phase_stats.json naming its winner");
+            }
+            handoffs.markWinner(saved.get(winner));
+            var resolved = PhaseStats.withModelIds(phaseStats, saved);
+            PhaseStats.write(jobDir, resolved);
+            stats.save(run.jobId(), resolved);
+            handoffs.handOn(phase, jobDir, saved, completed.artifacts(), winner);
+            handoffs.complete(jobDir);
         } catch (RuntimeException e) {
-            endLostRun(run.claimed(), settings.owner(), "saving its models failed: " + e.getMessage(), "", true);
+            endLostRun(run.claimed(), settings.owner(), "handing over its models failed: " + e.getMessage(), "", true);
             return;
         }
         var message = "completed: " + saved.size() + " models saved";
@@ -211,6 +246,8 @@ final class JobScheduler implements AutoCloseable {
         }
         var why = retryable ? reason + " (attempt " + runsSoFar + " of " + settings.maxAttempts() + ")" : reason;
         var error = logTail.isBlank() ? why : why + "\n--- last lines of the worker log ---\n" + logTail;
+        guarded("rejecting the input handoffs of job " + job.jobId(),
+                () -> handoffs.reject(settings.jobDir(job.jobId()), "job " + job.jobId() + " failed: " + why));
         if (queue.finishIfOwner(job.jobId(), owner, TaskStatus.FAILED, "failed: " + why, error)) {
             events.state(EventTypes.TRAINING_FAILED, store.find(job.jobId()), job.totalSteps(), Map.of());
         }
@@ -218,6 +255,11 @@ final class JobScheduler implements AutoCloseable {
 
     private void fail(QueuedJob job, String reason, String logTail) {
         endLostRun(job, settings.owner(), reason, logTail, false);
+    }
+
+    /** The job was cancelled: the models it was handed are rejected, so that the next run can take them again. */
+    void rejectInputs(String jobId, String reason) {
+        guarded("rejecting the input handoffs of job " + jobId, () -> handoffs.reject(settings.jobDir(jobId), reason));
     }
 
     /** Stops this instance's worker of a job that was cancelled or paused (no-op when another instance runs it). */

@@ -1,9 +1,14 @@
 package io.agentforge.training.jobs;
 
+import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.training.supervisor.WorkerLaunch;
+import io.agentforge.training.worker.PhaseRunners;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -18,11 +23,21 @@ import java.util.UUID;
  * @param silenceLimit      a worker silent this long (no line, not even a heartbeat) is killed as hung
  * @param maxAttempts       runs a job may take in all; after that a crash fails it
  * @param jobsDir           where job directories (checkpoints, exports, worker logs) live
+ * @param implementedPhases the phases the launched workers have a runner for; others are refused with 501
  */
 public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration lease, Duration tick,
                                 Duration stopGrace, Duration silenceLimit, int maxAttempts, Path jobsDir,
-                                WorkerLaunch launch) {
+                                WorkerLaunch launch, Set<ModelPhase> implementedPhases) {
+
+    /** Settings for workers with the built-in runners ({@link PhaseRunners#implemented()}). */
+    public SchedulerSettings(String owner, int maxConcurrentJobs, Duration lease, Duration tick, Duration stopGrace,
+                             Duration silenceLimit, int maxAttempts, Path jobsDir, WorkerLaunch launch) {
+        this(owner, maxConcurrentJobs, lease, tick, stopGrace, silenceLimit, maxAttempts, jobsDir, launch,
+                PhaseRunners.implemented());
+    }
+
     public SchedulerSettings {
+        implementedPhases = implementedPhases.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(implementedPhases));
         if (maxConcurrentJobs < 1) {
             throw new IllegalArgumentException("maxConcurrentJobs must be >= 1, got " + maxConcurrentJobs);
         }
@@ -43,9 +58,25 @@ public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration le
                 WorkerLaunch.forConcurrentJobs(maxConcurrentJobs));
     }
 
+    public SchedulerSettings withOwner(String newOwner) {
+        return new SchedulerSettings(newOwner, maxConcurrentJobs, lease, tick, stopGrace, silenceLimit, maxAttempts,
+                jobsDir, launch, implementedPhases);
+    }
+
+    /** Workers started by {@code workerLaunch}, which run {@code phases} (tests add a phase's runner this way). */
+    public SchedulerSettings withWorkers(WorkerLaunch workerLaunch, Set<ModelPhase> phases) {
+        return new SchedulerSettings(owner, maxConcurrentJobs, lease, tick, stopGrace, silenceLimit, maxAttempts,
+                jobsDir, workerLaunch, phases);
+    }
+
     public static String newOwner() {
         var host = System.getenv().getOrDefault("HOSTNAME", "localhost");
         return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
+    }
+
+    /** The only directory a job's {@code dataset} file may come from: {@code datasets} next to the jobs, under DATA_DIR. */
+    public Path datasetsDir() {
+        return jobsDir.resolveSibling("datasets");
     }
 
     public Path jobDir(String jobId) {

@@ -3,6 +3,7 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.DependencyCheck;
@@ -21,6 +22,7 @@ import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;
+import io.agentforge.training.artifacts.PhaseHandoffs;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.history.MetricHistory;
 import io.agentforge.training.parameters.PhaseParameters;
@@ -39,8 +41,6 @@ import java.util.Set;
  */
 public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static final String NAME = "training";
-    /** The phases whose work exists; others are refused rather than simulated. */
-    public static final Set<ModelPhase> RUNNABLE_PHASES = Set.of(ModelPhase.COGNATE);
     /** Columns of charted histories kept in memory: a million-step run with six metrics takes about 60 MB. */
     private static final long HISTORY_CACHE_BYTES = 256L * 1024 * 1024;
 
@@ -50,17 +50,19 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     private final JobMetricHistory points;
     private final JobEvents events;
     private final JobScheduler scheduler;
+    private final PhaseStatsStore stats;
     private final MetricHistory history;
     private final Instant startedAt = Instant.now();
 
     private TrainingJobs(Database database, EventBus bus, JobStore store, JobMetricHistory points,
-                         JobScheduler scheduler) {
+                         JobScheduler scheduler, PhaseStatsStore stats) {
         this.database = database;
         this.bus = bus;
         this.store = store;
         this.points = points;
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
+        this.stats = stats;
         this.history = new MetricHistory(database, HISTORY_CACHE_BYTES);
     }
 
@@ -68,9 +70,10 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static TrainingJobs start(Database database, EventBus bus, ModelService models, SchedulerSettings settings) {
         var store = new JobStore(database);
         var points = new JobMetricHistory(database);
+        var stats = new PhaseStatsStore(database);
         var scheduler = new JobScheduler(store, new JobQueue(database), points, new JobEvents(bus),
-                new TrainedModels(models), settings);
-        var service = new TrainingJobs(database, bus, store, points, scheduler);
+                new TrainedModels(models), new PhaseHandoffs(models), stats, settings);
+        var service = new TrainingJobs(database, bus, store, points, scheduler, stats);
         scheduler.start();
         return service;
     }
@@ -80,11 +83,10 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         if (request == null || request.phase() == null) {
             throw new InvalidRequestException("phase", "one of " + ModelPhase.wireNames(), null);
         }
-        if (!RUNNABLE_PHASES.contains(request.phase())) {
-            throw new InvalidRequestException("phase", "phase " + request.phase() + " is not implemented yet;"
-                    + " the Training service runs " + RUNNABLE_PHASES);
+        if (!implementedPhases().contains(request.phase())) {
+            throw notImplemented(request.phase());
         }
-        var parameters = PhaseParameters.of(request);
+        var parameters = PhaseParameters.of(request, scheduler.settings().datasetsDir());
         var jobsDir = scheduler.settings().jobsDir().toString();
         // The job's run, later and perhaps on another replica, continues the submitting request's trace.
         var job = store.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
@@ -95,7 +97,23 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob job(String jobId) {
-        return store.find(jobId);
+        var job = store.find(jobId);
+        return job.status() == TaskStatus.COMPLETED ? job.withStats(stats.find(jobId)) : job;
+    }
+
+    /** The phases with a runner in the worker; others are refused (501) rather than simulated. */
+    @Override
+    public Set<ModelPhase> implementedPhases() {
+        return scheduler.settings().implementedPhases();
+    }
+
+    /** The 501 for a phase without a runner: our limitation, so it says which phases do run. */
+    public NotImplementedException notImplemented(ModelPhase phase) {
+        var details = new LinkedHashMap<String, Object>();
+        details.put("phase", phase.wireName());
+        details.put("implemented_phases", implementedPhases().stream().map(ModelPhase::wireName).toList());
+        return new NotImplementedException("phase " + phase + " is not implemented yet; the Training service runs "
+                + details.get("implemented_phases"), details);
     }
 
     @Override
@@ -107,6 +125,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     public TrainingJob cancel(String jobId) {
         var job = store.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
         scheduler.release(jobId, "cancelled");
+        scheduler.rejectInputs(jobId, "job " + jobId + " was cancelled");
         events.state(JobEvents.TRAINING_CANCELLED, job, store.findQueued(jobId).totalSteps(), Map.of());
         return job;
     }

@@ -3,9 +3,13 @@ package io.agentforge.training.parameters;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.engine.data.DatasetSource;
+import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.training.SpecDefaults;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,16 +23,24 @@ import java.util.TreeSet;
  * @param dataset            a built-in generator name or the path of a user's text or JSONL file
  * @param evalInterval       steps between evaluations on the {@code select} split
  * @param checkpointInterval steps between checkpoints; a stopped or crashed worker loses at most this many steps
+ * @param own                the phase's own parameters ({@link OwnParameter}), checked, defaults filled in
  */
 public record PhaseParameters(int maxSteps, int batchSize, double learningRate, int maxTrainSamples,
                               int maxEvalSamples, boolean useGrokfast, double grokfastAlpha, double grokfastLambda,
                               long seed, String modelPreset, String dataset, int evalInterval,
-                              int checkpointInterval) {
+                              int checkpointInterval, Map<String, Object> own) {
 
-    public static final List<String> PRESETS = List.of("tiny", "small", "cognate-25m");
-    public static final List<String> BUILT_IN_DATASETS = List.of("arithmetic-word-problems", "modular-arithmetic");
+    public PhaseParameters {
+        own = own == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(own));
+    }
 
-    /** The parameters a caller may send; anything else is refused by name, so that a typo never silently runs. */
+    public static final List<String> PRESETS = TransformerConfig.PRESETS;
+    public static final List<String> BUILT_IN_DATASETS = DatasetSource.BUILT_IN;
+
+    /**
+     * The parameters every phase accepts (SPEC section 7 and the worker's intervals); a phase may add its own
+     * ({@link OwnParameter}). Anything else is refused by name, so that a typo never silently runs.
+     */
     public static final Set<String> NAMES = Set.of("max_steps", "batch_size", "learning_rate", "max_train_samples",
             "max_eval_samples", "use_grokfast", "grokfast_alpha", "grokfast_lambda", "seed", "model_preset", "dataset",
             "eval_interval", "checkpoint_interval");
@@ -39,13 +51,18 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
      *
      * @throws InvalidRequestException naming the first unknown or out-of-range parameter
      */
-    public static PhaseParameters of(JobRequest request) {
+    public static PhaseParameters of(JobRequest request, Path datasetsDir) {
+        var accepted = new TreeSet<>(NAMES);
+        var own = OwnParameter.of(request.phase());
+        own.forEach(parameter -> accepted.add(parameter.name()));
         var unknown = new TreeSet<>(request.parameters().keySet());
-        unknown.removeAll(NAMES);
+        unknown.removeAll(accepted);
         if (!unknown.isEmpty()) {
-            throw new InvalidRequestException(unknown.first(), "unknown parameter " + unknown
-                    + "; the accepted parameters are " + new TreeSet<>(NAMES));
+            throw new InvalidRequestException(unknown.first(), "unknown parameter " + unknown + " for phase "
+                    + request.phase() + "; the accepted parameters are " + accepted);
         }
+        var ownValues = new LinkedHashMap<String, Object>();
+        own.forEach(parameter -> ownValues.put(parameter.name(), parameter.read(request.parameters().get(parameter.name()))));
         var values = new Reader(withConfig(request.config(), request.parameters()));
         int maxSteps = values.integer("max_steps", SpecDefaults.MAX_STEPS, 1, 1_000_000);
         return new PhaseParameters(
@@ -59,9 +76,10 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
                 values.decimal("grokfast_lambda", SpecDefaults.GROKFAST_LAMBDA, 0.0, 100.0),
                 values.integer("seed", SpecDefaults.SEED, 0, Integer.MAX_VALUE),
                 values.oneOf("model_preset", SpecDefaults.MODEL_PRESET, PRESETS),
-                dataset(values.text("dataset", SpecDefaults.DATASET)),
+                dataset(values.text("dataset", SpecDefaults.DATASET), datasetsDir),
                 values.integer("eval_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000),
-                values.integer("checkpoint_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000));
+                values.integer("checkpoint_interval", Math.max(1, Math.min(100, maxSteps / 4)), 1, 1_000_000),
+                ownValues);
     }
 
     /** The parameters as stored with the job and shown to clients: every name, defaults filled in. */
@@ -80,6 +98,7 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
         map.put("dataset", dataset);
         map.put("eval_interval", evalInterval);
         map.put("checkpoint_interval", checkpointInterval);
+        map.putAll(own);
         return map;
     }
 
@@ -109,16 +128,27 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
         }
     }
 
-    private static String dataset(String value) {
+    /**
+     * A built-in generator, or a file under the datasets directory ({@code DATA_DIR/datasets}), named relative to it
+     * or absolutely. Anything else the server could read ({@code /etc/passwd}, {@code ../../secrets}, a symbolic link
+     * out of the directory) is refused: it would become training data that chat reads back out.
+     */
+    private static String dataset(String value, Path datasetsDir) {
         if (BUILT_IN_DATASETS.contains(value)) {
             return value;
         }
-        var path = Path.of(value);
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new InvalidRequestException("dataset",
-                    "one of " + BUILT_IN_DATASETS + " or the path of a readable text or JSONL file", value);
+        var expected = "one of " + BUILT_IN_DATASETS + " or a readable text or JSONL file in the datasets directory"
+                + " (DATA_DIR/datasets), e.g. \"my-data.jsonl\"";
+        try {
+            var root = datasetsDir.toRealPath();
+            var path = root.resolve(value).toRealPath();
+            if (path.startsWith(root) && Files.isRegularFile(path) && Files.isReadable(path)) {
+                return path.toString();
+            }
+        } catch (IOException | InvalidPathException e) {
+            // No such file, no datasets directory, or not a path at all: the same answer as a file outside it.
         }
-        return path.toAbsolutePath().toString();
+        throw new InvalidRequestException("dataset", expected, value);
     }
 
     /** Reads typed values out of the merged map; JSON numbers arrive as Integer, Long or Double. */

@@ -21,9 +21,22 @@ import java.util.stream.Collectors;
  * @param heapMegabytes    the worker's Java heap; tensors live off-heap, so this stays small
  * @param niceness         the workers' scheduling priority below this process (0 for none): training is batch work,
  *                         and the service's own requests (health checks, job queries) must not queue behind it
+ * @param mainClass        the worker's entry point: {@link WorkerMain}, or a test's that adds a runner first
  */
 public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPerWorker, int heapMegabytes,
-                           int niceness, List<String> extraJvmOptions) {
+                           int niceness, List<String> extraJvmOptions, String mainClass) {
+
+    public WorkerLaunch(Path javaExecutable, String classPath, int threadsPerWorker, int heapMegabytes, int niceness,
+                        List<String> extraJvmOptions) {
+        this(javaExecutable, classPath, threadsPerWorker, heapMegabytes, niceness, extraJvmOptions,
+                WorkerMain.class.getName());
+    }
+
+    public WorkerLaunch withMainClass(String className) {
+        return new WorkerLaunch(javaExecutable, classPath, threadsPerWorker, heapMegabytes, niceness, extraJvmOptions,
+                className);
+    }
+
     public WorkerLaunch {
         extraJvmOptions = List.copyOf(extraJvmOptions);
         if (threadsPerWorker < 1) {
@@ -70,7 +83,7 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
         command.add("-Dai.djl.pytorch.num_interop_threads=1");
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(extraJvmOptions);
-        command.add(WorkerMain.class.getName());
+        command.add(mainClass);
         command.add(specFile.toString());
         return command;
     }

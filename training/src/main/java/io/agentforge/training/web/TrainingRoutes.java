@@ -20,7 +20,8 @@ import java.util.function.Function;
 /**
  * {@code POST /jobs}, {@code GET /jobs?phase=&status=&offset=&limit=}, {@code GET /jobs/{id}},
  * {@code DELETE /jobs/{id}} (cancel), {@code POST /jobs/{id}/pause}, {@code POST /jobs/{id}/resume},
- * {@code GET /jobs/{id}/metrics} (bucketed with {@code ?buckets=N&from=&to=&metric=}). {@code /health} and {@code /metrics} come with the server frame.
+ * {@code GET /jobs/{id}/metrics} (bucketed with {@code ?buckets=N&from=&to=&metric=}),
+ * {@code GET /phases/implemented} (the phases whose jobs run here). {@code /health} and {@code /metrics} come with the server frame.
  */
 public final class TrainingRoutes implements HttpService {
     private final TrainingService training;
@@ -37,7 +38,8 @@ public final class TrainingRoutes implements HttpService {
                 .delete("/jobs/{id}", this::cancel)
                 .post("/jobs/{id}/pause", this::pause)
                 .post("/jobs/{id}/resume", this::resume)
-                .get("/jobs/{id}/metrics", this::metrics);
+                .get("/jobs/{id}/metrics", this::metrics)
+                .get("/phases/implemented", this::implementedPhases);
     }
 
     private void submit(ServerRequest req, ServerResponse res) {
@@ -75,6 +77,10 @@ public final class TrainingRoutes implements HttpService {
         var window = MetricWindow.parse(query.first("buckets").orElse(null), query.first("from").orElse(null),
                 query.first("to").orElse(null), query.all("metric", List::of));
         Exchange.ok(res, window == null ? training.metrics(id(req)) : training.metricBuckets(id(req), window));
+    }
+
+    private void implementedPhases(ServerRequest req, ServerResponse res) {
+        Exchange.ok(res, training.implementedPhases());
     }
 
     private static String id(ServerRequest req) {

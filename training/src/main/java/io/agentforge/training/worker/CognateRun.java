@@ -2,6 +2,7 @@ package io.agentforge.training.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
+import io.agentforge.engine.data.Curriculum;
 import io.agentforge.training.parameters.PhaseParameters;
 
 import java.io.IOException;
@@ -22,6 +23,9 @@ import java.util.stream.Stream;
  */
 public final class CognateRun {
     public static final List<Long> DATA_SEEDS = List.of(42L, 1337L, 2023L);
+    /** The train mix of each model, in the order of {@link #DATA_SEEDS}: three diets, so a merge can beat each. */
+    public static final List<Curriculum.Mix> MIXES = List.of(Curriculum.Mix.WORD_PROBLEM_HEAVY,
+            Curriculum.Mix.ARITHMETIC_HEAVY, Curriculum.Mix.BALANCED);
     static final String EXPORT = "export";
 
     private final ModelTrainer trainer;
@@ -36,6 +40,7 @@ public final class CognateRun {
     public int run(WorkerSpec spec, StopSignal stop) throws Exception {
         var parameters = spec.parameters();
         int totalSteps = parameters.maxSteps() * DATA_SEEDS.size();
+        var clock = PhaseClock.start(spec.jobDir());
         var ancestor = ensureAncestor(spec);
         var artifacts = new ArrayList<WorkerMessage.Artifact>();
         artifacts.add(artifact("cognate-ancestor", "ancestor", ancestor, null, parameters, parameters.seed()));
@@ -49,7 +54,7 @@ public final class CognateRun {
             if (!Files.isDirectory(export)) {
                 var listener = new RunListener(channel, eta, offset, totalSteps, seed, !startedSent);
                 startedSent = true;
-                if (!trainer.train(ancestor, runDir, seed, parameters, listener, stop)) {
+                if (!trainer.train(ancestor, runDir, seed, MIXES.get(index), parameters, listener, stop)) {
                     channel.send(new WorkerMessage.Stopped(listener.lastGlobalStep()));
                     return WorkerMain.EXIT_STOPPED;
                 }
@@ -59,9 +64,72 @@ public final class CognateRun {
         if (!startedSent) {
             channel.send(new WorkerMessage.Started(totalSteps, totalSteps, ProcessHandle.current().pid()));
         }
-        var last = artifacts.getLast().metrics();
-        channel.send(new WorkerMessage.Completed(totalSteps, withParameterCount(artifacts, last), last));
+        var stats = phaseStats(spec, ancestor, artifacts, clock);
+        PhaseClock.writeStats(spec.jobDir(), stats);
+        // The winner goes last, so that its metadata can name every other model of the run.
+        var winner = (String) stats.get("winner_artifact");
+        var ordered = new ArrayList<>(artifacts.stream().filter(a -> !a.name().equals(winner)).toList());
+        ordered.add(artifacts.stream().filter(a -> a.name().equals(winner)).findFirst().orElseThrow());
+        var last = ordered.getLast().metrics();
+        channel.send(new WorkerMessage.Completed(totalSteps, withParameterCount(ordered, last), last));
         return WorkerMain.EXIT_COMPLETED;
+    }
+
+    /**
+     * Cognate's {@code phase_stats.json}: per model its test loss and exact match and its select loss (from its
+     * training_stats.json), the random baseline (the ancestor, an untrained model of the same shape, on the same
+     * test split), the split hashes, and the winner: the model with the lowest select loss.
+     */
+    private Map<String, Object> phaseStats(WorkerSpec spec, Path ancestor, List<WorkerMessage.Artifact> artifacts,
+                                           PhaseClock clock) throws Exception {
+        var parameters = spec.parameters();
+        var data = trainer.describeData(parameters, DATA_SEEDS, MIXES);
+        var baseline = trainer.evaluateOnTest(ancestor, parameters);
+        var models = new ArrayList<Map<String, Object>>();
+        String winner = null;
+        double bestSelect = Double.POSITIVE_INFINITY;
+        for (int index = 0; index < DATA_SEEDS.size(); index++) {
+            var artifact = artifacts.get(index + 1);
+            var metrics = artifact.metrics();
+            var model = new LinkedHashMap<String, Object>();
+            model.put("artifact", artifact.name());
+            model.put("data_seed", DATA_SEEDS.get(index));
+            model.put("mix", MIXES.get(index).wireName());
+            for (var key : List.of("test_loss", "test_exact_match", "select_loss", "final_loss", "training_time")) {
+                var value = metrics.get(key);
+                // A number that could not be measured is absent, not 0 (the stats contract).
+                if (value != null && Double.isFinite(value)) {
+                    model.put(key, value);
+                }
+            }
+            model.putAll(data.models().get(index));
+            models.add(model);
+            var select = metrics.get("select_loss");
+            if (winner == null || select != null && select < bestSelect) {
+                winner = artifact.name();
+                bestSelect = select == null ? bestSelect : select;
+            }
+        }
+        var stats = new LinkedHashMap<String, Object>();
+        stats.put("phase", "cognate");
+        stats.put("input_models", List.of());
+        stats.put("split_hashes", data.splitHashes());
+        stats.put("parameters", parameters.asMap());
+        stats.put("wall_time_seconds", clock.seconds());
+        stats.put("models", models);
+        putIfMeasured(stats, "random_baseline_loss", baseline.get("test_loss"));
+        putIfMeasured(stats, "random_baseline_exact_match", baseline.get("test_exact_match"));
+        stats.put("left_out_examples", data.leftOut());
+        stats.put("ancestor_artifact", artifacts.getFirst().name());
+        stats.put("winner_artifact", winner);
+        stats.put("winner_rule", "lowest select_loss");
+        return stats;
+    }
+
+    private static void putIfMeasured(Map<String, Object> stats, String key, Double value) {
+        if (value != null && Double.isFinite(value)) {
+            stats.put(key, value);
+        }
     }
 
     private Path ensureAncestor(WorkerSpec spec) throws Exception {

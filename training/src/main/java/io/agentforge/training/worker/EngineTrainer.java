@@ -1,5 +1,11 @@
 package io.agentforge.training.worker;
 
+import io.agentforge.contracts.Json;
+import io.agentforge.engine.data.Curriculum;
+import io.agentforge.engine.data.DatasetSplits;
+import io.agentforge.engine.data.Example;
+import io.agentforge.engine.evaluation.EvalSettings;
+import io.agentforge.engine.evaluation.Evaluator;
 import io.agentforge.engine.data.DatasetSource;
 import io.agentforge.engine.data.SplitSettings;
 import io.agentforge.engine.export.ModelExport;
@@ -18,11 +24,17 @@ import io.agentforge.training.parameters.PhaseParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** The engine behind {@link ModelTrainer}: the one class of the service that builds engine runs. */
 final class EngineTrainer implements ModelTrainer {
+    /** The per-example results of the test split, beside the exported model. */
+    static final String TEST_RESULTS = "test_results.jsonl";
     private static final double TRAIN_FRACTION = 0.8;
     private static final double SELECT_FRACTION = 0.1;
 
@@ -33,14 +45,55 @@ final class EngineTrainer implements ModelTrainer {
         }
     }
 
+    /** Select and test are fixed by the data set; the seed and the mix change only what train holds and its order. */
+    private static DatasetSplits data(PhaseParameters parameters, long dataSeed, Curriculum.Mix mix) {
+        var config = TransformerConfig.preset(parameters.modelPreset());
+        return DatasetSource.parse(parameters.dataset(), config.contextLength()).withMix(mix)
+                .load(new ByteTokenizer(), config.contextLength(), new SplitSettings(TRAIN_FRACTION, SELECT_FRACTION,
+                        parameters.maxTrainSamples(), parameters.maxEvalSamples(), dataSeed));
+    }
+
     @Override
-    public boolean train(Path initialState, Path runDir, long dataSeed, PhaseParameters parameters,
+    public DataSummary describeData(PhaseParameters parameters, List<Long> dataSeeds, List<Curriculum.Mix> mixes) {
+        var union = new LinkedHashSet<Example>();
+        var models = new ArrayList<Map<String, Object>>();
+        DatasetSplits first = null;
+        for (int i = 0; i < dataSeeds.size(); i++) {
+            var splits = data(parameters, dataSeeds.get(i), mixes.get(i));
+            if (first == null) {
+                first = splits;
+            } else if (!splits.select().equals(first.select()) || !splits.test().equals(first.test())) {
+                throw new IllegalStateException("select and test differ between runs of one data set");
+            }
+            union.addAll(splits.train());
+            var model = new LinkedHashMap<String, Object>();
+            model.put("split_hashes", splits.hashes());
+            model.put("train_examples", splits.train().size());
+            model.put("left_out_examples", splits.leftOut());
+            models.add(model);
+        }
+        var hashes = new LinkedHashMap<>(first.hashes());
+        hashes.put("train", DatasetSplits.hash(List.copyOf(union)));
+        return new DataSummary(hashes, models, first.leftOut());
+    }
+
+    @Override
+    public Map<String, Double> evaluateOnTest(Path modelDir, PhaseParameters parameters) throws Exception {
+        var test = data(parameters, parameters.seed(), Curriculum.Mix.BALANCED).test();
+        try (var model = ModelExport.load(modelDir)) {
+            var result = Evaluator.evaluate(model, "test", test, EvalSettings.defaults(64));
+            var measured = new LinkedHashMap<String, Double>();
+            measured.put("test_loss", result.loss());
+            measured.put("test_exact_match", result.exactMatch());
+            return measured;
+        }
+    }
+
+    @Override
+    public boolean train(Path initialState, Path runDir, long dataSeed, Curriculum.Mix mix, PhaseParameters parameters,
                          StepListener listener, BooleanSupplier stop) throws Exception {
         var config = TransformerConfig.preset(parameters.modelPreset());
-        // The data seed drives both the mix (which examples land in train) and the order they are seen in.
-        var data = DatasetSource.parse(parameters.dataset()).load(new ByteTokenizer(), config.contextLength(),
-                new SplitSettings(TRAIN_FRACTION, SELECT_FRACTION, parameters.maxTrainSamples(),
-                        parameters.maxEvalSamples(), dataSeed));
+        var data = data(parameters, dataSeed, mix);
         var checkpointDir = runDir.resolve("checkpoint");
         Files.createDirectories(checkpointDir);
         var checkpoint = checkpointDir.resolve(Trainer.CHECKPOINT_FILE);
@@ -78,11 +131,22 @@ final class EngineTrainer implements ModelTrainer {
                     var temporary = runDir.resolve(CognateRun.EXPORT + ".tmp");
                     CognateRun.deleteRecursively(temporary);
                     ModelExport.save(model, result.stats(), temporary);
+                    writeTestResults(temporary.resolve(TEST_RESULTS), result);
                     Files.move(temporary, export, StandardCopyOption.ATOMIC_MOVE);
                     yield true;
                 }
             };
         }
+    }
+
+    /** Each test example's prompt, reference, greedy answer and whether it counted, one JSON object per line. */
+    private static void writeTestResults(Path file, TrainingResult result) throws java.io.IOException {
+        if (result.test() == null) {
+            return;
+        }
+        var tokenizer = new ByteTokenizer();
+        var lines = result.test().results().stream().map(r -> Json.write(r.describe(tokenizer))).toList();
+        Files.write(file, lines);
     }
 
     /** Turns engine steps into the worker's step messages, and the worker's stop request into the engine's. */

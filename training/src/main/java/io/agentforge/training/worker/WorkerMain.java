@@ -1,7 +1,5 @@
 package io.agentforge.training.worker;
 
-import io.agentforge.contracts.phases.ModelPhase;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Executors;
@@ -47,11 +45,12 @@ public final class WorkerMain {
             var spec = WorkerSpec.read(specFile);
             System.err.printf("worker %d: job %s, phase %s, attempt %d%n", ProcessHandle.current().pid(),
                     spec.jobId(), spec.phase(), spec.attempt());
-            if (spec.phase() != ModelPhase.COGNATE) {
+            var runner = PhaseRunners.of(spec.phase());
+            if (runner.isEmpty()) {
                 channel.send(new WorkerMessage.Failed("phase " + spec.phase() + " is not implemented yet", false));
                 return EXIT_FAILED;
             }
-            return new CognateRun(new EngineTrainer(), channel).run(spec, stop);
+            return runner.get().run(new PhaseContext(spec, InputModels.prepare(spec), channel, stop));
         } catch (IllegalArgumentException | RunFailure e) {
             e.printStackTrace();
             channel.send(new WorkerMessage.Failed(describe(e), false));

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Everything a worker needs to run (or continue) a job. Written by the supervisor into the job's directory, which
@@ -16,8 +17,19 @@ import java.nio.file.StandardCopyOption;
  *
  * @param jobDir  the job's own directory: checkpoints, exports, the worker logs
  * @param attempt 1 for the first start, counting up with each restart after a crash
+ * @param inputs  the models handed to the phase, downloaded into the job directory (empty for Cognate)
  */
-public record WorkerSpec(String jobId, ModelPhase phase, PhaseParameters parameters, Path jobDir, int attempt) {
+public record WorkerSpec(String jobId, ModelPhase phase, PhaseParameters parameters, Path jobDir, int attempt,
+                         List<InputModel> inputs) {
+
+    public WorkerSpec {
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    }
+
+    /** A job of a phase without input models. */
+    public WorkerSpec(String jobId, ModelPhase phase, PhaseParameters parameters, Path jobDir, int attempt) {
+        this(jobId, phase, parameters, jobDir, attempt, List.of());
+    }
 
     public static final String FILE_NAME = "worker-spec.json";
 

@@ -98,7 +98,7 @@ class SharedDatabaseTest {
     }
 
     private io.agentforge.contracts.training.JobRequest submittable(io.agentforge.contracts.training.JobRequest request) {
-        var parameters = io.agentforge.training.parameters.PhaseParameters.of(request);
+        var parameters = io.agentforge.training.parameters.PhaseParameters.of(request, dir.resolve("datasets"));
         return new io.agentforge.contracts.training.JobRequest(request.phase(),
                 parameters.config(dir.resolve("jobs").toString()), parameters.asMap(), 0);
     }

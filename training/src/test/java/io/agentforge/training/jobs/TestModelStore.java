@@ -40,6 +40,7 @@ public final class TestModelStore implements ModelService {
 
     private final Path dir;
     private final Map<String, Stored> models = new ConcurrentHashMap<>();
+    private final List<ModelHandoff> handoffs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TestModelStore(Path dir) {
         this.dir = dir;
@@ -103,13 +104,41 @@ public final class TestModelStore implements ModelService {
     }
 
     @Override
-    public ModelMetadata markWinner(String modelId) {
-        throw new UnsupportedOperationException("not used by the Training service");
+    public synchronized ModelMetadata markWinner(String modelId) {
+        var winner = model(modelId);
+        models.replaceAll((id, s) -> {
+            var m = s.metadata();
+            if (m.phase() != winner.phase()) {
+                return s;
+            }
+            return new Stored(new ModelMetadata(m.modelId(), m.name(), m.phase(), m.version(), m.filePath(),
+                    m.fileSize(), m.checksum(), m.createdAt(), m.trainingJobId(), m.parameters(), m.metrics(),
+                    id.equals(modelId), m.tags()), s.request());
+        });
+        return model(modelId);
     }
 
     @Override
     public ModelHandoff handoff(String modelId, ModelPhase from, ModelPhase to) {
-        throw new UnsupportedOperationException("not used by the Training service");
+        model(modelId);
+        var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Instant.now(),
+                ModelHandoff.PENDING);
+        handoffs.add(handoff);
+        return handoff;
+    }
+
+    @Override
+    public synchronized ModelHandoff updateHandoff(String handoffId, String status, String reason) {
+        for (int i = 0; i < handoffs.size(); i++) {
+            var h = handoffs.get(i);
+            if (h.handoffId().equals(handoffId)) {
+                var updated = new ModelHandoff(h.handoffId(), h.fromPhase(), h.toPhase(), h.modelId(), h.createdAt(),
+                        status, reason);
+                handoffs.set(i, updated);
+                return updated;
+            }
+        }
+        throw new NotFoundException("handoff", handoffId);
     }
 
     @Override
@@ -119,7 +148,8 @@ public final class TestModelStore implements ModelService {
 
     @Override
     public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
-        throw new UnsupportedOperationException("not used by the Training service");
+        return handoffs.reversed().stream().filter(h -> from == null || h.fromPhase() == from)
+                .filter(h -> to == null || h.toPhase() == to).toList();
     }
 
     @Override

@@ -252,7 +252,8 @@ class TrainingJobsTest {
         assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.COGNATE, null, Map.of("max_steps", -3), 0)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("max_steps");
         assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.BITNET, null, Map.of(), 0)))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("not implemented yet");
+                .isInstanceOf(io.agentforge.contracts.errors.NotImplementedException.class)
+                .hasMessageContaining("phase bitnet is not implemented yet");
         assertThatThrownBy(() -> service.job("no-such-job")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> service.cancel(finished.jobId())).isInstanceOf(ConflictException.class);
         assertThat(service.jobs(JobQuery.all()).total()).isEqualTo(1);

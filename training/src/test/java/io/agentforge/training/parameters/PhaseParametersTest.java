@@ -7,6 +7,7 @@ import io.agentforge.contracts.training.TrainingConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,13 +16,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PhaseParametersTest {
+    @TempDir
+    static Path dataDir;
 
-    private static PhaseParameters of(Map<String, Object> parameters) {
-        return PhaseParameters.of(new JobRequest(ModelPhase.COGNATE, null, parameters, null));
+    private static Path datasets() throws IOException {
+        return Files.createDirectories(dataDir.resolve("datasets"));
+    }
+
+    private static PhaseParameters of(Map<String, Object> parameters) throws IOException {
+        return PhaseParameters.of(new JobRequest(ModelPhase.COGNATE, null, parameters, null), datasets());
     }
 
     @Test
-    void fillsTheOriginalDefaultsForAnEmptyRequest() {
+    void fillsTheOriginalDefaultsForAnEmptyRequest() throws IOException {
         var parameters = of(Map.of());
 
         assertThat(parameters.maxSteps()).isEqualTo(2000);
@@ -36,10 +43,10 @@ class PhaseParametersTest {
     }
 
     @Test
-    void parametersOverrideTheConfigAndTheConfigOverridesDefaults() {
+    void parametersOverrideTheConfigAndTheConfigOverridesDefaults() throws IOException {
         var config = new TrainingConfig(300, 4, 0.0, null, null, 50, false);
         var parameters = PhaseParameters.of(new JobRequest(ModelPhase.COGNATE, config,
-                Map.of("max_steps", 10, "model_preset", "tiny"), null));
+                Map.of("max_steps", 10, "model_preset", "tiny"), null), datasets());
 
         assertThat(parameters.maxSteps()).isEqualTo(10);
         assertThat(parameters.batchSize()).isEqualTo(4);
@@ -69,9 +76,39 @@ class PhaseParametersTest {
     }
 
     @Test
-    void acceptsAReadableDatasetFile(@TempDir Path dir) throws Exception {
-        var file = Files.writeString(dir.resolve("data.jsonl"), "{\"text\": \"hello\"}\n");
+    void acceptsAReadableDatasetFileInTheDatasetsDirectoryByNameOrPath() throws Exception {
+        var file = Files.writeString(datasets().resolve("data.jsonl"), "{\"text\": \"hello\"}\n");
 
-        assertThat(of(Map.of("dataset", file.toString())).dataset()).isEqualTo(file.toAbsolutePath().toString());
+        assertThat(of(Map.of("dataset", "data.jsonl")).dataset()).isEqualTo(file.toRealPath().toString());
+        assertThat(of(Map.of("dataset", file.toString())).dataset()).isEqualTo(file.toRealPath().toString());
+    }
+
+    @Test
+    void refusesEveryFileOutsideTheDatasetsDirectory() throws Exception {
+        var outside = Files.writeString(dataDir.resolve("secret.jsonl"), "{\"text\": \"password\"}\n");
+        Files.createSymbolicLink(datasets().resolve("link.jsonl"), outside);
+        Files.createDirectories(datasets().resolve("sub"));
+
+        for (var dataset : new String[]{"/etc/passwd", outside.toString(), "../secret.jsonl", "sub/../../secret.jsonl",
+                "link.jsonl", "sub", "\u0000"}) {
+            assertThatThrownBy(() -> of(Map.of("dataset", dataset))).as(dataset)
+                    .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("dataset"))
+                    .hasMessageContaining("DATA_DIR/datasets");
+        }
+    }
+
+    @Test
+    void aPhaseAcceptsItsOwnParametersAndAnotherPhaseRefusesThemByName() throws IOException {
+        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of("generations", 3), null), dataDir.resolve("datasets"));
+        assertThat(merge.own()).containsEntry("generations", 3L).containsEntry("population", 8L);
+        assertThat(merge.asMap()).containsEntry("generations", 3L).containsKey("max_steps");
+
+        assertThatThrownBy(() -> of(Map.of("generations", 3)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("generations")
+                .hasMessageContaining("cognate");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
+                Map.of("population", 1), null), dataDir.resolve("datasets")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("population");
+        assertThat(of(Map.of()).own()).isEmpty();
     }
 }

@@ -27,7 +27,8 @@ class WorkerProcessTest {
     private static WorkerSpec spec(Path dir, int maxSteps, int checkpointInterval, int attempt) {
         var parameters = PhaseParameters.of(new JobRequest(ModelPhase.COGNATE, null, Map.of("model_preset", "tiny",
                 "max_steps", maxSteps, "batch_size", 4, "max_train_samples", 200, "max_eval_samples", 20,
-                "checkpoint_interval", checkpointInterval, "eval_interval", checkpointInterval), null));
+                "checkpoint_interval", checkpointInterval, "eval_interval", checkpointInterval), null),
+                dir.resolve("datasets"));
         return new WorkerSpec("job-1", ModelPhase.COGNATE, parameters, dir, attempt);
     }
 

@@ -106,6 +106,19 @@ class TrainingRoutesTest {
     }
 
     @Test
+    void finalCompressionRunsAndItsOwnParametersAreCheckedByName() throws Exception {
+        var implemented = body(call("GET", "/phases/implemented", null)).at("/data");
+        assertThat(implemented.toString()).contains("final-compression");
+        assertError(call("POST", "/jobs", "{\"phase\": \"final-compression\", \"parameters\": {\"int4_groupsize\": 32}}"),
+                400, "int4_groupsize");
+        assertError(call("POST", "/jobs", "{\"phase\": \"final-compression\", \"parameters\": {\"greedy_prompts\": 0}}"),
+                400, "greedy_prompts");
+        // Cognate does not take the compression's parameters.
+        assertError(call("POST", "/jobs", "{\"phase\": \"cognate\", \"parameters\": {\"int4_group_size\": 32}}"),
+                400, "int4_group_size");
+    }
+
+    @Test
     void healthReportsTheDatabaseAndTheWorkerSlots() throws Exception {
         var response = call("GET", "/health", null);
 

@@ -1,4 +1,4 @@
-package io.agentforge.engine.training;
+package io.agentforge.engine.evaluation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,13 +12,18 @@ import java.util.List;
  * Examples as tensors: inputs and next-token targets (batch, time), padded, and a weight per target that is 1 where
  * the loss counts (after the prompt, before the padding) and 0 elsewhere.
  */
-record Batch(NDArray inputs, NDArray targets, NDArray weights, int scoredTokens, int inputTokens) {
+public record Batch(NDArray inputs, NDArray targets, NDArray weights, int scoredTokens, int inputTokens) {
 
-    static Batch of(List<Example> examples, int contextLength, NDManager manager) {
+    public static Batch of(List<Example> examples, int contextLength, NDManager manager) {
         int rows = examples.size();
         int time = 0;
         for (Example e : examples) {
-            time = Math.max(time, Math.min(e.tokens().length, contextLength + 1) - 1);
+            if (e.tokens().length > contextLength + 1) {
+                // Splits leave such examples out; cutting one here would score a wrong answer.
+                throw new IllegalArgumentException("example: " + e.tokens().length + " tokens do not fit context_length "
+                        + contextLength);
+            }
+            time = Math.max(time, e.tokens().length - 1);
         }
         long[] inputs = new long[rows * time];
         long[] targets = new long[rows * time];
@@ -29,7 +34,7 @@ record Batch(NDArray inputs, NDArray targets, NDArray weights, int scoredTokens,
         int inputTokens = 0;
         for (int r = 0; r < rows; r++) {
             Example e = examples.get(r);
-            int length = Math.min(e.tokens().length, contextLength + 1) - 1;
+            int length = e.tokens().length - 1;
             for (int t = 0; t < length; t++) {
                 inputs[r * time + t] = e.tokens()[t];
                 targets[r * time + t] = e.tokens()[t + 1];
@@ -45,12 +50,12 @@ record Batch(NDArray inputs, NDArray targets, NDArray weights, int scoredTokens,
     }
 
     /** Mean cross-entropy over the scored targets. */
-    NDArray loss(NDArray logits) {
+    public NDArray loss(NDArray logits) {
         return negativeLogLikelihood(logits).sum().div(Math.max(1, scoredTokens));
     }
 
     /** Per-target negative log-likelihood (batch, time), zero where not scored. */
-    NDArray negativeLogLikelihood(NDArray logits) {
+    public NDArray negativeLogLikelihood(NDArray logits) {
         NDArray logProbabilities = logits.logSoftmax(-1);
         NDArray picked = logProbabilities.gather(targets.expandDims(-1), -1).squeeze(-1);
         return picked.mul(weights).neg();

@@ -1,0 +1,40 @@
+package io.agentforge.training.worker;
+
+import io.agentforge.contracts.phases.ModelPhase;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which runner does each phase's work. A phase without a runner is not implemented: the Training service refuses its
+ * jobs with 501, and a worker given one fails it at once. Adding a phase is adding its runner here.
+ */
+public final class PhaseRunners {
+    private static final Map<ModelPhase, PhaseRunner> RUNNERS = new EnumMap<>(ModelPhase.class);
+
+    static {
+        RUNNERS.put(ModelPhase.COGNATE, context -> new CognateRun(new EngineTrainer(), context.channel())
+                .run(context.spec(), context.stop()));
+        RUNNERS.put(ModelPhase.FINAL_COMPRESSION, context -> new FinalCompressionRun(context.channel()).run(context));
+    }
+
+    private PhaseRunners() {
+    }
+
+    /** The phases with a runner, in pipeline order. */
+    public static Set<ModelPhase> implemented() {
+        return Collections.unmodifiableSet(RUNNERS.keySet());
+    }
+
+    /** Adds a runner: how a test gives a phase without one a small runner of its own, in its own worker main. */
+    static void register(ModelPhase phase, PhaseRunner runner) {
+        RUNNERS.put(phase, runner);
+    }
+
+    static Optional<PhaseRunner> of(ModelPhase phase) {
+        return Optional.ofNullable(RUNNERS.get(phase));
+    }
+}
