@@ -18,6 +18,8 @@ public final class PhaseRunners {
     static {
         RUNNERS.put(ModelPhase.COGNATE, context -> new CognateRun(new EngineTrainer(), context.channel())
                 .run(context.spec(), context.stop()));
+        RUNNERS.put(ModelPhase.BITNET, new BitNetRun());
+        RUNNERS.put(ModelPhase.FORGE_TRAINING, new ForgeTrainingRun());
     }
 
     private PhaseRunners() {
