@@ -57,7 +57,7 @@ class BitNetAndForgeRunTest {
         parameters.put("batch_size", 8);
         parameters.put("learning_rate", 3e-3);
         parameters.put("max_train_samples", 320);
-        parameters.put("max_eval_samples", 24);
+        parameters.put("max_eval_samples", 16);
         parameters.put("use_grokfast", false);
         parameters.put("seed", 1);
         return parameters;
@@ -71,15 +71,15 @@ class BitNetAndForgeRunTest {
     static void trainAFullPrecisionModelAndQuantizeIt() throws Exception {
         var data = QuantizedTraining.data(parameters(ModelPhase.BITNET, common()), FP);
         var fpRun = TrainingRun.builder(FP, QuantizedTraining.forTraining(data)).modelName("fp").learningRate(3e-3).warmupSteps(5).batchSize(8)
-                .maxSteps(80).evalInterval(40).evalBatchSize(40).grokFast(new GrokFastSettings.Off()).seed(1).build();
+                .maxSteps(60).evalInterval(60).evalBatchSize(40).grokFast(new GrokFastSettings.Off()).seed(1).build();
         fpDir = dir.resolve("fp");
         try (var fp = new Trainer().run(fpRun, p -> { }, new io.agentforge.engine.training.StopSignal()).model()) {
             ModelExport.save(fp, null, fpDir);
         }
         var bitnet = common();
-        bitnet.put("max_steps", 60);
-        bitnet.put("eval_interval", 30);
-        bitnet.put("checkpoint_interval", 30);
+        bitnet.put("max_steps", 40);
+        bitnet.put("eval_interval", 20);
+        bitnet.put("checkpoint_interval", 20);
         bitnetJob = dir.resolve("bitnet-job");
         bitnetMessages = new ArrayList<>();
         int exit = run(new BitNetRun(), ModelPhase.BITNET, bitnet, bitnetJob, fpDir, bitnetMessages);
@@ -117,7 +117,7 @@ class BitNetAndForgeRunTest {
         assertThat(bitnetStats.get("phase").asText()).isEqualTo("bitnet");
         assertThat(bitnetStats.get("input_models").get(0).get("model_id").asText()).isEqualTo("model-in-bitnet");
         assertThat(bitnetStats.get("parameters").get("ramp_share").asDouble()).isEqualTo(0.2);
-        assertThat(bitnetStats.get("quantization_ramp_steps").asInt()).isEqualTo(12);
+        assertThat(bitnetStats.get("quantization_ramp_steps").asInt()).isEqualTo(8);
         assertThat(bitnetMessages.getLast()).contains("\"type\":\"completed\"").contains(BitNetRun.ARTIFACT);
     }
 
@@ -159,9 +159,9 @@ class BitNetAndForgeRunTest {
     @Test
     void forgeTrainingStaysTernaryAndReturnsTheBestEvaluatedWeights() throws Exception {
         var forge = common();
-        forge.put("max_steps", 40);
-        forge.put("eval_interval", 10);
-        forge.put("checkpoint_interval", 20);
+        forge.put("max_steps", 20);
+        forge.put("eval_interval", 5);
+        forge.put("checkpoint_interval", 10);
         forge.put("patience", 100);
         forge.put("use_grokfast", true);
         var job = dir.resolve("forge-job");
@@ -179,7 +179,7 @@ class BitNetAndForgeRunTest {
         stats.get("eval_loss_history").forEach(v -> history.add(v.asDouble()));
         assertThat(history).hasSize(4);
         int bestIndex = history.indexOf(history.stream().min(Double::compare).orElseThrow());
-        assertThat(stats.get("best_step").asLong()).isEqualTo((bestIndex + 1) * 10L);
+        assertThat(stats.get("best_step").asLong()).isEqualTo((bestIndex + 1) * 5L);
 
         var export = job.resolve(ForgeTrainingRun.RUN_DIR).resolve(QuantizedTraining.EXPORT);
         var data = QuantizedTraining.data(parameters(ModelPhase.FORGE_TRAINING, forge), FP);
@@ -201,9 +201,9 @@ class BitNetAndForgeRunTest {
         forge.put("max_train_samples", 8);
         forge.put("max_steps", 400);
         forge.put("learning_rate", 1e-2);
-        forge.put("eval_interval", 5);
+        forge.put("eval_interval", 4);
         forge.put("checkpoint_interval", 400);
-        forge.put("patience", 3);
+        forge.put("patience", 2);
         var job = dir.resolve("forge-early");
         var messages = new ArrayList<String>();
         int exit = run(new ForgeTrainingRun(), ModelPhase.FORGE_TRAINING, forge, job, bitnetExport(), messages);
@@ -212,7 +212,7 @@ class BitNetAndForgeRunTest {
         assertThat(stats.get("stopped_early").asBoolean()).as("stats %s", stats).isTrue();
         long last = stats.get("last_step").asLong();
         assertThat(last).isLessThan(400);
-        assertThat(stats.get("best_step").asLong()).isEqualTo(last - 3 * 5);
+        assertThat(stats.get("best_step").asLong()).isEqualTo(last - 2 * 4);
         var history = stats.get("eval_loss_history");
         double lastEval = history.get(history.size() - 1).asDouble();
         double returned = stats.get("select_loss_returned").asDouble();
