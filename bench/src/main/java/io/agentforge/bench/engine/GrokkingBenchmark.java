@@ -26,7 +26,10 @@ import java.util.List;
  * untied head (422,656 parameters), batch 512, Adam with coupled L2 decay 0.005, lr 1e-3, betas 0.9/0.98, 10-step
  * warm-up then constant, no clipping; validation on the whole held-out half every 100 steps.
  *
- * <p>System properties: {@code seeds} (default 1,2,3), {@code grokfastCap} (3000), {@code plainCap} (10000),
+ * <p>The summary (per-seed ratios, medians of steps and of time to 95%, the ratio of medians and how capped runs count)
+ * is computed by {@link GrokFastComparison} from the recorded runs, printed, and written into the markdown.
+ *
+ * <p>System properties: {@code seeds} (default 1,2,3,4,5), {@code grokfastCap} (3000), {@code plainCap} (10000),
  * {@code out} (bench/results/grokking.md). Each finished run is appended to {@code grokking-runs.jsonl} beside it and
  * the markdown is rebuilt from all runs there, so several processes (one per seed) can share the work and a
  * benchmark cut short still leaves what it measured; the run in progress reports its latest evaluation to
@@ -42,11 +45,20 @@ public final class GrokkingBenchmark {
     private static final Instant DEADLINE = Instant.parse(System.getProperty("deadline", "9999-01-01T00:00:00Z"));
 
     record Outcome(String variant, long seed, int cap, Integer stepsToTarget, int stepsRun, double lastAccuracy,
-                   double bestAccuracy, double lastTrainLoss, double secondsPerStep, String status) {
+                   double bestAccuracy, double lastTrainLoss, double secondsPerStep, String status,
+                   Double secondsToTarget, Double secondsRun) {
+
+        /** Runs recorded before the times were: their seconds from the mean step time. */
+        GrokFastComparison.Run forComparison() {
+            double run = secondsRun != null ? secondsRun : secondsPerStep * Math.max(0, stepsRun - 1);
+            Double target = secondsToTarget != null ? secondsToTarget
+                    : stepsToTarget == null ? null : secondsPerStep * Math.max(0, stepsToTarget - 1);
+            return new GrokFastComparison.Run(variant, seed, stepsToTarget, stepsRun, target, run);
+        }
     }
 
     public static void main(String[] args) throws IOException {
-        long[] seeds = Arrays.stream(System.getProperty("seeds", "1,2,3").split(",")).mapToLong(Long::parseLong).toArray();
+        long[] seeds = Arrays.stream(System.getProperty("seeds", "1,2,3,4,5").split(",")).mapToLong(Long::parseLong).toArray();
         int grokfastCap = Integer.getInteger("grokfastCap", 3000);
         int plainCap = Integer.getInteger("plainCap", 10000);
         Path out = Path.of(System.getProperty("out", "bench/results/grokking.md"));
@@ -113,6 +125,7 @@ public final class GrokkingBenchmark {
                 .build();
         var stop = new StopSignal();
         var reached = new Integer[1];
+        var reachedSeconds = new Double[1];
         var last = new double[] {Double.NaN, 0, Double.NaN};
         // Timed from the first step's end, so that the engine's start-up and the first step's warm-up do not count.
         var firstStepDone = new long[1];
@@ -134,6 +147,7 @@ public final class GrokkingBenchmark {
                 }
                 if (progress.eval().exactMatch() >= TARGET && reached[0] == null) {
                     reached[0] = (int) progress.step();
+                    reachedSeconds[0] = (System.nanoTime() - firstStepDone[0]) / 1e9;
                     stop.request();
                 }
             }
@@ -142,7 +156,8 @@ public final class GrokkingBenchmark {
             }
         }, stop);
         long steps = result.stats().totalSteps();
-        double secondsPerStep = (System.nanoTime() - firstStepDone[0]) / 1e9 / Math.max(1, steps - 1);
+        double secondsRun = (System.nanoTime() - firstStepDone[0]) / 1e9;
+        double secondsPerStep = secondsRun / Math.max(1, steps - 1);
         result.model().close();
         String status = switch (result.outcome()) {
             case DIVERGED -> "diverged (NaN) at step " + steps;
@@ -150,7 +165,8 @@ public final class GrokkingBenchmark {
                     : steps < cap ? "not reached within " + steps + " (cut short at the benchmark's deadline; cap was " + cap + ")"
                     : "not reached within " + cap;
         };
-        return new Outcome(variant, seed, cap, reached[0], (int) steps, last[0], last[1], last[2], secondsPerStep, status);
+        return new Outcome(variant, seed, cap, reached[0], (int) steps, last[0], last[1], last[2], secondsPerStep, status,
+                reachedSeconds[0], secondsRun);
     }
 
     private static void write(Path out, List<Outcome> outcomes, TransformerConfig config, DatasetSplits data)
@@ -174,43 +190,16 @@ public final class GrokkingBenchmark {
                     o.stepsToTarget() == null ? "—" : o.stepsToTarget().toString(), o.lastAccuracy(), o.bestAccuracy(),
                     o.lastTrainLoss(), o.secondsPerStep(), o.status()));
         }
-        md.append("\n## Summary\n\n");
-        for (String variant : List.of("GrokFast EMA", "plain")) {
-            var runs = outcomes.stream().filter(o -> o.variant().equals(variant)).toList();
-            if (runs.isEmpty()) {
-                continue;
-            }
-            md.append("- ").append(variant).append(": ").append(runs.size()).append(" run(s), median steps to 95%: ")
-                    .append(median(runs)).append("\n");
-        }
-        md.append("""
-
-                The median counts a run that did not reach 95% as the steps it ran plus one (above every reached
-                count), and is then reported as "not reached within N" when it falls on such a run. A ratio of medians
-                with an unreached plain median is a lower bound.
-                """);
+        var summary = GrokFastComparison.markdown(GrokFastComparison.of(
+                outcomes.stream().map(Outcome::forComparison).toList()));
+        md.append("\n## Summary (computed from the runs above)\n\n").append(summary);
+        System.out.println(summary);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md.toString());
-    }
-
-    private static String median(List<Outcome> runs) {
-        var sorted = runs.stream().sorted((a, b) -> Integer.compare(steps(a), steps(b))).toList();
-        Outcome middle = sorted.get((sorted.size() - 1) / 2);
-        if (sorted.size() % 2 == 0) {
-            Outcome upper = sorted.get(sorted.size() / 2);
-            if (middle.stepsToTarget() == null || upper.stepsToTarget() == null) {
-                return "not reached within " + Math.min(middle.stepsRun(), upper.stepsRun()) + " (half or more of the runs)";
-            }
-            return String.valueOf((middle.stepsToTarget() + upper.stepsToTarget()) / 2.0);
-        }
-        return middle.stepsToTarget() == null ? "not reached within " + middle.stepsRun() : middle.stepsToTarget().toString();
     }
 
     private static String stem(Path out) {
         return out.getFileName().toString().replaceFirst("\\.md$", "");
     }
 
-    private static int steps(Outcome o) {
-        return o.stepsToTarget() == null ? o.stepsRun() + 1 : o.stepsToTarget();
-    }
 }

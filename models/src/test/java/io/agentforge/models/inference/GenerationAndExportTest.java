@@ -79,6 +79,31 @@ class GenerationAndExportTest {
     }
 
     @Test
+    void aTernaryModelGeneratesWithTheQuantizedArithmeticItsConfigNames() throws IOException {
+        try (var ternary = io.agentforge.engine.quantization.Ternarization.ternarize(first);
+             var fullPrecisionActivations = io.agentforge.engine.quantization.Ternarization.convert(ternary,
+                     io.agentforge.engine.model.Quantization.NONE)) {
+            var ternaryDir = dir.resolve("ternary");
+            ModelExport.save(ternary, null, ternaryDir);
+            assertThat(Files.readString(ternaryDir.resolve(ModelExport.CONFIG))).contains("\"quantization\":\"ternary\"");
+            var id = upload("tiny-ternary", ternaryDir);
+            var expected = new TextGenerator(ternary).generate(new ByteTokenizer(), PROMPT, GenerationSettings.greedy(24));
+
+            var generated = generate(id, "{\"prompt\":\"" + PROMPT + "\",\"max_tokens\":24,\"temperature\":0}");
+
+            // The service loads config.json's quantization: ternary weights and int8 activations, as in training.
+            assertThat(generated.get("text").asText()).isEqualTo(expected);
+            // The same weights with full-precision activations compute other logits.
+            try (var manager = NDManager.newBaseManager()) {
+                var tokens = manager.create(new long[][] {java.util.Arrays.stream(new ByteTokenizer().encode(PROMPT))
+                        .asLongStream().toArray()});
+                assertThat(ternary.forward(tokens).toFloatArray())
+                        .isNotEqualTo(fullPrecisionActivations.forward(tokens).toFloatArray());
+            }
+        }
+    }
+
+    @Test
     void eachStoredModelGeneratesItsOwnText() {
         var body = "{\"prompt\":\"" + PROMPT + "\",\"max_tokens\":16,\"temperature\":0}";
         var expected = new TextGenerator(second).generate(new ByteTokenizer(), PROMPT, GenerationSettings.greedy(16));
