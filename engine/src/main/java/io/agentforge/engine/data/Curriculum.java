@@ -74,7 +74,25 @@ public record Curriculum(Mix mix) implements DatasetSource {
         return all;
     }
 
+    // The data set is fixed, so a process builds it once: a Cognate worker splits it for three runs and its stats.
+    private static volatile Map<Task, List<Example>> built;
+    private static final Map<String, DatasetSplits.Pools> POOLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Every task's examples (the same in every process: byte tokens, fixed seeds). */
     public static Map<Task, List<Example>> tasks(ByteTokenizer tokenizer) {
+        var tasks = built;
+        if (tasks == null) {
+            synchronized (Curriculum.class) {
+                if (built == null) {
+                    built = build(tokenizer);
+                }
+                tasks = built;
+            }
+        }
+        return tasks;
+    }
+
+    private static Map<Task, List<Example>> build(ByteTokenizer tokenizer) {
         var tasks = new EnumMap<Task, List<Example>>(Task.class);
         tasks.put(Task.WORD_PROBLEMS, WordProblems.generate(WORD_PROBLEMS, WORD_PROBLEM_SEED, tokenizer));
         tasks.put(Task.ARITHMETIC, ScratchpadArithmetic.generate(SUMS, ARITHMETIC_SEED, tokenizer));
@@ -82,7 +100,8 @@ public record Curriculum(Mix mix) implements DatasetSource {
         modular.addAll(ModularArithmetic.text(MODULUS, ModularArithmetic.Operation.MULTIPLY, tokenizer));
         tasks.put(Task.MODULAR, modular);
         tasks.put(Task.QUESTIONS, ShortAnswers.generate(tokenizer));
-        return tasks;
+        tasks.replaceAll((task, examples) -> List.copyOf(examples));
+        return java.util.Collections.unmodifiableMap(tasks);
     }
 
     /**
@@ -100,7 +119,8 @@ public record Curriculum(Mix mix) implements DatasetSource {
         var test = new ArrayList<Example>();
         int leftOut = 0;
         for (var entry : tasks.entrySet()) {
-            var pools = DatasetSplits.Pools.of(entry.getValue(), contextLength, split);
+            var key = entry.getKey() + "/" + contextLength + "/" + split.trainFraction() + "/" + split.selectFraction();
+            var pools = POOLS.computeIfAbsent(key, k -> DatasetSplits.Pools.of(entry.getValue(), contextLength, split));
             leftOut += pools.leftOut();
             select.addAll(DatasetSplits.cap(pools.select(), perTask));
             test.addAll(DatasetSplits.cap(pools.test(), perTask));

@@ -83,6 +83,10 @@ public record TrainingRun(
         require(checkpointInterval >= 0, "checkpoint_interval", "must be at least 0, was " + checkpointInterval);
         require(quantizationRampSteps >= 0, "quantization_ramp_steps", "must be at least 0, was " + quantizationRampSteps);
         require(weightDecayUntil >= 0 && weightDecayUntil <= 1, "weight_decay_until", "must be in [0, 1], was " + weightDecayUntil);
+        int longest = longest(data);
+        require(longest <= model.contextLength() + 1, "dataset", "an example of " + longest
+                + " tokens does not fit context_length " + model.contextLength() + " (split with the model's context"
+                + " to leave such examples out)");
         int maxToken = maxToken(data);
         require(maxToken < model.vocabSize(), "dataset", "token id " + maxToken + " is outside vocab_size " + model.vocabSize());
     }
@@ -112,6 +116,16 @@ public record TrainingRun(
 
     public static Builder builder(TransformerConfig model, DatasetSplits data) {
         return new Builder(model, data);
+    }
+
+    private static int longest(DatasetSplits data) {
+        int longest = 0;
+        for (var split : java.util.List.of(data.train(), data.select(), data.test())) {
+            for (var example : split) {
+                longest = Math.max(longest, example.tokens().length);
+            }
+        }
+        return longest;
     }
 
     private static int maxToken(DatasetSplits data) {

@@ -15,7 +15,13 @@ public final class TinyRuns {
     }
 
     public static DatasetSplits wordProblems() {
-        return DatasetSplits.split(WordProblems.generate(400, 1, new ByteTokenizer()), new SplitSettings(0.8, 0.1, 0, 40, 1));
+        return wordProblems(TransformerConfig.tiny().contextLength());
+    }
+
+    /** The same problems for a model of another context: those that do not fit are left out. */
+    public static DatasetSplits wordProblems(int contextLength) {
+        return DatasetSplits.split(WordProblems.generate(400, 1, new ByteTokenizer()), contextLength,
+                new SplitSettings(0.8, 0.1, 0, 40, 1));
     }
 
     public static DatasetSplits modular(int modulus) {

@@ -319,12 +319,17 @@ abstract class ModelRepositoryContract extends PersistenceContract {
         assertThat(models.handoffs(null, ModelPhase.EVOMERGE)).containsExactly(first);
         assertThat(models.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(second);
 
-        var completed = models.updateHandoffStatus(first.handoffId(), "completed");
+        var completed = models.updateHandoffStatus(first.handoffId(), "completed", null);
         assertThat(completed.status()).isEqualTo("completed");
         assertThat(models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE)).containsExactly(completed);
+        var rejected = models.updateHandoffStatus(second.handoffId(), "rejected", "job j9 was cancelled");
+        assertThat(models.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(rejected);
+        assertThat(rejected.reason()).isEqualTo("job j9 was cancelled");
+        assertThatThrownBy(() -> models.updateHandoffStatus(first.handoffId(), "lost", null))
+                .hasMessageContaining("status");
         assertThatThrownBy(() -> models.insertHandoff("missing", ModelPhase.COGNATE, ModelPhase.EVOMERGE))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> models.updateHandoffStatus("missing", "completed"))
+        assertThatThrownBy(() -> models.updateHandoffStatus("missing", "completed", null))
                 .isInstanceOf(NotFoundException.class);
         assertThat(count("model_handoffs")).isEqualTo(2);
     }
