@@ -85,7 +85,8 @@ class GenerationAndExportTest {
                      io.agentforge.engine.model.Quantization.NONE)) {
             var ternaryDir = dir.resolve("ternary");
             ModelExport.save(ternary, null, ternaryDir);
-            assertThat(Files.readString(ternaryDir.resolve(ModelExport.CONFIG))).contains("\"quantization\":\"ternary\"");
+            assertThat(ModelExport.readConfig(ternaryDir).quantization())
+                    .isEqualTo(io.agentforge.engine.model.Quantization.TERNARY);
             var id = upload("tiny-ternary", ternaryDir);
             var expected = new TextGenerator(ternary).generate(new ByteTokenizer(), PROMPT, GenerationSettings.greedy(24));
 
