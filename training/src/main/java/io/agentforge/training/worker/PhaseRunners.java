@@ -19,6 +19,8 @@ public final class PhaseRunners {
         RUNNERS.put(ModelPhase.COGNATE, context -> new CognateRun(new EngineTrainer(), context.channel())
                 .run(context.spec(), context.stop()));
         RUNNERS.put(ModelPhase.FINAL_COMPRESSION, context -> new FinalCompressionRun(context.channel()).run(context));
+        RUNNERS.put(ModelPhase.BITNET, new BitNetRun());
+        RUNNERS.put(ModelPhase.FORGE_TRAINING, new ForgeTrainingRun());
     }
 
     private PhaseRunners() {
