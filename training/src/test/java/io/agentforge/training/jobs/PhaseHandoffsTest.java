@@ -80,7 +80,7 @@ class PhaseHandoffsTest {
         @SuppressWarnings("unchecked")
         var kept = (Map<String, Object>) winners.getFirst().parameters().get("phase_stats");
         assertThat(kept)
-                .containsEntry("winner_model_id", stats.get("winner_model_id"))
+                .containsEntry("winner_artifact", winners.getFirst().name())
                 .containsEntry("random_baseline_loss", stats.get("random_baseline_loss"))
                 .containsKey("split_hashes");
         var handed = fixture.models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE);

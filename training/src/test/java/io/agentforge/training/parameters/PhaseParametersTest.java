@@ -99,15 +99,17 @@ class PhaseParametersTest {
 
     @Test
     void aPhaseAcceptsItsOwnParametersAndAnotherPhaseRefusesThemByName() throws IOException {
-        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of("generations", 3), null), dataDir.resolve("datasets"));
+        var merge = PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null, Map.of("generations", 3), null),
+                datasets());
         assertThat(merge.own()).containsEntry("generations", 3L).containsEntry("population", 8L);
         assertThat(merge.asMap()).containsEntry("generations", 3L).containsKey("max_steps");
 
         assertThatThrownBy(() -> of(Map.of("generations", 3)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("generations")
                 .hasMessageContaining("cognate");
+        var datasets = datasets();
         assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.EVOMERGE, null,
-                Map.of("population", 1), null), dataDir.resolve("datasets")))
+                Map.of("population", 1), null), datasets))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("population");
         assertThat(of(Map.of()).own()).isEmpty();
     }
