@@ -26,6 +26,7 @@ RUN groupadd --system --gid 10001 forge && useradd --system --uid 10001 --gid fo
 WORKDIR /app
 COPY --from=build /src/launcher/target/agent-forge.jar /app/agent-forge.jar
 COPY --from=build /src/launcher/target/libs /app/libs
+COPY --from=build /src/launcher/jvm.options /app/jvm.options
 USER forge
 # DJL unpacks PyTorch's native libraries on first use; keep them on the data volume, never download.
 ENV DJL_CACHE_DIR=/data/djl \
@@ -33,11 +34,12 @@ ENV DJL_CACHE_DIR=/data/djl \
     DATA_DIR=/data \
     LOG_FORMAT=json \
     BIND_ADDRESS=0.0.0.0 \
-    JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -XX:MaxRAMPercentage=75"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 VOLUME ["/data"]
 EXPOSE 8000 8001 8002 8003 8004
 # The probe asks the service named by SERVICE_NAME (or all five in the all-in-one start) for its /health.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
     CMD ["java", "-XX:TieredStopAtLevel=1", "-jar", "/app/agent-forge.jar", "healthcheck"]
-ENTRYPOINT ["java", "-jar", "/app/agent-forge.jar"]
+# The services' JVM flags come from their one source, launcher/jvm.options (see there).
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/agent-forge.jar"]
 CMD ["start"]

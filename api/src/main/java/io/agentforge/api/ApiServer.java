@@ -1,8 +1,8 @@
 package io.agentforge.api;
 
-import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
+import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ServiceName;

@@ -1,6 +1,6 @@
 package io.agentforge.launcher;
 
-import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.launcher.config.AgentForgeConfig;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;

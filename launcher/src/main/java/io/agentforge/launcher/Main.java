@@ -1,7 +1,7 @@
 package io.agentforge.launcher;
 
-import io.agentforge.platform.config.AgentForgeConfig;
-import io.agentforge.platform.config.ConfigException;
+import io.agentforge.launcher.config.AgentForgeConfig;
+import io.agentforge.launcher.config.ConfigException;
 import io.agentforge.platform.config.ServiceName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,16 +3,18 @@ package io.agentforge.launcher;
 import io.agentforge.api.ApiServer;
 import io.agentforge.api.ApiService;
 import io.agentforge.api.dashboard.Dashboard;
-import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.MonitoringService;
+import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
+import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.launcher.remote.RemoteModelService;
 import io.agentforge.launcher.remote.RemoteMonitoringService;
 import io.agentforge.launcher.remote.RemoteTrainingService;
 import io.agentforge.launcher.remote.RemoteWebSocketService;
+import io.agentforge.launcher.remote.ServiceClient;
 import io.agentforge.models.ModelServer;
 import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.monitoring.Monitoring;
@@ -20,11 +22,9 @@ import io.agentforge.monitoring.MonitoringServer;
 import io.agentforge.monitoring.MonitoringSettings;
 import io.agentforge.monitoring.MonitoringTargets;
 import io.agentforge.platform.bus.EventBuses;
-import io.agentforge.platform.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.health.HealthCheck;
-import io.agentforge.platform.http.ServiceClient;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Schema;
 import io.agentforge.platform.web.ServiceServer;
@@ -72,7 +72,7 @@ public final class Wiring implements AutoCloseable {
      * Starts the given services in this JVM. If one cannot start (e.g. its port is taken), the ones already started
      * are stopped again before the failure is thrown, so nothing is left half-running.
      *
-     * @throws io.agentforge.platform.config.ConfigException when two of them are configured on the same port, or a
+     * @throws io.agentforge.launcher.config.ConfigException when two of them are configured on the same port, or a
      *         service they call neither runs here nor can be reached (see {@link AgentForgeConfig#requireReachable})
      */
     public static Wiring start(AgentForgeConfig config, Collection<ServiceName> services) {

@@ -1,7 +1,7 @@
 package io.agentforge.launcher;
 
 import io.agentforge.contracts.Json;
-import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.platform.web.WebTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -156,7 +156,7 @@ class MainTest {
 
     @Test
     void healthcheckExitsZeroWhileTheServiceAnswersAndOneOnceItIsGone() throws Exception {
-        var config = io.agentforge.platform.config.AgentForgeConfig.fromEnvironment(Map.of(
+        var config = io.agentforge.launcher.config.AgentForgeConfig.fromEnvironment(Map.of(
                 "WEBSOCKET_SERVICE_PORT", "0", "DATA_DIR", data.resolve("healthcheck").toString()));
         int port;
         try (var wiring = Wiring.start(config, List.of(ServiceName.WEBSOCKET))) {

@@ -2,7 +2,7 @@ package io.agentforge.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
-import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;

@@ -3,6 +3,7 @@ package io.agentforge.models;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.models.export.ModelExporter;
 import io.agentforge.models.inference.ModelInference;
+import io.agentforge.models.registry.ModelHandoffs;
 import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.models.registry.ModelRepository;
 import io.agentforge.models.storage.ArtifactStore;
@@ -51,7 +52,8 @@ public final class ModelServer {
                 ? Long.MAX_VALUE : config.maxFileSizeBytes() * 10;
         var exporter = new ModelExporter(store.root(), maxExpanded, ModelExporter.standardFormats());
         var inference = new ModelInference(ModelInference.defaultMemoryBudget(), maxExpanded);
-        var registry = new ModelRegistry(database, new ModelRepository(database), store, exporter, inference, bus);
+        var registry = new ModelRegistry(database, new ModelRepository(database), new ModelHandoffs(database), store,
+                exporter, inference, bus);
         Thread.ofVirtual().name("models-orphan-sweep").start(() -> {
             try {
                 registry.sweepOrphans(ORPHAN_GRACE);

@@ -189,10 +189,6 @@ public final class Monitoring implements MonitoringService, AutoCloseable {
                 uptimeSeconds());
     }
 
-    public int watchedCount() {
-        return healthMonitor.targetCount();
-    }
-
     public MonitoringSettings settings() {
         return settings;
     }

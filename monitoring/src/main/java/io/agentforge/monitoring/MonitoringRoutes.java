@@ -10,13 +10,14 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The Monitoring service's REST routes (SPEC section 1, issue 8); {@code /health} and {@code /metrics} come from the
  * shared server frame ({@link MonitoringServer}). Handlers parse, ask {@link Monitoring}, and answer in the
  * {@code ApiResponse} envelope; failures are thrown and mapped to HTTP by the frame.
  */
-public final class MonitoringRoutes implements HttpService {
+final class MonitoringRoutes implements HttpService {
     private final Monitoring monitoring;
 
     public MonitoringRoutes(Monitoring monitoring) {
@@ -64,7 +65,7 @@ public final class MonitoringRoutes implements HttpService {
         if (value == null || value.isBlank()) {
             return null;
         }
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> Boolean.TRUE;
             case "false", "0", "no" -> Boolean.FALSE;
             default -> throw new InvalidRequestException(name, "true or false", value);

@@ -1,6 +1,6 @@
 package io.agentforge.monitoring;
 
-import io.agentforge.contracts.Service;
+import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.config.ServiceUrls;

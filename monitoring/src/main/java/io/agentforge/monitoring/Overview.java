@@ -18,7 +18,7 @@ import java.util.List;
  * @param uptime      seconds since the Monitoring service started
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record Overview(ServiceStatus overallStatus, ServiceCounts services, SystemMetrics systemMetrics,
+record Overview(ServiceStatus overallStatus, ServiceCounts services, SystemMetrics systemMetrics,
                        AlertCounts alerts, List<ServiceHealth> serviceHealth, Instant lastUpdated, double uptime) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

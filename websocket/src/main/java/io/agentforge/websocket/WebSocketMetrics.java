@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.ToDoubleFunction;
 
 /** The {@code /stats} figures as Prometheus gauges, read from the hub at each scrape. */
-public final class WebSocketMetrics {
+final class WebSocketMetrics {
     private WebSocketMetrics() {
     }
 

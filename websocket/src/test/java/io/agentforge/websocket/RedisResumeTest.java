@@ -1,5 +1,6 @@
 package io.agentforge.websocket;
 
+import io.agentforge.platform.bus.RedisStreamSettings;
 import io.agentforge.platform.bus.RedisStreamsEventBus;
 import io.agentforge.platform.testing.RedisServerFixture;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class RedisResumeTest {
 
     @Test
     void resumeOverRedisReplaysTheMissedThenLiveWithoutGapOrDuplicate() throws Exception {
-        var bus = new RedisStreamsEventBus(RedisStreamsEventBus.Settings.of(REDIS.url(), "websocket-test"));
+        var bus = new RedisStreamsEventBus(RedisStreamSettings.of(REDIS.url(), "websocket-test"));
         try (var server = LiveServer.start(WebSocketSettings.defaults(), bus)) {
             ResumeTest.resumesWithoutGapOrDuplicate(server);
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,10 +27,17 @@ final class ReadCache<V> implements AutoCloseable {
     private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final long ttlNanos;
+    private final LongSupplier nanoTime;
     private final List<EventBus.Subscription> subscriptions;
 
     ReadCache(EventBus bus, Duration ttl) {
+        this(bus, ttl, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic time that the time to live is measured on; tests pass one they move by hand */
+    ReadCache(EventBus bus, Duration ttl, LongSupplier nanoTime) {
         this.ttlNanos = ttl.toNanos();
+        this.nanoTime = nanoTime;
         this.subscriptions = CHANGES.stream().map(pattern -> bus.subscribe(pattern, event -> invalidate())).toList();
     }
 
@@ -38,7 +46,7 @@ final class ReadCache<V> implements AutoCloseable {
      * The generation is read before computing, so an answer computed across a change is not kept as current.
      */
     V get(String key, Supplier<V> compute) {
-        var now = System.nanoTime();
+        var now = nanoTime.getAsLong();
         var current = generation.get();
         var entry = entries.get(key);
         if (entry != null && entry.generation() == current && now - entry.expiresAtNanos() < 0) {

@@ -15,11 +15,17 @@ import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;
-import io.agentforge.training.jobs.JobRepository;
+import io.agentforge.training.jobs.JobMetricHistory;
+import io.agentforge.training.jobs.JobQueue;
+import io.agentforge.training.jobs.JobStore;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,11 +62,11 @@ public final class ApiBenchmark {
         var hello = bareServer("{\"message\":\"hello\"}".getBytes(StandardCharsets.UTF_8));
         try (var database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA, ModelServer.SCHEMA);
              var bus = new InProcessEventBus()) {
-            seedJobs(new JobRepository(database));
+            seedJobs(new JobStore(database), new JobQueue(database), new JobMetricHistory(database));
             seedModels(new ModelRepository(database), 100);
             var models = ModelServer.registry(new ModelServiceConfig(0, dir.resolve("models"), 1 << 30), database, bus);
             try (var api = new ApiService(new ApiServiceConfig(0, List.of("http://localhost:3000")),
-                    new StoredJobs(new JobRepository(database)), models, bus, List.of(), List.of()).start()) {
+                    new StoredJobs(new JobStore(database), new JobMetricHistory(database)), models, bus, List.of(), List.of()).start()) {
                 var results = new ArrayList<Result>();
                 var helloUrl = "http://127.0.0.1:" + hello.port() + "/hello";
                 var apiUrl = "http://127.0.0.1:" + api.port();
@@ -104,24 +110,24 @@ public final class ApiBenchmark {
     }
 
     private static byte[] fetch(String url) throws IOException, InterruptedException {
-        try (var http = java.net.http.HttpClient.newHttpClient()) {
-            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        try (var http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
         }
     }
 
     /** Cognate finished with a metric history, EvoMerge running, the other six never run. */
-    private static void seedJobs(JobRepository jobs) {
-        var cognate = jobs.insert(new JobRequest(ModelPhase.COGNATE, config(200), Map.of("max_steps", 200), null));
-        jobs.claimNext("bench", Duration.ofMinutes(10), 5);
+    private static void seedJobs(JobStore store, JobQueue queue, JobMetricHistory history) {
+        var cognate = store.insert(new JobRequest(ModelPhase.COGNATE, config(200), Map.of("max_steps", 200), null));
+        queue.claimNext("bench", Duration.ofMinutes(10), 5);
         for (int step = 10; step <= 200; step += 10) {
-            jobs.recordProgress(new TrainingProgress(cognate.jobId(), step / 200.0, step, 200, "step " + step,
+            history.recordProgress(new TrainingProgress(cognate.jobId(), step / 200.0, step, 200, "step " + step,
                     Map.of("loss", 5.0 - step / 100.0, "lr", 2e-4), Instant.now()));
         }
-        jobs.finish(cognate.jobId(), TaskStatus.COMPLETED, "completed", null);
-        var evomerge = jobs.insert(new JobRequest(ModelPhase.EVOMERGE, config(50), Map.of("max_steps", 50), null));
-        jobs.claimNext("bench", Duration.ofMinutes(10), 5);
-        jobs.recordProgress(new TrainingProgress(evomerge.jobId(), 0.2, 10, 50, "generation 2",
+        store.finish(cognate.jobId(), TaskStatus.COMPLETED, "completed", null);
+        var evomerge = store.insert(new JobRequest(ModelPhase.EVOMERGE, config(50), Map.of("max_steps", 50), null));
+        queue.claimNext("bench", Duration.ofMinutes(10), 5);
+        history.recordProgress(new TrainingProgress(evomerge.jobId(), 0.2, 10, 50, "generation 2",
                 Map.of("fitness", 0.61), Instant.now()));
     }
 

@@ -8,22 +8,25 @@ import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
-import io.agentforge.training.jobs.JobRepository;
+import io.agentforge.training.jobs.JobMetricHistory;
+import io.agentforge.training.jobs.JobStore;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The read side of the Training service straight over its job repository (the same tables and queries the Training
+ * The read side of the Training service straight over its job tables (the same tables and queries the Training
  * service answers from), so the benchmark measures the API's reads on a real database without running workers.
  * The write calls are not part of a read benchmark and refuse.
  */
 final class StoredJobs implements TrainingService {
-    private final JobRepository jobs;
+    private final JobStore jobs;
+    private final JobMetricHistory history;
 
-    StoredJobs(JobRepository jobs) {
+    StoredJobs(JobStore jobs, JobMetricHistory history) {
         this.jobs = jobs;
+        this.history = history;
     }
 
     @Override
@@ -43,7 +46,7 @@ final class StoredJobs implements TrainingService {
 
     @Override
     public List<TrainingProgress> metrics(String jobId) {
-        return jobs.metrics(jobId);
+        return history.metrics(jobId);
     }
 
     @Override

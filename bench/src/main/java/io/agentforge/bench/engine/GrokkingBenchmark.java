@@ -1,5 +1,6 @@
 package io.agentforge.bench.engine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentforge.engine.data.DatasetSplits;
 import io.agentforge.engine.data.ModularArithmetic;
 import io.agentforge.engine.data.SplitSettings;
@@ -13,11 +14,14 @@ import io.agentforge.engine.training.TrainingResult;
 import io.agentforge.engine.training.TrainingRun;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -85,13 +89,13 @@ public final class GrokkingBenchmark {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     // One short line per append: concurrent appends from the per-seed processes do not interleave.
     private static synchronized void record(Path runs, Outcome outcome) throws IOException {
         Files.createDirectories(runs.toAbsolutePath().getParent());
-        Files.writeString(runs, JSON.writeValueAsString(outcome) + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(runs, JSON.writeValueAsString(outcome) + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     private static List<Outcome> read(Path runs) throws IOException {
@@ -101,7 +105,7 @@ public final class GrokkingBenchmark {
                 outcomes.add(JSON.readValue(line, Outcome.class));
             }
         }
-        outcomes.sort(java.util.Comparator.comparing(Outcome::seed).thenComparing(Outcome::variant));
+        outcomes.sort(Comparator.comparing(Outcome::seed).thenComparing(Outcome::variant));
         return outcomes;
     }
 
@@ -143,7 +147,7 @@ public final class GrokkingBenchmark {
                 try {
                     Files.writeString(progressFile, line);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
                 if (progress.eval().exactMatch() >= TARGET && reached[0] == null) {
                     reached[0] = (int) progress.step();

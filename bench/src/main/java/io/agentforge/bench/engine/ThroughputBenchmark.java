@@ -14,6 +14,7 @@ import io.agentforge.engine.training.Trainer;
 import io.agentforge.engine.training.TrainingRun;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -137,7 +138,7 @@ public final class ThroughputBenchmark {
         var md = new StringBuilder("# Training throughput vs matrix-multiply peak\n\n");
         md.append("Written by `io.agentforge.bench.engine.ThroughputBenchmark` at ").append(Instant.now()).append(".\n\n");
         md.append("Machine: 2-core shared sandbox (other builds running: load average ")
-                .append(String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+                .append(String.format("%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                 .append(" at the end), Java ").append(Runtime.version()).append(", DJL 0.36.0 + PyTorch 2.7.1 CPU, ")
                 .append("num_threads=").append(System.getProperty("ai.djl.pytorch.num_threads", "default (cores)"))
                 .append(", num_interop_threads=").append(System.getProperty("ai.djl.pytorch.num_interop_threads", "default"))

@@ -1,6 +1,7 @@
 package io.agentforge.bench.models;
 
 import io.agentforge.bench.Wrk;
+import io.agentforge.contracts.Json;
 import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.phases.ModelPhase;
@@ -24,17 +25,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.UUID;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The Model service's three benchmarks in one run, against a real PostgreSQL (embedded, from the jars), the real
@@ -56,12 +58,12 @@ public final class ModelBenchmarks {
         int models = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int artifactMb = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        var sections = args.length > 3 ? java.util.Set.of(args[3].split(",")) : java.util.Set.of("listing", "transfer",
+        var sections = args.length > 3 ? Set.of(args[3].split(",")) : Set.of("listing", "transfer",
                 "generation");
         new ModelBenchmarks().run(models, requests, artifactMb, sections);
     }
 
-    private void run(int models, int requests, int artifactMb, java.util.Set<String> sections) throws Exception {
+    private void run(int models, int requests, int artifactMb, Set<String> sections) throws Exception {
         var work = Files.createTempDirectory("models-bench");
         line("# Model service benchmarks, " + Instant.now());
         line("");
@@ -100,7 +102,7 @@ public final class ModelBenchmarks {
     private void listing(Database database, ModelRegistry registry, ServiceServer server, int models, int requests)
             throws Exception {
         long start = System.nanoTime();
-        seed(database, models);
+        SeededModels.seed(database, models);
         line("## GET /models?phase= with " + models + " models");
         line("");
         line(String.format(Locale.ROOT, "Seeded in %.1f s (batched INSERTs, then ANALYZE).", seconds(start)));
@@ -179,7 +181,7 @@ public final class ModelBenchmarks {
     /** A wrk script whose requests rotate over the phases, as the JDK-client passes do. */
     private static String rotatingPhasesScript(ModelPhase[] phases) {
         var names = Arrays.stream(phases).map(phase -> "\"" + phase.wireName() + "\"")
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
         return "local phases = {" + names + "}\n"
                 + "local i = 0\n"
                 + "request = function()\n"
@@ -213,7 +215,7 @@ public final class ModelBenchmarks {
             var copied = work.resolve("copy-" + run);
             long t = System.nanoTime();
             Files.copy(artifact, copied);
-            try (var channel = java.nio.channels.FileChannel.open(copied, StandardOpenOption.WRITE)) {
+            try (var channel = FileChannel.open(copied, StandardOpenOption.WRITE)) {
                 channel.force(true); // the store fsyncs too: compare like with like
             }
             copy[run] = mb / seconds(t);
@@ -227,7 +229,7 @@ public final class ModelBenchmarks {
             if (created.statusCode() != 201) {
                 throw new IllegalStateException("upload answered " + created.statusCode() + ": " + created.body());
             }
-            var id = io.agentforge.contracts.Json.mapper().readTree(created.body()).get("data").get("model_id").asText();
+            var id = Json.mapper().readTree(created.body()).get("data").get("model_id").asText();
 
             var downloaded = work.resolve("download-" + run);
             t = System.nanoTime();
@@ -267,7 +269,7 @@ public final class ModelBenchmarks {
         }
         var created = HTTP.send(HttpRequest.newBuilder(uri(server, "/models?name=bench-small&phase=cognate"))
                 .POST(HttpRequest.BodyPublishers.ofFile(zip)).build(), HttpResponse.BodyHandlers.ofString());
-        id = io.agentforge.contracts.Json.mapper().readTree(created.body()).get("data").get("model_id").asText();
+        id = Json.mapper().readTree(created.body()).get("data").get("model_id").asText();
         var body = "{\"prompt\":\"The quick brown fox \",\"max_tokens\":100,\"temperature\":0.8,\"top_k\":40}";
         long first = System.nanoTime();
         post(server, "/models/" + id + "/generate", body);
@@ -277,7 +279,7 @@ public final class ModelBenchmarks {
         long t = System.nanoTime();
         for (int i = 0; i < 10; i++) {
             long r = System.nanoTime();
-            var generation = io.agentforge.contracts.Json.mapper().readTree(post(server, "/models/" + id + "/generate", body))
+            var generation = Json.mapper().readTree(post(server, "/models/" + id + "/generate", body))
                     .get("data");
             rates.add(generation.get("tokens_per_second").asDouble());
             tokens += generation.get("generated_tokens").asInt();
@@ -313,63 +315,6 @@ public final class ModelBenchmarks {
         line(String.format(Locale.ROOT, "| the engine's `TextGenerator` alone, same settings, 10 runs | %.0f |", direct));
         line(String.format(Locale.ROOT, "| first request, including unzip and load | %.2f s |", coldSeconds));
         line("");
-    }
-
-    private static void seed(Database database, int models) {
-        var phases = ModelPhase.values();
-        var base = Instant.parse("2026-01-01T00:00:00Z");
-        int batch = 1000;
-        for (int from = 0; from < models; from += batch) {
-            int start = from;
-            int end = Math.min(models, from + batch);
-            database.inTransaction(connection -> {
-                try (var model = connection.prepareStatement("INSERT INTO models (id, name, phase, version, file_path,"
-                        + " file_size, checksum, created_at, training_job_id, parameters, metrics, parameter_count)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                     var tag = connection.prepareStatement(
-                             "INSERT INTO model_tags (model_id, tag, position) VALUES (?, ?, 0)")) {
-                    for (int i = start; i < end; i++) {
-                        var id = UUID.randomUUID().toString();
-                        var phase = phases[i % phases.length];
-                        model.setString(1, id);
-                        model.setString(2, "bench-" + phase.wireName() + "-" + (i / phases.length) % 1000);
-                        model.setString(3, phase.wireName());
-                        model.setInt(4, i / phases.length / 1000 + 1);
-                        model.setString(5, phase.wireName() + "/" + id + "/model.zip");
-                        model.setLong(6, 13_000_000);
-                        model.setString(7, "0".repeat(64));
-                        model.setTimestamp(8, Timestamp.from(base.plusSeconds(i)));
-                        model.setString(9, null);
-                        model.setString(10, "{\"parameter_count\":3300000}");
-                        model.setString(11, "{\"eval_loss\":2.5}");
-                        model.setLong(12, 3_300_000);
-                        model.addBatch();
-                        tag.setString(1, id);
-                        tag.setString(2, "t" + i % 50);
-                        tag.addBatch();
-                    }
-                    model.executeBatch();
-                    tag.executeBatch();
-                }
-                return null;
-            });
-        }
-        database.inTransaction(connection -> {
-            try (var statement = connection.createStatement()) {
-                // The rows went in by batch, past ModelRepository.insert, so the per-phase counts it keeps are set
-                // here, as that method would have left them.
-                statement.executeUpdate("DELETE FROM model_counts");
-                statement.executeUpdate("INSERT INTO model_counts (phase, models)"
-                        + " SELECT phase, COUNT(*) FROM models GROUP BY phase");
-            }
-            return null;
-        });
-        database.withConnection(connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("ANALYZE");
-            }
-            return null;
-        });
     }
 
     private static String loadAverage() {

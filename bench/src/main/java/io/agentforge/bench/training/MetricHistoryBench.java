@@ -6,9 +6,9 @@ import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TrainingConfig;
 import io.agentforge.platform.persistence.Database;
-import io.agentforge.training.jobs.JobRepository;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.history.MetricHistory;
+import io.agentforge.training.jobs.JobStore;
 
 import java.nio.file.Files;
 import java.sql.Timestamp;
@@ -37,7 +37,7 @@ public final class MetricHistoryBench {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         var dir = Files.createTempDirectory("metric-history-bench");
         try (var database = Database.open(null, dir, TrainingServer.SCHEMA)) {
-            var jobs = new JobRepository(database);
+            var jobs = new JobStore(database);
             var jobId = jobs.insert(new JobRequest(ModelPhase.COGNATE,
                     new TrainingConfig(steps, 16, 2e-4, "out", null, null, true), Map.of(), 0)).jobId();
             long seeded = System.nanoTime();

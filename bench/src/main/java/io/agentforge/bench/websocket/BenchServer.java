@@ -11,6 +11,8 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 import redis.embedded.RedisServer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The WebSocket service as the benchmark's server process: the production {@link WebSocketServer} over the real
@@ -88,14 +91,14 @@ public final class BenchServer {
     }
 
     /** A throw-away redis-server without persistence, stopped with this process. */
-    private static RedisServer startRedis(int port) throws java.io.IOException {
+    private static RedisServer startRedis(int port) throws IOException {
         var redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port).setting("save \"\"")
                 .setting("appendonly no").build();
         redis.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 redis.stop();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the process is ending; nothing more to do
             }
         }));
@@ -103,7 +106,7 @@ public final class BenchServer {
     }
 
     /** Publishes at an even pace (or all at once for 0 per second), each event stamped just before publishing. */
-    static void publish(java.util.function.Consumer<Event> bus, int count, int perSecond) {
+    static void publish(Consumer<Event> bus, int count, int perSecond) {
         var start = System.nanoTime();
         for (int seq = 0; seq < count; seq++) {
             if (perSecond > 0) {
@@ -135,8 +138,8 @@ public final class BenchServer {
                     return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return -1;
     }

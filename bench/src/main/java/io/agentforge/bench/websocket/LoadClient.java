@@ -23,19 +23,19 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -65,9 +65,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --warmup-events}, that many events are published at the same pace and delivered before the measured ones.
  */
 public final class LoadClient {
-    private static final byte[] PROGRESS_PREFIX = ascii("{\"type\":\"training_progress\"");
-    private static final byte[] STAMP_KEY = ascii("\"published_at_micros\":");
-    private static final byte[] CONFIRMED = ascii("\"type\":\"subscription_confirmed\"");
+    private static final byte[] PROGRESS_PREFIX = WireBytes.ascii("{\"type\":\"training_progress\"");
+    private static final byte[] CONFIRMED = WireBytes.ascii("\"type\":\"subscription_confirmed\"");
     private static final String SUBSCRIBE = "{\"type\":\"subscribe\",\"topic\":\"training_updates\"}";
 
     private final long[] latencyMicros;
@@ -190,8 +189,7 @@ public final class LoadClient {
                 .append("load average before the run: ").append(loadBefore).append('\n')
                 .append("command: LoadClient ").append(command).append('\n')
                 .append("server JVM options: ").append(System.getProperty("bench.server.jvm", "see BENCHMARKS.md"))
-                .append("; load client: ").append(String.join(" ",
-                        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()))
+                .append("; load client: ").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
                 .append(String.format(" (Netty %s, %d event-loop thread%s)", epoll ? "epoll" : "NIO", threads,
                         threads == 1 ? "" : "s")).append('\n')
                 .append(String.format("clients: %d connected (%d failed), subscribed in %.1f s%n",
@@ -364,11 +362,11 @@ public final class LoadClient {
                 }
                 var slot = received.getAndIncrement();
                 if (slot < latencyMicros.length) {
-                    var published = stampMicros(text, length);
+                    var published = WireBytes.stampMicros(text, length);
                     publishedMicros[slot] = published;
                     latencyMicros[slot] = now - published;
                 }
-            } else if (indexOf(text, length, CONFIRMED) >= 0) {
+            } else if (WireBytes.indexOf(text, length, CONFIRMED) >= 0) {
                 confirmed.countDown();
             }
         }
@@ -398,33 +396,5 @@ public final class LoadClient {
             opened(new ClosedChannelException());
             ctx.fireChannelInactive();
         }
-    }
-
-    /** The digits after {@code "published_at_micros":} in the first {@code length} bytes of {@code text}. */
-    static long stampMicros(byte[] text, int length) {
-        var at = indexOf(text, length, STAMP_KEY);
-        if (at < 0) {
-            throw new IllegalArgumentException("no published_at_micros in "
-                    + new String(text, 0, length, StandardCharsets.UTF_8));
-        }
-        var value = 0L;
-        for (int i = at + STAMP_KEY.length; i < length && text[i] >= '0' && text[i] <= '9'; i++) {
-            value = value * 10 + (text[i] - '0');
-        }
-        return value;
-    }
-
-    /** Index of the first occurrence of {@code needle} in the first {@code length} bytes of {@code text}, or -1. */
-    static int indexOf(byte[] text, int length, byte[] needle) {
-        for (int i = 0, last = length - needle.length; i <= last; i++) {
-            if (text[i] == needle[0] && Arrays.equals(text, i, i + needle.length, needle, 0, needle.length)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

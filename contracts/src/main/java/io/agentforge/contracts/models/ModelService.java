@@ -2,7 +2,7 @@ package io.agentforge.contracts.models;
 
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.PageRequest;
-import io.agentforge.contracts.Service;
+import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.phases.ModelPhase;
 
 import java.io.InputStream;

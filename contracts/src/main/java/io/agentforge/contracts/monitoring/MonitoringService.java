@@ -1,6 +1,5 @@
 package io.agentforge.contracts.monitoring;
 
-import io.agentforge.contracts.Service;
 
 import java.util.List;
 

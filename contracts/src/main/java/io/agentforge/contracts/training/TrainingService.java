@@ -1,7 +1,7 @@
 package io.agentforge.contracts.training;
 
 import io.agentforge.contracts.Page;
-import io.agentforge.contracts.Service;
+import io.agentforge.contracts.monitoring.Service;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.agentforge.contracts.websocket;
 
-import io.agentforge.contracts.Service;
+import io.agentforge.contracts.monitoring.Service;
 
 import java.util.List;
 

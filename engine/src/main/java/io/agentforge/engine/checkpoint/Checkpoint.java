@@ -57,8 +57,14 @@ public final class Checkpoint implements AutoCloseable {
         int arraysStart = MAGIC.length + 4 + headerLength;
         var header = JSON.readValue(bytes, MAGIC.length + 4, headerLength, CheckpointHeader.class);
         NDManager manager = NDManager.newBaseManager();
-        NDList arrays = NDList.decode(manager, Arrays.copyOfRange(bytes, arraysStart, bytes.length));
-        return new Checkpoint(header, arrays, manager);
+        try {
+            NDList arrays = NDList.decode(manager, Arrays.copyOfRange(bytes, arraysStart, bytes.length));
+            return new Checkpoint(header, arrays, manager);
+        } catch (RuntimeException | Error e) {
+            // A truncated or corrupted file: whatever was decoded before the failure goes with the manager.
+            manager.close();
+            throw e;
+        }
     }
 
     public CheckpointHeader header() {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,30 +63,36 @@ public final class LanguageModel implements AutoCloseable {
     public static LanguageModel initialize(TransformerConfig config, long seed, Init init) {
         var random = new Random(seed);
         NDManager manager = NDManager.newBaseManager();
-        var shapes = parameterShapes(config);
-        var parameters = new LinkedHashMap<String, NDArray>();
-        // GPT-2's scaling of the projections into the residual stream keeps its variance flat with depth.
-        float residualStd = INIT_STD / (float) Math.sqrt(2.0 * config.layers());
-        shapes.forEach((name, shape) -> {
-            float[] values = new float[Math.toIntExact(shape.size())];
-            boolean embedding = name.startsWith("tok_embeddings") || name.startsWith("pos_embeddings");
-            if (name.endsWith("norm.weight")) {
-                java.util.Arrays.fill(values, 1f);
-            } else if (name.endsWith("norm.bias")) {
-                // LayerNorm biases start at zero under both schemes.
-            } else if (init == Init.TORCH_DEFAULT) {
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = embedding ? (float) random.nextGaussian() : uniform(random, fanIn(name, shapes));
+        try {
+            var shapes = parameterShapes(config);
+            var parameters = new LinkedHashMap<String, NDArray>();
+            // GPT-2's scaling of the projections into the residual stream keeps its variance flat with depth.
+            float residualStd = INIT_STD / (float) Math.sqrt(2.0 * config.layers());
+            shapes.forEach((name, shape) -> {
+                float[] values = new float[Math.toIntExact(shape.size())];
+                boolean embedding = name.startsWith("tok_embeddings") || name.startsWith("pos_embeddings");
+                if (name.endsWith("norm.weight")) {
+                    Arrays.fill(values, 1f);
+                } else if (name.endsWith("norm.bias")) {
+                    // LayerNorm biases start at zero under both schemes.
+                } else if (init == Init.TORCH_DEFAULT) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = embedding ? (float) random.nextGaussian() : uniform(random, fanIn(name, shapes));
+                    }
+                } else if (name.endsWith(".weight")) {
+                    float std = name.endsWith("attn.out.weight") || name.endsWith("mlp.down.weight")
+                            ? residualStd : INIT_STD;
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) random.nextGaussian() * std;
+                    }
                 }
-            } else if (name.endsWith(".weight")) {
-                float std = name.endsWith("attn.out.weight") || name.endsWith("mlp.down.weight") ? residualStd : INIT_STD;
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) random.nextGaussian() * std;
-                }
-            }
-            parameters.put(name, trainable(manager.create(values, shape), name));
-        });
-        return new LanguageModel(config, manager, parameters);
+                parameters.put(name, trainable(manager.create(values, shape), name));
+            });
+            return new LanguageModel(config, manager, parameters);
+        } catch (RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
     }
 
     /** A linear layer's input width: the second dimension of its (out, in) weight, also for its bias. */
@@ -114,17 +121,22 @@ public final class LanguageModel implements AutoCloseable {
                     + difference(shapes.keySet(), byName.keySet()) + ", unexpected " + difference(byName.keySet(), shapes.keySet()));
         }
         NDManager manager = NDManager.newBaseManager();
-        var parameters = new LinkedHashMap<String, NDArray>();
-        shapes.forEach((name, shape) -> {
-            NDArray source = byName.get(name);
-            if (!source.getShape().equals(shape)) {
-                manager.close();
-                throw new IllegalArgumentException("parameters: " + name + " has shape " + source.getShape() + ", config needs " + shape);
-            }
-            NDArray copy = manager.create(source.toType(DataType.FLOAT32, false).toFloatArray(), shape);
-            parameters.put(name, trainable(copy, name));
-        });
-        return new LanguageModel(config, manager, parameters);
+        try {
+            var parameters = new LinkedHashMap<String, NDArray>();
+            shapes.forEach((name, shape) -> {
+                NDArray source = byName.get(name);
+                if (!source.getShape().equals(shape)) {
+                    throw new IllegalArgumentException("parameters: " + name + " has shape " + source.getShape() + ", config needs " + shape);
+                }
+                NDArray copy = manager.create(source.toType(DataType.FLOAT32, false).toFloatArray(), shape);
+                parameters.put(name, trainable(copy, name));
+            });
+            return new LanguageModel(config, manager, parameters);
+        } catch (RuntimeException | Error e) {
+            // Also a shape that does not match: the arrays copied before it go with the manager.
+            manager.close();
+            throw e;
+        }
     }
 
     /** The tensor names and shapes of a model of this config, in a fixed order. */

@@ -1,8 +1,9 @@
 package io.agentforge.engine.training;
 
 /**
- * The defaults of SPEC section 7's phase parameters (the original system's, where it had them), in one place: the
- * Training service fills a job's parameters with them, and the engine falls back on them for a run built directly.
+ * The defaults of the phase parameters of SPEC section 7 (docs/SPEC.md; the original system's, where it had them), in
+ * one place: the Training service fills a job's parameters with them, and the engine falls back on them for a run
+ * built directly.
  */
 public final class SpecDefaults {
     public static final int MAX_STEPS = 2000;

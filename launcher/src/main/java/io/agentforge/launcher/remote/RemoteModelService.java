@@ -1,6 +1,7 @@
 package io.agentforge.launcher.remote;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.agentforge.contracts.Json;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
@@ -15,7 +16,6 @@ import io.agentforge.contracts.models.ModelSummary;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.phases.ModelPhase;
-import io.agentforge.platform.http.ServiceClient;
 
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -52,8 +52,8 @@ public final class RemoteModelService implements ModelService {
                 "training_job_id", model.trainingJobId(),
                 "tags", model.tags().isEmpty() ? null : String.join(",", model.tags()),
                 "parent_model_ids", model.parentModelIds().isEmpty() ? null : String.join(",", model.parentModelIds()),
-                "parameters", model.parameters().isEmpty() ? null : io.agentforge.contracts.Json.write(model.parameters()),
-                "metrics", model.metrics().isEmpty() ? null : io.agentforge.contracts.Json.write(model.metrics()));
+                "parameters", model.parameters().isEmpty() ? null : Json.write(model.parameters()),
+                "metrics", model.metrics().isEmpty() ? null : Json.write(model.metrics()));
         return client.upload(path, () -> artifact, MODEL);
     }
 
@@ -139,7 +139,7 @@ public final class RemoteModelService implements ModelService {
     public ModelExport export(ModelExportRequest request) {
         var created = client.post("/models/export", request, false, new TypeReference<Map<String, Object>>() {
         });
-        return io.agentforge.contracts.Json.mapper().convertValue(created.get("export"), ModelExport.class);
+        return Json.mapper().convertValue(created.get("export"), ModelExport.class);
     }
 
     @Override

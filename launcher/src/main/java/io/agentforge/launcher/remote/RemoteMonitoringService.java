@@ -8,7 +8,6 @@ import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.monitoring.MonitoringService;
 import io.agentforge.contracts.monitoring.ServiceHealth;
 import io.agentforge.contracts.monitoring.SystemMetrics;
-import io.agentforge.platform.http.ServiceClient;
 
 import java.util.List;
 

@@ -10,7 +10,6 @@ import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
-import io.agentforge.platform.http.ServiceClient;
 
 import java.util.List;
 

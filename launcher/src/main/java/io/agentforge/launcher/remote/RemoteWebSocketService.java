@@ -5,7 +5,6 @@ import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.websocket.ConnectionInfo;
 import io.agentforge.contracts.websocket.ConnectionStats;
 import io.agentforge.contracts.websocket.WebSocketService;
-import io.agentforge.platform.http.ServiceClient;
 
 import java.util.List;
 

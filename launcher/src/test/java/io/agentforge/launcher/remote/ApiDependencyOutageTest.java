@@ -6,7 +6,6 @@ import io.agentforge.api.testing.ModelShelf;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.ApiServiceConfig;
-import io.agentforge.platform.http.ServiceClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

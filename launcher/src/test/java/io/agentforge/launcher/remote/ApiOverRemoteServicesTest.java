@@ -12,7 +12,6 @@ import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
-import io.agentforge.platform.http.ServiceClient;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;

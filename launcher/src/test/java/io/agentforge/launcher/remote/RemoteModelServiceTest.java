@@ -10,7 +10,6 @@ import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.models.RunningModelService;
-import io.agentforge.platform.http.ServiceClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.monitoring.Severity;
-import io.agentforge.platform.http.ServiceClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

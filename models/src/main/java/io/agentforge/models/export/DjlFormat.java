@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * {@code NDList.decode(manager, in)}, names kept) and {@code config.json}; a compressed model's parameters are its
  * decoded (sha256-checked) tensors.
  */
-public record DjlFormat() implements ExportFormat {
+record DjlFormat() implements ExportFormat {
     public static final String PARAMETERS = "model.ndlist";
 
     @Override

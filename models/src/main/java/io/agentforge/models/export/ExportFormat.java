@@ -1,5 +1,6 @@
 package io.agentforge.models.export;
 
+import io.agentforge.engine.export.ModelExport;
 import io.agentforge.platform.artifacts.ModelArchive;
 
 import java.nio.file.Files;
@@ -8,13 +9,13 @@ import java.nio.file.Path;
 /**
  * How one model's unpacked directory becomes its folder in an export.
  */
-public sealed interface ExportFormat permits PytorchFormat, DjlFormat {
+sealed interface ExportFormat permits PytorchFormat, DjlFormat {
     /** The model's shape, as the engine writes it. */
-    String CONFIG = io.agentforge.engine.export.ModelExport.CONFIG;
+    String CONFIG = ModelExport.CONFIG;
     /** The weights, as the engine writes them: safetensors with the engine's parameter names. */
-    String WEIGHTS = io.agentforge.engine.export.ModelExport.WEIGHTS;
+    String WEIGHTS = ModelExport.WEIGHTS;
     /** The training record, copied when metadata is included. */
-    String TRAINING_STATS = io.agentforge.engine.export.ModelExport.STATS;
+    String TRAINING_STATS = ModelExport.STATS;
 
     /** The {@code export_format} spelling. */
     String name();

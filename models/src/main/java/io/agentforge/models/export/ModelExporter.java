@@ -6,13 +6,14 @@ import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.models.ExportManifest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelMetadata;
-import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.models.storage.Directories;
 import io.agentforge.models.storage.SafeNames;
+import io.agentforge.platform.artifacts.ModelArchive;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -95,7 +96,7 @@ public final class ModelExporter {
                 var zip = exportsRoot.resolve(exportId + ".zip");
                 var temp = exportsRoot.resolve("." + exportId + ".zip.tmp");
                 try (var out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ModelArchive.pack(staging, java.nio.channels.Channels.newOutputStream(out));
+                    ModelArchive.pack(staging, Channels.newOutputStream(out));
                     out.force(true);
                 }
                 Files.move(temp, zip, StandardCopyOption.ATOMIC_MOVE);

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * decoded (every tensor's sha256 checked) into the safetensors a PyTorch reader expects, and its packed file is
  * copied beside them.
  */
-public record PytorchFormat() implements ExportFormat {
+record PytorchFormat() implements ExportFormat {
     @Override
     public String name() {
         return "pytorch";

@@ -1,6 +1,8 @@
 package io.agentforge.models.inference;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -13,7 +15,7 @@ import java.util.function.ToLongFunction;
  *
  * @param <M> a loaded model; closing it frees its memory
  */
-public final class LoadedModels<M extends AutoCloseable> implements AutoCloseable {
+final class LoadedModels<M extends AutoCloseable> implements AutoCloseable {
     private final long budgetBytes;
     private final ToLongFunction<M> sizeOf;
     // Access order: iteration starts at the least recently used.
@@ -102,7 +104,7 @@ public final class LoadedModels<M extends AutoCloseable> implements AutoCloseabl
     }
 
     private void evictOverBudget(String keep) {
-        var victims = new java.util.ArrayList<Entry<M>>();
+        var victims = new ArrayList<Entry<M>>();
         synchronized (this) {
             var it = entries.values().iterator();
             while (totalBytes > budgetBytes && it.hasNext()) {
@@ -135,9 +137,9 @@ public final class LoadedModels<M extends AutoCloseable> implements AutoCloseabl
 
     @Override
     public void close() {
-        java.util.List<String> ids;
+        List<String> ids;
         synchronized (this) {
-            ids = java.util.List.copyOf(entries.keySet());
+            ids = List.copyOf(entries.keySet());
         }
         ids.forEach(this::evict);
     }

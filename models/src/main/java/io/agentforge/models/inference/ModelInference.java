@@ -1,5 +1,6 @@
 package io.agentforge.models.inference;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
@@ -8,8 +9,8 @@ import io.agentforge.engine.generation.GenerationSettings;
 import io.agentforge.engine.generation.TextGenerator;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
-import io.agentforge.platform.artifacts.ModelArchive;
 import io.agentforge.models.storage.Directories;
+import io.agentforge.platform.artifacts.ModelArchive;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ public final class ModelInference implements AutoCloseable {
     /** A quarter of the machine's memory, at most 2 GiB: room for many small models without crowding training. */
     public static long defaultMemoryBudget() {
         long physical = 8L << 30;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             physical = os.getTotalMemorySize();
         }
         return Math.min(physical / 4, 2L << 30);

@@ -62,6 +62,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
 
     private final Database database;
     private final ModelRepository repository;
+    private final ModelHandoffs handoffs;
     private final ArtifactStore store;
     private final ModelExporter exporter;
     private final ModelInference inference;
@@ -75,10 +76,11 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     private final Counter refusedReads;
     private final Counter generatedTokens;
 
-    public ModelRegistry(Database database, ModelRepository repository, ArtifactStore store, ModelExporter exporter,
-                         ModelInference inference, EventBus bus) {
+    public ModelRegistry(Database database, ModelRepository repository, ModelHandoffs handoffs, ArtifactStore store,
+                         ModelExporter exporter, ModelInference inference, EventBus bus) {
         this.database = database;
         this.repository = repository;
+        this.handoffs = handoffs;
         this.store = store;
         this.exporter = exporter;
         this.inference = inference;
@@ -165,8 +167,8 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     public ModelLineage lineage(String modelId) {
         var model = model(modelId);
         var id = model.modelId();
-        var handoffs = repository.handoffs(model.phase(), null).stream().filter(h -> h.modelId().equals(id)).toList();
-        return new ModelLineage(id, repository.parents(id), repository.children(id), handoffs);
+        var passedOn = handoffs.handoffs(model.phase(), null).stream().filter(h -> h.modelId().equals(id)).toList();
+        return new ModelLineage(id, repository.parents(id), repository.children(id), passedOn);
     }
 
     @Override
@@ -204,7 +206,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
         if (to == null) {
             throw new InvalidRequestException("to_phase", "one of " + ModelPhase.wireNames(), null);
         }
-        var handoff = repository.insertHandoff(SafeNames.id("model_id", modelId), from, to);
+        var handoff = handoffs.insertHandoff(SafeNames.id("model_id", modelId), from, to);
         var data = new LinkedHashMap<String, Object>();
         data.put("handoff_id", handoff.handoffId());
         data.put("model_id", handoff.modelId());
@@ -217,12 +219,12 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
 
     @Override
     public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
-        return repository.handoffs(from, to);
+        return handoffs.handoffs(from, to);
     }
 
     @Override
     public ModelHandoff updateHandoff(String handoffId, String status, String reason) {
-        var handoff = repository.updateHandoffStatus(SafeNames.id("handoff_id", handoffId), status, reason);
+        var handoff = handoffs.updateHandoffStatus(SafeNames.id("handoff_id", handoffId), status, reason);
         var data = new LinkedHashMap<String, Object>();
         data.put("handoff_id", handoff.handoffId());
         data.put("model_id", handoff.modelId());
@@ -386,5 +388,4 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     public void close() {
         inference.close();
     }
-
 }

@@ -3,7 +3,6 @@ package io.agentforge.models.registry;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
-import io.agentforge.contracts.models.ModelHandoff;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelSummary;
@@ -12,23 +11,23 @@ import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Sql;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * Model metadata: versions per name, tags, metrics, parameters, lineage (training job, parent models), handoffs
- * between phases and one winner per phase. Artifacts themselves live on disk, owned by the Model service.
+ * Model metadata: versions per name, tags, metrics, parameters, lineage (training job, parent models) and one winner
+ * per phase; the handoffs between phases are {@link ModelHandoffs}. Artifacts themselves live on disk, owned by the Model service.
  *
  * <p>Versions and winners are decided under the {@code model_registry} row lock of {@code persistence_locks}, so
  * concurrent uploads of one name get consecutive versions and concurrent winner marks leave exactly one winner.
@@ -91,7 +90,7 @@ public final class ModelRepository {
                 insert.setString(9, model.trainingJobId());
                 insert.setString(10, Sql.json(model.parameters()));
                 insert.setString(11, Sql.json(model.metrics()));
-                insert.setObject(12, parameterCount(model.parameters()), java.sql.Types.BIGINT);
+                insert.setObject(12, parameterCount(model.parameters()), Types.BIGINT);
                 insert.executeUpdate();
             }
             try (var insert = connection.prepareStatement(
@@ -119,7 +118,7 @@ public final class ModelRepository {
             }
             // Last, so that the count's row lock is never held while waiting for another row: a parent's delete
             // holds that parent and then takes the count, and the parent link above needs the parent.
-            countModel(connection, model.phase(), 1);
+            ModelCounts.add(connection, model.phase(), 1);
             return find(connection, modelId);
         });
     }
@@ -138,7 +137,7 @@ public final class ModelRepository {
         var from = "models m" + filter.where;
         boolean kept = query.name() == null && query.tag() == null && query.winner() == null;
         return database.withConnection(connection -> {
-            long total = kept ? keptTotal(connection, query.phase()) : Sql.count(connection, from, filter.arguments);
+            long total = kept ? ModelCounts.total(connection, query.phase()) : Sql.count(connection, from, filter.arguments);
             return Sql.page(connection, COLUMNS, from, filter.arguments, "created_at DESC, id DESC", query.page(),
                     ModelRepository::readAll, total);
         });
@@ -167,46 +166,7 @@ public final class ModelRepository {
 
     /** How many models each phase has; every phase is present, 0 when it has none. Eight rows of {@code model_counts}. */
     public Map<ModelPhase, Long> countByPhase() {
-        return database.withConnection(ModelRepository::counts);
-    }
-
-    /** The phase's kept count, or all phases' when it is null. */
-    private static long keptTotal(Connection connection, ModelPhase phase) throws SQLException {
-        var counts = counts(connection);
-        return phase == null ? counts.values().stream().mapToLong(Long::longValue).sum() : counts.get(phase);
-    }
-
-    private static Map<ModelPhase, Long> counts(Connection connection) throws SQLException {
-        var counts = new EnumMap<ModelPhase, Long>(ModelPhase.class);
-        for (var phase : ModelPhase.values()) {
-            counts.put(phase, 0L);
-        }
-        try (var select = connection.prepareStatement("SELECT phase, models FROM model_counts");
-             var rows = select.executeQuery()) {
-            while (rows.next()) {
-                counts.put(ModelPhase.parse(rows.getString(1)), rows.getLong(2));
-            }
-        }
-        return counts;
-    }
-
-    /**
-     * Adds {@code change} to the phase's count, in the caller's transaction. The row lock taken by the UPDATE orders
-     * concurrent changes; a phase's first model creates its row under the registry gate that every insert holds.
-     */
-    private static void countModel(Connection connection, ModelPhase phase, int change) throws SQLException {
-        try (var update = connection.prepareStatement("UPDATE model_counts SET models = models + ? WHERE phase = ?")) {
-            update.setInt(1, change);
-            update.setString(2, phase.wireName());
-            if (update.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (var insert = connection.prepareStatement("INSERT INTO model_counts (phase, models) VALUES (?, ?)")) {
-            insert.setString(1, phase.wireName());
-            insert.setInt(2, change);
-            insert.executeUpdate();
-        }
+        return database.withConnection(ModelCounts::read);
     }
 
     /**
@@ -221,7 +181,7 @@ public final class ModelRepository {
             try (var delete = connection.prepareStatement("DELETE FROM models WHERE id = ?")) {
                 delete.setString(1, modelId);
                 if (delete.executeUpdate() > 0) {
-                    countModel(connection, model.phase(), -1);
+                    ModelCounts.add(connection, model.phase(), -1);
                 }
             }
             return model;
@@ -283,84 +243,6 @@ public final class ModelRepository {
         return lineage(modelId, "SELECT model_id FROM model_parents WHERE parent_id = ? ORDER BY model_id");
     }
 
-    /**
-     * Records that a model passes from one phase to the next, as {@code pending} until the next phase takes it.
-     *
-     * @throws NotFoundException for an unknown model id
-     */
-    public ModelHandoff insertHandoff(String modelId, ModelPhase from, ModelPhase to) {
-        if (from == null || to == null) {
-            throw new InvalidRequestException(from == null ? "from_phase" : "to_phase",
-                    "one of " + ModelPhase.wireNames(), null);
-        }
-        var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Sql.now(clock),
-                "pending");
-        return database.inTransaction(connection -> {
-            lockExisting(connection, modelId);
-            try (var insert = connection.prepareStatement("INSERT INTO model_handoffs (id, from_phase, to_phase,"
-                    + " model_id, created_at, status) VALUES (?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, handoff.handoffId());
-                insert.setString(2, from.wireName());
-                insert.setString(3, to.wireName());
-                insert.setString(4, modelId);
-                Sql.setInstant(insert, 5, handoff.createdAt());
-                insert.setString(6, handoff.status());
-                insert.executeUpdate();
-            }
-            return handoff;
-        });
-    }
-
-    /** Sets a handoff's status (and the reason of a rejection), e.g. {@code accepted} once the next phase took it. */
-    public ModelHandoff updateHandoffStatus(String handoffId, String status, String reason) {
-        if (status == null || !ModelHandoff.STATUSES.contains(status)) {
-            throw new InvalidRequestException("status", "one of " + ModelHandoff.STATUSES, status);
-        }
-        return database.inTransaction(connection -> {
-            try (var update = connection.prepareStatement("UPDATE model_handoffs SET status = ?, reason = ? WHERE id = ?")) {
-                update.setString(1, status);
-                update.setString(2, reason);
-                update.setString(3, handoffId);
-                if (update.executeUpdate() == 0) {
-                    throw new NotFoundException("handoff", handoffId);
-                }
-            }
-            return handoffs(connection, " WHERE id = ?", List.of(handoffId)).getFirst();
-        });
-    }
-
-    /** Handoffs newest first; a null phase does not filter. */
-    public List<ModelHandoff> handoffs(ModelPhase from, ModelPhase to) {
-        var where = new StringBuilder(" WHERE 1 = 1");
-        var arguments = new ArrayList<Object>();
-        if (from != null) {
-            where.append(" AND from_phase = ?");
-            arguments.add(from.wireName());
-        }
-        if (to != null) {
-            where.append(" AND to_phase = ?");
-            arguments.add(to.wireName());
-        }
-        return database.withConnection(connection -> handoffs(connection, where.toString(), arguments));
-    }
-
-    private static List<ModelHandoff> handoffs(Connection connection, String where, List<?> arguments)
-            throws SQLException {
-        try (var select = connection.prepareStatement("SELECT id, from_phase, to_phase, model_id, created_at, status,"
-                + " reason FROM model_handoffs" + where + " ORDER BY created_at DESC, id DESC")) {
-            Sql.bind(select, arguments);
-            var handoffs = new ArrayList<ModelHandoff>();
-            try (var rows = select.executeQuery()) {
-                while (rows.next()) {
-                    handoffs.add(new ModelHandoff(rows.getString("id"), ModelPhase.parse(rows.getString("from_phase")),
-                            ModelPhase.parse(rows.getString("to_phase")), rows.getString("model_id"),
-                            Sql.instant(rows, "created_at"), rows.getString("status"), rows.getString("reason")));
-                }
-            }
-            return handoffs;
-        }
-    }
-
     private List<String> lineage(String modelId, String sql) {
         return database.withConnection(connection -> {
             requireExists(connection, modelId);
@@ -417,7 +299,7 @@ public final class ModelRepository {
      * parent link, a handoff) cannot lose it to a concurrent delete between this check and the insert: that delete
      * waits, or went first and this answers 404, instead of the insert failing on the foreign key.
      */
-    private static void lockExisting(Connection connection, String modelId) throws SQLException {
+    static void lockExisting(Connection connection, String modelId) throws SQLException {
         require(connection, modelId, "SELECT 1 FROM models WHERE id = ? FOR UPDATE");
     }
 
@@ -457,7 +339,7 @@ public final class ModelRepository {
     }
 
     /** The aggregated tags: NULL when the model has none; H2 hands back Object[], PostgreSQL String[]. */
-    private static List<String> tags(java.sql.Array tags) throws SQLException {
+    private static List<String> tags(Array tags) throws SQLException {
         if (tags == null) {
             return List.of();
         }

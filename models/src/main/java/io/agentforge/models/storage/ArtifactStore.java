@@ -208,23 +208,6 @@ public final class ArtifactStore {
         return Files.isDirectory(root) && Files.isWritable(root);
     }
 
-    public long usableSpace() {
-        try {
-            return Files.getFileStore(root).getUsableSpace();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    /** Hashes a file with the same digest the store uses (for tools and tests that check an artifact by hand). */
-    public static String sha256Of(Path file) {
-        try (var channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return hash(channel);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static String hash(FileChannel channel) throws IOException {
         var digest = sha256();
         var buffer = ByteBuffer.allocate(BUFFER);

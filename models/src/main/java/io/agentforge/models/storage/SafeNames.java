@@ -2,6 +2,7 @@ package io.agentforge.models.storage;
 
 import io.agentforge.contracts.errors.InvalidRequestException;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -60,7 +61,7 @@ public final class SafeNames {
                 throw new InvalidRequestException("file_path", "a relative path under the storage root", relative);
             }
             candidate = normalisedRoot.resolve(rel).normalize();
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new InvalidRequestException("file_path", "a relative path under the storage root", relative);
         }
         if (!candidate.startsWith(normalisedRoot) || candidate.equals(normalisedRoot)) {

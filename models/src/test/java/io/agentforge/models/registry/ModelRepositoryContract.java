@@ -32,10 +32,12 @@ abstract class ModelRepositoryContract extends PersistenceContract {
     }
 
     private ModelRepository models;
+    private ModelHandoffs handoffs;
 
     @BeforeEach
     void createRepository() {
         models = new ModelRepository(database, clock);
+        handoffs = new ModelHandoffs(database, clock);
     }
 
     private ModelMetadata save(String name, ModelPhase phase, List<String> tags, List<String> parents) {
@@ -304,14 +306,14 @@ abstract class ModelRepositoryContract extends PersistenceContract {
         var kept = save("kept", ModelPhase.COGNATE, List.of("x"), List.of());
         var doomed = save("doomed", ModelPhase.COGNATE, List.of("x", "y"), List.of());
         models.markWinner(doomed.modelId());
-        models.insertHandoff(doomed.modelId(), ModelPhase.COGNATE, ModelPhase.EVOMERGE);
+        handoffs.insertHandoff(doomed.modelId(), ModelPhase.COGNATE, ModelPhase.EVOMERGE);
 
         var deleted = models.delete(doomed.modelId());
         assertThat(deleted.filePath()).isEqualTo(doomed.filePath());
         assertThatThrownBy(() -> models.find(doomed.modelId())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> models.delete(doomed.modelId())).isInstanceOf(NotFoundException.class);
         assertThat(models.winner(ModelPhase.COGNATE)).isEmpty();
-        assertThat(models.handoffs(null, null)).isEmpty();
+        assertThat(handoffs.handoffs(null, null)).isEmpty();
         assertThat(count("model_tags")).isEqualTo(1);
         assertThat(models.list(new ModelQuery(null, null, "x", null, null)).items())
                 .extracting(ModelMetadata::modelId).containsExactly(kept.modelId());
@@ -320,27 +322,27 @@ abstract class ModelRepositoryContract extends PersistenceContract {
     @Test
     void handoffsAreRecordedListedAndCompleted() {
         var model = save("a", ModelPhase.COGNATE);
-        var first = models.insertHandoff(model.modelId(), ModelPhase.COGNATE, ModelPhase.EVOMERGE);
+        var first = handoffs.insertHandoff(model.modelId(), ModelPhase.COGNATE, ModelPhase.EVOMERGE);
         clock.advance(Duration.ofSeconds(1));
-        var second = models.insertHandoff(model.modelId(), ModelPhase.EVOMERGE, ModelPhase.QUIETSTAR);
+        var second = handoffs.insertHandoff(model.modelId(), ModelPhase.EVOMERGE, ModelPhase.QUIETSTAR);
         assertThat(first).isEqualTo(new ModelHandoff(first.handoffId(), ModelPhase.COGNATE, ModelPhase.EVOMERGE,
                 model.modelId(), clock.instant().minusSeconds(1), "pending"));
 
-        assertThat(models.handoffs(null, null)).containsExactly(second, first);
-        assertThat(models.handoffs(null, ModelPhase.EVOMERGE)).containsExactly(first);
-        assertThat(models.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(second);
+        assertThat(handoffs.handoffs(null, null)).containsExactly(second, first);
+        assertThat(handoffs.handoffs(null, ModelPhase.EVOMERGE)).containsExactly(first);
+        assertThat(handoffs.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(second);
 
-        var completed = models.updateHandoffStatus(first.handoffId(), "completed", null);
+        var completed = handoffs.updateHandoffStatus(first.handoffId(), "completed", null);
         assertThat(completed.status()).isEqualTo("completed");
-        assertThat(models.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE)).containsExactly(completed);
-        var rejected = models.updateHandoffStatus(second.handoffId(), "rejected", "job j9 was cancelled");
-        assertThat(models.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(rejected);
+        assertThat(handoffs.handoffs(ModelPhase.COGNATE, ModelPhase.EVOMERGE)).containsExactly(completed);
+        var rejected = handoffs.updateHandoffStatus(second.handoffId(), "rejected", "job j9 was cancelled");
+        assertThat(handoffs.handoffs(ModelPhase.EVOMERGE, null)).containsExactly(rejected);
         assertThat(rejected.reason()).isEqualTo("job j9 was cancelled");
-        assertThatThrownBy(() -> models.updateHandoffStatus(first.handoffId(), "lost", null))
+        assertThatThrownBy(() -> handoffs.updateHandoffStatus(first.handoffId(), "lost", null))
                 .hasMessageContaining("status");
-        assertThatThrownBy(() -> models.insertHandoff("missing", ModelPhase.COGNATE, ModelPhase.EVOMERGE))
+        assertThatThrownBy(() -> handoffs.insertHandoff("missing", ModelPhase.COGNATE, ModelPhase.EVOMERGE))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> models.updateHandoffStatus("missing", "completed", null))
+        assertThatThrownBy(() -> handoffs.updateHandoffStatus("missing", "completed", null))
                 .isInstanceOf(NotFoundException.class);
         assertThat(count("model_handoffs")).isEqualTo(2);
     }

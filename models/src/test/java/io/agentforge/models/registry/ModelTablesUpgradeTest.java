@@ -52,7 +52,7 @@ class ModelTablesUpgradeTest {
             assertThat(child.createdAt()).isEqualTo(CREATED.toInstant());
             assertThat(models.parents("child")).containsExactly("parent");
             assertThat(models.winner(ModelPhase.EVOMERGE)).map(m -> m.modelId()).contains("child");
-            assertThat(models.handoffs(ModelPhase.EVOMERGE, null)).singleElement()
+            assertThat(new ModelHandoffs(database).handoffs(ModelPhase.EVOMERGE, null)).singleElement()
                     .satisfies(handoff -> assertThat(handoff.handoffId()).isEqualTo("handoff-1"));
             assertThat(models.countByPhase()).containsEntry(ModelPhase.COGNATE, 1L)
                     .containsEntry(ModelPhase.EVOMERGE, 1L);

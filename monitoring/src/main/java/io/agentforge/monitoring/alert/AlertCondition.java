@@ -11,7 +11,7 @@ import java.util.Map;
  * @param rule    the rule's name: high_cpu, high_memory, service_down, high_error_rate
  * @param service the service concerned, or {@code system} for machine-wide rules
  */
-public record AlertCondition(String rule, Severity severity, String service, String message,
+record AlertCondition(String rule, Severity severity, String service, String message,
                              Map<String, Object> metadata) {
     public AlertCondition {
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

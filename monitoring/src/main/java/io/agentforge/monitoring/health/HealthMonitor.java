@@ -125,10 +125,6 @@ public final class HealthMonitor implements AutoCloseable {
         return targets.stream().anyMatch(target -> target.name().equals(name));
     }
 
-    public int targetCount() {
-        return targets.size();
-    }
-
     private Probed probe(HealthTarget target) {
         var start = System.nanoTime();
         try {

@@ -1,6 +1,6 @@
 package io.agentforge.monitoring.health;
 
-import io.agentforge.contracts.Service;
+import io.agentforge.contracts.monitoring.Service;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,13 +1,13 @@
 package io.agentforge.monitoring.health;
 
-import io.agentforge.contracts.Service;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.monitoring.HealthReport;
+import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.monitoring.fixtures.EventLog;
-import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.monitoring.fixtures.HealthServer.Answer;
+import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.platform.bus.InProcessEventBus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -118,7 +119,7 @@ public final class ModelArchive {
                     throw notAModel(modelId, "entry \"" + entry.getName() + "\" conflicts with an earlier entry");
                 }
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw notAModel(modelId, "it is not a valid zip (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack the artifact of model " + modelId, e);

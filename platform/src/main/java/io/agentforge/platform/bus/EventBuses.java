@@ -18,7 +18,7 @@ public final class EventBuses {
         if (redisUrl == null || redisUrl.isBlank()) {
             return new InProcessEventBus();
         }
-        return new RedisStreamsEventBus(RedisStreamsEventBus.Settings.of(redisUrl, consumerName));
+        return new RedisStreamsEventBus(RedisStreamSettings.of(redisUrl, consumerName));
     }
 
     /**

@@ -1,6 +1,6 @@
 /**
- * Agent Forge's configuration: every environment variable of SPEC section 2 parsed once, at start-up, into immutable
- * records ({@link io.agentforge.platform.config.AgentForgeConfig} and one record per service). A malformed value fails
- * fast with a {@link io.agentforge.platform.config.ConfigException} naming the variable; nothing else reads the environment.
+ * The configuration records every service takes: one per service ({@code TrainingServiceConfig}, ...), the variable
+ * names ({@link io.agentforge.platform.config.Variable}), the service names and URLs. The launcher parses the
+ * environment (SPEC section 2) into them once, at start-up; nothing else reads the environment.
  */
 package io.agentforge.platform.config;

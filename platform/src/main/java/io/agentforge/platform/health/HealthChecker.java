@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * Produces a service's {@link HealthReport} by running all of its checks now, in parallel, each on its own virtual
@@ -25,9 +26,17 @@ public final class HealthChecker {
     private final List<HealthCheck> checks;
     private final Duration timeout;
     private final Instant startedAt = Instant.now();
-    private final long startedNanos = System.nanoTime();
+    private final LongSupplier nanoTime;
+    private final long startedNanos;
 
     public HealthChecker(String service, List<HealthCheck> checks, Duration timeout) {
+        this(service, checks, timeout, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic time that uptime is measured on; tests pass one they move by hand */
+    public HealthChecker(String service, List<HealthCheck> checks, Duration timeout, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.startedNanos = nanoTime.getAsLong();
         this.service = service;
         this.checks = List.copyOf(checks);
         this.timeout = timeout;
@@ -57,7 +66,7 @@ public final class HealthChecker {
 
     /** Since this checker (and so its service) was created; monotonic, unaffected by clock changes. */
     public Duration uptime() {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
+        return Duration.ofNanos(nanoTime.getAsLong() - startedNanos);
     }
 
     public Instant startedAt() {

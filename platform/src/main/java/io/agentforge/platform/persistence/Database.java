@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -270,7 +271,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static boolean isConnectionFailure(Throwable e) {
-        if (e instanceof SQLTransientConnectionException || e instanceof java.net.ConnectException) {
+        if (e instanceof SQLTransientConnectionException || e instanceof ConnectException) {
             return true;
         }
         var state = e instanceof SQLException sql ? sql.getSQLState() : null;

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,7 +35,7 @@ public final class Sql {
      * PostgreSQL keeps microseconds; storing exactly that precision makes a value read back equal to the one the
      * repository returned when writing it, on H2 as on PostgreSQL.
      */
-    public static Instant now(java.time.Clock clock) {
+    public static Instant now(Clock clock) {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
@@ -74,11 +75,6 @@ public final class Sql {
             // Only our own code writes these columns; unreadable JSON there is corruption, not bad input.
             throw new IllegalStateException("Unreadable JSON in the database: " + e.getOriginalMessage(), e);
         }
-    }
-
-    public static Integer nullableInt(ResultSet rows, String column) throws SQLException {
-        var value = rows.getInt(column);
-        return rows.wasNull() ? null : value;
     }
 
     public static void bind(PreparedStatement statement, List<?> arguments) throws SQLException {

@@ -1,9 +1,9 @@
 package io.agentforge.platform.web;
 
 import io.agentforge.contracts.Json;
-import io.agentforge.contracts.Service;
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.HealthReport;
+import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.platform.bus.EventBusTraffic;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.health.HealthChecker;

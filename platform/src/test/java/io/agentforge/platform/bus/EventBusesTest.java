@@ -40,7 +40,7 @@ class EventBusesTest {
     void redisPasswordNeverAppearsInMessagesOrSettings() {
         assertThatThrownBy(() -> EventBuses.create("redis://agent:s3cret@127.0.0.1:1", "api@host"))
                 .message().doesNotContain("s3cret").contains("127.0.0.1:1");
-        assertThat(RedisStreamsEventBus.Settings.of("redis://:s3cret@redis:6379/0", "api@host").toString())
+        assertThat(RedisStreamSettings.of("redis://:s3cret@redis:6379/0", "api@host").toString())
                 .doesNotContain("s3cret").contains("redis:6379");
     }
 

@@ -36,8 +36,8 @@ class RedisStreamsEventBusTest extends EventBusContract {
     /** JUnit makes an instance per test, so each test has a stream of its own on the shared server. */
     private final String streamKey = "test:events:" + UUID.randomUUID();
 
-    private RedisStreamsEventBus.Settings settings(String consumerName) {
-        return RedisStreamsEventBus.Settings.of(REDIS.url(), consumerName).withStreamKey(streamKey);
+    private RedisStreamSettings settings(String consumerName) {
+        return RedisStreamSettings.of(REDIS.url(), consumerName).withStreamKey(streamKey);
     }
 
     @Override
@@ -180,7 +180,7 @@ class RedisStreamsEventBusTest extends EventBusContract {
     void healthFollowsTheRedisServerAndSubscribersCarryOnAfterAnOutage() {
         var ownRedis = closeAfterTest(new RedisServerFixture().start());
         var outageBus = closeAfterTest(new RedisStreamsEventBus(
-                RedisStreamsEventBus.Settings.of(ownRedis.url(), "monitoring@host").withStreamKey(streamKey)));
+                RedisStreamSettings.of(ownRedis.url(), "monitoring@host").withStreamKey(streamKey)));
         var watcher = new ReceivedEvents();
         var member = new ReceivedEvents();
         outageBus.subscribe("*", watcher);

@@ -43,16 +43,6 @@ class LogFormatTest {
         assertThat(lines.getFirst()).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO .*Jobs +job 42 \"started\"");
     }
 
-    @Test
-    void formatIsValidatedAtStartUpNamingTheVariable() {
-        assertThat(AgentForgeConfig.defaults().logFormat()).isEqualTo(LogFormat.TEXT);
-        assertThat(AgentForgeConfig.fromEnvironment(Map.of("LOG_FORMAT", "JSON")).logFormat()).isEqualTo(LogFormat.JSON);
-        assertThatThrownBy(
-                        () -> AgentForgeConfig.fromEnvironment(Map.of("LOG_FORMAT", "yaml")))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("LOG_FORMAT").hasMessageContaining("text or json").hasMessageContaining("yaml");
-    }
-
     private static List<String> logThroughProductionConfiguration(String format) throws Exception {
         var context = new LoggerContext();
         // Events read the MDC through their context; share the one org.slf4j.MDC writes to.

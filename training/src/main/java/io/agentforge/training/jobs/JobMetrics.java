@@ -15,12 +15,12 @@ import java.util.Map;
 final class JobMetrics {
     private static final Duration FRESH = Duration.ofSeconds(1);
 
-    private final JobRepository repository;
+    private final JobStore store;
     private volatile Map<TaskStatus, Long> counts = Map.of();
     private volatile long readAt;
 
-    JobMetrics(JobRepository repository) {
-        this.repository = repository;
+    JobMetrics(JobStore store) {
+        this.store = store;
     }
 
     void bindTo(MeterRegistry registry, JobScheduler scheduler) {
@@ -46,7 +46,7 @@ final class JobMetrics {
         long now = System.nanoTime();
         if (now - readAt > FRESH.toNanos()) {
             try {
-                counts = repository.countByStatus();
+                counts = store.countByStatus();
             } catch (RuntimeException e) {
                 return Double.NaN;
             }

@@ -27,7 +27,9 @@ final class JobRun {
     private final QueuedJob claimed;
     private final WorkerSpec spec;
     private final String owner;
-    private final JobRepository repository;
+    private final JobStore store;
+    private final JobQueue queue;
+    private final JobMetricHistory history;
     private final JobEvents events;
     private volatile WorkerProcess worker;
     private volatile String releasedBecause;
@@ -35,11 +37,14 @@ final class JobRun {
     private volatile double tokensPerSecond;
     private volatile CompletableFuture<Void> handled = CompletableFuture.completedFuture(null);
 
-    JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobRepository repository, JobEvents events) {
+    JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobStore store, JobQueue queue, JobMetricHistory history,
+           JobEvents events) {
         this.claimed = claimed;
         this.spec = spec;
         this.owner = owner;
-        this.repository = repository;
+        this.store = store;
+        this.queue = queue;
+        this.history = history;
         this.events = events;
         this.totalSteps = claimed.totalSteps();
     }
@@ -79,7 +84,7 @@ final class JobRun {
                 totalSteps = started.totalSteps();
                 if (started.resumedFromStep() > 0) {
                     // The run repeats the steps after its checkpoint; the history should read as one run.
-                    repository.discardMetricsAfter(jobId(), started.resumedFromStep());
+                    history.discardMetricsAfter(jobId(), started.resumedFromStep());
                 }
                 events.state(EventTypes.TRAINING_STARTED, running(), totalSteps, Map.of("attempt", spec.attempt(),
                         "resumed_from_step", started.resumedFromStep(), "worker_pid", started.pid(),
@@ -87,7 +92,7 @@ final class JobRun {
             }
             case WorkerMessage.Progress progress -> record(progress);
             case WorkerMessage.Checkpointed checkpointed ->
-                    repository.saveCheckpoint(jobId(), owner, spec.jobDir().toString());
+                    queue.saveCheckpoint(jobId(), owner, spec.jobDir().toString());
             case WorkerMessage.Heartbeat ignored -> {
                 // Its arrival is the news: WorkerProcess.lastHeard() moved.
             }
@@ -116,12 +121,12 @@ final class JobRun {
         int total = Math.max(1, progress.totalSteps());
         var point = new TrainingProgress(jobId(), Math.min(1.0, Math.max(0.0, (double) progress.step() / total)),
                 progress.step(), progress.totalSteps(), progress.message(), metrics, Instant.now());
-        if (repository.recordProgress(point)) {
+        if (history.recordProgress(point)) {
             events.progress(EventTypes.TRAINING_PROGRESS, running(), point, Map.of());
-        } else if (repository.findQueued(jobId()).paused()) {
+        } else if (store.findQueued(jobId()).paused()) {
             // Paused: the worker runs on to its checkpoint, and the resumed run continues after it, so these steps
             // belong to the history (the resumed run discards any after its checkpoint).
-            repository.appendMetric(point);
+            history.appendMetric(point);
         }
     }
 

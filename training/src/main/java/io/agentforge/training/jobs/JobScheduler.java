@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * from their checkpoint, or failed after {@code maxAttempts}), and claims pending jobs while slots are free. Ticks
  * run on one thread, so these never race each other within an instance; across instances the database decides.
  */
-public final class JobScheduler implements AutoCloseable {
+final class JobScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
-    private final JobRepository repository;
+    private final JobStore store;
+    private final JobQueue queue;
+    private final JobMetricHistory history;
     private final JobEvents events;
     private final TrainedModels models;
     private final PhaseHandoffs handoffs;
@@ -45,9 +47,11 @@ public final class JobScheduler implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("job-scheduler").factory());
     private volatile boolean closing;
 
-    JobScheduler(JobRepository repository, JobEvents events, TrainedModels models, PhaseHandoffs handoffs,
-                 PhaseStatsStore stats, SchedulerSettings settings) {
-        this.repository = repository;
+    JobScheduler(JobStore store, JobQueue queue, JobMetricHistory history, JobEvents events, TrainedModels models,
+                 PhaseHandoffs handoffs, PhaseStatsStore stats, SchedulerSettings settings) {
+        this.store = store;
+        this.queue = queue;
+        this.history = history;
         this.events = events;
         this.models = models;
         this.handoffs = handoffs;
@@ -78,8 +82,8 @@ public final class JobScheduler implements AutoCloseable {
             if (run.released()) {
                 continue;
             }
-            if (!repository.renewLease(run.jobId(), settings.owner(), settings.lease())) {
-                var current = repository.findQueued(run.jobId());
+            if (!queue.renewLease(run.jobId(), settings.owner(), settings.lease())) {
+                var current = store.findQueued(run.jobId());
                 if (current.job().status() == TaskStatus.RUNNING) {
                     // Our lease ran out (the database was away?) and another instance runs the job from the last
                     // checkpoint: a checkpoint written now would overwrite its state, so no grace.
@@ -100,7 +104,7 @@ public final class JobScheduler implements AutoCloseable {
     }
 
     private void recoverExpired() {
-        for (var job : repository.findExpiredLeases(Instant.now())) {
+        for (var job : queue.findExpiredLeases(Instant.now())) {
             if (runs.containsKey(job.jobId())) {
                 continue;
             }
@@ -116,7 +120,7 @@ public final class JobScheduler implements AutoCloseable {
         while (!closing && activeRuns() < settings.maxConcurrentJobs()) {
             // MAX_CONCURRENT_JOBS is this instance's cap (its cores); the database's global cap is not used, so
             // that adding a replica adds capacity. The claim itself still hands each job to one instance only.
-            var claimed = repository.claimNext(settings.owner(), settings.lease(), Integer.MAX_VALUE);
+            var claimed = queue.claimNext(settings.owner(), settings.lease(), Integer.MAX_VALUE);
             if (claimed.isEmpty()) {
                 return;
             }
@@ -159,7 +163,7 @@ public final class JobScheduler implements AutoCloseable {
             endLostRun(claimed, settings.owner(), "its input models could not be fetched: " + e.getMessage(), "", true);
             return;
         }
-        var run = new JobRun(claimed, spec, settings.owner(), repository, events);
+        var run = new JobRun(claimed, spec, settings.owner(), store, queue, history, events);
         runs.put(job.jobId(), run);
         try {
             var worker = run.start(settings.launch());
@@ -181,7 +185,7 @@ public final class JobScheduler implements AutoCloseable {
             }
             if (closing) {
                 // A clean stop (a deploy, a scale-down) is no failure: the job keeps its retries.
-                repository.handBack(run.jobId(), settings.owner(), "the service stopped; continues from its checkpoint");
+                queue.handBack(run.jobId(), settings.owner(), "the service stopped; continues from its checkpoint");
                 return;
             }
             if (exit.completed()) {
@@ -223,8 +227,8 @@ public final class JobScheduler implements AutoCloseable {
             return;
         }
         var message = "completed: " + saved.size() + " models saved";
-        if (repository.finish(run.jobId(), settings.owner(), TaskStatus.COMPLETED, message, null)) {
-            events.state(EventTypes.TRAINING_COMPLETED, repository.find(run.jobId()), completed.step(),
+        if (queue.finishIfOwner(run.jobId(), settings.owner(), TaskStatus.COMPLETED, message, null)) {
+            events.state(EventTypes.TRAINING_COMPLETED, store.find(run.jobId()), completed.step(),
                     Map.of("model_ids", List.copyOf(saved.values()), "models", saved, "metrics", completed.metrics()));
         }
     }
@@ -235,7 +239,7 @@ public final class JobScheduler implements AutoCloseable {
         if (retryable && runsSoFar < settings.maxAttempts()) {
             var message = reason + "; retrying from the last checkpoint (attempt " + (runsSoFar + 1) + " of "
                     + settings.maxAttempts() + ")";
-            if (repository.requeue(job.jobId(), owner, message)) {
+            if (queue.requeueIfOwner(job.jobId(), owner, message)) {
                 LOG.warn("job {}: {}", job.jobId(), message);
             }
             return;
@@ -244,8 +248,8 @@ public final class JobScheduler implements AutoCloseable {
         var error = logTail.isBlank() ? why : why + "\n--- last lines of the worker log ---\n" + logTail;
         guarded("rejecting the input handoffs of job " + job.jobId(),
                 () -> handoffs.reject(settings.jobDir(job.jobId()), "job " + job.jobId() + " failed: " + why));
-        if (repository.finish(job.jobId(), owner, TaskStatus.FAILED, "failed: " + why, error)) {
-            events.state(EventTypes.TRAINING_FAILED, repository.find(job.jobId()), job.totalSteps(), Map.of());
+        if (queue.finishIfOwner(job.jobId(), owner, TaskStatus.FAILED, "failed: " + why, error)) {
+            events.state(EventTypes.TRAINING_FAILED, store.find(job.jobId()), job.totalSteps(), Map.of());
         }
     }
 

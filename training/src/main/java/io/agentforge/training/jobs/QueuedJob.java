@@ -17,7 +17,7 @@ import java.time.Instant;
  * @param paused         a paused job stays pending but is not claimed until resumed
  * @param traceparent    the W3C trace context of the request that submitted it, or null
  */
-public record QueuedJob(TrainingJob job, int priority, int totalSteps, int attempts, String leaseOwner,
+record QueuedJob(TrainingJob job, int priority, int totalSteps, int attempts, String leaseOwner,
                         Instant leaseExpiresAt, String checkpointPath, boolean paused, String traceparent) {
     public String jobId() {
         return job.jobId();

@@ -46,18 +46,20 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     private final Database database;
     private final EventBus bus;
-    private final JobRepository repository;
+    private final JobStore store;
+    private final JobMetricHistory points;
     private final JobEvents events;
     private final JobScheduler scheduler;
     private final PhaseStatsStore stats;
     private final MetricHistory history;
     private final Instant startedAt = Instant.now();
 
-    private TrainingJobs(Database database, EventBus bus, JobRepository repository, JobScheduler scheduler,
-                         PhaseStatsStore stats) {
+    private TrainingJobs(Database database, EventBus bus, JobStore store, JobMetricHistory points,
+                         JobScheduler scheduler, PhaseStatsStore stats) {
         this.database = database;
         this.bus = bus;
-        this.repository = repository;
+        this.store = store;
+        this.points = points;
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
         this.stats = stats;
@@ -66,11 +68,12 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
     public static TrainingJobs start(Database database, EventBus bus, ModelService models, SchedulerSettings settings) {
-        var repository = new JobRepository(database);
+        var store = new JobStore(database);
+        var points = new JobMetricHistory(database);
         var stats = new PhaseStatsStore(database);
-        var scheduler = new JobScheduler(repository, new JobEvents(bus), new TrainedModels(models),
-                new PhaseHandoffs(models), stats, settings);
-        var service = new TrainingJobs(database, bus, repository, scheduler, stats);
+        var scheduler = new JobScheduler(store, new JobQueue(database), points, new JobEvents(bus),
+                new TrainedModels(models), new PhaseHandoffs(models), stats, settings);
+        var service = new TrainingJobs(database, bus, store, points, scheduler, stats);
         scheduler.start();
         return service;
     }
@@ -86,7 +89,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         var parameters = PhaseParameters.of(request, scheduler.settings().datasetsDir());
         var jobsDir = scheduler.settings().jobsDir().toString();
         // The job's run, later and perhaps on another replica, continues the submitting request's trace.
-        var job = repository.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
+        var job = store.insert(new JobRequest(request.phase(), parameters.config(jobsDir), parameters.asMap(),
                 request.priority()), Trace.current().map(TraceContext::traceparent).orElse(null));
         scheduler.wake();
         return job;
@@ -94,7 +97,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob job(String jobId) {
-        var job = repository.find(jobId);
+        var job = store.find(jobId);
         return job.status() == TaskStatus.COMPLETED ? job.withStats(stats.find(jobId)) : job;
     }
 
@@ -115,25 +118,25 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public Page<TrainingJob> jobs(JobQuery query) {
-        return repository.list(query == null ? JobQuery.all() : query);
+        return store.list(query == null ? JobQuery.all() : query);
     }
 
     @Override
     public TrainingJob cancel(String jobId) {
-        var job = repository.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
+        var job = store.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
         scheduler.release(jobId, "cancelled");
         scheduler.rejectInputs(jobId, "job " + jobId + " was cancelled");
-        events.state(JobEvents.TRAINING_CANCELLED, job, repository.findQueued(jobId).totalSteps(), Map.of());
+        events.state(JobEvents.TRAINING_CANCELLED, job, store.findQueued(jobId).totalSteps(), Map.of());
         return job;
     }
 
     @Override
     public TrainingJob pause(String jobId) {
-        var queued = repository.findQueued(jobId);
+        var queued = store.findQueued(jobId);
         if (queued.paused()) {
             throw new ConflictException("job " + jobId + " is already paused", Map.of("job_id", jobId));
         }
-        var job = repository.pause(jobId, "paused at step " + queued.job().currentStep()
+        var job = store.pause(jobId, "paused at step " + queued.job().currentStep()
                 + "; resume continues from the last checkpoint");
         scheduler.release(jobId, "paused");
         events.state(JobEvents.TRAINING_PAUSED, job, queued.totalSteps(), Map.of());
@@ -142,14 +145,14 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public TrainingJob resume(String jobId) {
-        var job = repository.resume(jobId);
+        var job = store.resume(jobId);
         scheduler.wake();
         return job;
     }
 
     @Override
     public List<TrainingProgress> metrics(String jobId) {
-        return repository.metrics(jobId);
+        return points.metrics(jobId);
     }
 
     @Override
@@ -173,7 +176,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     /** Publishes jobs by status and this instance's workers on the service's {@code /metrics}. */
     public void bindMetrics(MeterRegistry registry) {
-        new JobMetrics(repository).bindTo(registry, scheduler);
+        new JobMetrics(store).bindTo(registry, scheduler);
     }
 
     /** The worker slots of this instance, for {@code /health}: how many jobs run here, of how many allowed. */

@@ -4,11 +4,14 @@ import io.agentforge.platform.config.LogFormat;
 import io.agentforge.platform.config.Variable;
 import io.agentforge.training.worker.WorkerMain;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * How worker JVMs are started: the same Java and class path as this process, offline DJL, and PyTorch thread
@@ -54,10 +57,10 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
 
     /** Workers run in their job directory, so a relative entry (e.g. {@code -jar launcher/target/x.jar}) would miss. */
     static String absoluteClassPath(String classPath) {
-        return java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
+        return Arrays.stream(classPath.split(File.pathSeparator))
                 .filter(entry -> !entry.isEmpty())
                 .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString())
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     public static WorkerLaunch forConcurrentJobs(int maxConcurrentJobs) {

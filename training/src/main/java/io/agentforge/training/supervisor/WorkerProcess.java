@@ -180,10 +180,6 @@ public final class WorkerProcess {
         return lastHeard;
     }
 
-    public Path logFile() {
-        return logFile;
-    }
-
     String logTail() {
         return WorkerLog.tail(logFile);
     }

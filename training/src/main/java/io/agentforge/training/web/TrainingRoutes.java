@@ -14,6 +14,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -74,7 +75,7 @@ public final class TrainingRoutes implements HttpService {
     private void metrics(ServerRequest req, ServerResponse res) {
         var query = req.query();
         var window = MetricWindow.parse(query.first("buckets").orElse(null), query.first("from").orElse(null),
-                query.first("to").orElse(null), query.all("metric", java.util.List::of));
+                query.first("to").orElse(null), query.all("metric", List::of));
         Exchange.ok(res, window == null ? training.metrics(id(req)) : training.metricBuckets(id(req), window));
     }
 

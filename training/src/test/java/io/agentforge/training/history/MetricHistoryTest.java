@@ -8,7 +8,9 @@ import io.agentforge.contracts.training.TrainingConfig;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;
-import io.agentforge.training.jobs.JobRepository;
+import io.agentforge.training.jobs.JobMetricHistory;
+import io.agentforge.training.jobs.JobQueue;
+import io.agentforge.training.jobs.JobStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,18 +31,22 @@ class MetricHistoryTest {
     @TempDir
     Path dir;
     private Database database;
-    private JobRepository jobs;
+    private JobStore jobs;
+    private JobQueue queue;
+    private JobMetricHistory points;
     private MetricHistory history;
     private String jobId;
 
     @BeforeEach
     void open() {
         database = Database.open(null, dir, TrainingServer.SCHEMA);
-        jobs = new JobRepository(database);
+        jobs = new JobStore(database);
+        queue = new JobQueue(database);
+        points = new JobMetricHistory(database);
         history = new MetricHistory(database, 64L * 1024 * 1024);
         jobId = jobs.insert(new JobRequest(ModelPhase.COGNATE, new TrainingConfig(100, 4, 1e-3, "out", null, null, true),
                 Map.of(), 0)).jobId();
-        jobs.claimNext("test", Duration.ofMinutes(1), 1);
+        queue.claimNext("test", Duration.ofMinutes(1), 1);
     }
 
     @AfterEach
@@ -49,7 +55,7 @@ class MetricHistoryTest {
     }
 
     private void record(int step, double loss) {
-        jobs.recordProgress(new TrainingProgress(jobId, step / 100.0, step, 100, "", Map.of("loss", loss),
+        points.recordProgress(new TrainingProgress(jobId, step / 100.0, step, 100, "", Map.of("loss", loss),
                 Instant.ofEpochMilli(1_000L * step)));
     }
 
@@ -72,13 +78,13 @@ class MetricHistoryTest {
             record(step, step);
         }
         assertThat(history.buckets(jobId, ALL).steps()).hasSize(6);
-        jobs.discardMetricsAfter(jobId, 4);
+        points.discardMetricsAfter(jobId, 4);
         record(5, 50);
         var answer = history.buckets(jobId, ALL);
         assertThat(answer.steps()).containsExactly(1, 2, 3, 4, 5);
         assertThat(answer.series().get("loss").last()[4]).isEqualTo(50.0);
         // And the database agrees with the columns.
-        assertThat(jobs.metrics(jobId)).extracting(TrainingProgress::currentStep).containsExactly(1, 2, 3, 4, 5);
+        assertThat(points.metrics(jobId)).extracting(TrainingProgress::currentStep).containsExactly(1, 2, 3, 4, 5);
     }
 
     @Test

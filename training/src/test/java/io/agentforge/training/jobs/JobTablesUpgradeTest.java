@@ -41,22 +41,22 @@ class JobTablesUpgradeTest {
                 + " VALUES ('job-old', 50, 0.5, 100, '{\"loss\":1.25}', 'half way', ?)", CREATED.plusMinutes(2));
 
         try (var database = legacy.openCurrent(TrainingServer.SCHEMA)) {
-            var jobs = new JobRepository(database);
-            var old = jobs.findQueued("job-old");
+            var store = new JobStore(database);
+            var old = store.findQueued("job-old");
             assertThat(old.job().status()).isEqualTo(TaskStatus.COMPLETED);
             assertThat(old.job().config()).isEqualTo(CONFIG);
             assertThat(old.job().parameters()).isEqualTo(Map.of("seed", 42));
             assertThat(old.job().createdAt()).isEqualTo(CREATED.toInstant());
             assertThat(old.priority()).isEqualTo(3);
             assertThat(old.traceparent()).isEqualTo(TRACEPARENT);
-            assertThat(jobs.metrics("job-old")).singleElement().satisfies(metric -> {
+            assertThat(new JobMetricHistory(database).metrics("job-old")).singleElement().satisfies(metric -> {
                 assertThat(metric.currentStep()).isEqualTo(50);
                 assertThat(metric.metrics()).containsEntry("loss", 1.25);
                 assertThat(metric.message()).isEqualTo("half way");
             });
 
-            var fresh = jobs.insert(new JobRequest(ModelPhase.ADAS, CONFIG, Map.of(), 0), TRACEPARENT);
-            assertThat(jobs.claimNext("replica-1", Duration.ofMinutes(1), 4)).map(QueuedJob::jobId)
+            var fresh = store.insert(new JobRequest(ModelPhase.ADAS, CONFIG, Map.of(), 0), TRACEPARENT);
+            assertThat(new JobQueue(database).claimNext("replica-1", Duration.ofMinutes(1), 4)).map(QueuedJob::jobId)
                     .contains(fresh.jobId());
         }
     }
@@ -69,10 +69,10 @@ class JobTablesUpgradeTest {
                 + " VALUES ('job-v1', 'adas', ?, '{}', 'pending', ?)", Json.write(CONFIG), CREATED);
 
         try (var database = legacy.openCurrent(TrainingServer.SCHEMA)) {
-            var jobs = new JobRepository(database);
-            assertThat(jobs.findQueued("job-v1").traceparent()).isNull();
-            var traced = jobs.insert(new JobRequest(ModelPhase.ADAS, CONFIG, Map.of(), 0), TRACEPARENT);
-            assertThat(jobs.findQueued(traced.jobId()).traceparent()).isEqualTo(TRACEPARENT);
+            var store = new JobStore(database);
+            assertThat(store.findQueued("job-v1").traceparent()).isNull();
+            var traced = store.insert(new JobRequest(ModelPhase.ADAS, CONFIG, Map.of(), 0), TRACEPARENT);
+            assertThat(store.findQueued(traced.jobId()).traceparent()).isEqualTo(TRACEPARENT);
         }
     }
 }

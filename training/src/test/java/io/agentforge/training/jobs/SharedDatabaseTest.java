@@ -71,7 +71,7 @@ class SharedDatabaseTest {
         var database = PostgresServerFixture.freshDatabase();
         fixture = new JobSystemFixture(dir, database.url());
         startInstanceProcess(database.url());
-        var job = new io.agentforge.training.jobs.JobRepository(fixture.database).insert(
+        var job = new JobStore(fixture.database).insert(
                 submittable(JobSystemFixture.tinyJob(12, 0)));
         await().atMost(LONG).until(() -> fixture.database.withConnection(c -> {
             try (var s = c.prepareStatement("SELECT current_step FROM training_jobs WHERE id = ?")) {

@@ -230,7 +230,7 @@ class TrainingJobsTest {
         first.close();
 
         assertThat(worker.isAlive()).isFalse();
-        var queued = new JobRepository(fixture.database).findQueued(job.jobId());
+        var queued = new JobStore(fixture.database).findQueued(job.jobId());
         assertThat(queued.job().status()).isEqualTo(TaskStatus.PENDING);
         assertThat(queued.attempts()).isZero();
         assertThat(dir.resolve("jobs").resolve(job.jobId()).resolve("run-42/checkpoint/checkpoint.ckpt")).exists();

@@ -20,9 +20,6 @@ import java.util.function.Consumer;
  * section, which matters since a fan-out makes one per subscriber per event.
  */
 public final class Outbox {
-    /** Marks a ping in the queue; compared by identity, so no message text can be mistaken for it. */
-    @SuppressWarnings("StringOperationCanBeSimplified")
-    private static final String PING = new String("ping");
     private static final Thread.Builder WRITERS = Thread.ofVirtual().name("ws-send");
     private static final int REFUSED = 0;
     private static final int QUEUED = 1;
@@ -35,7 +32,7 @@ public final class Outbox {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the writer takes a message, for a replay waiting for room. */
     private final Condition taken = lock.newCondition();
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final ArrayDeque<Frame> queue = new ArrayDeque<>();
     private int highWater;
     private boolean writing;
     private Thread writer;
@@ -57,14 +54,7 @@ public final class Outbox {
 
     /** Queues a message without waiting; false when the outbox is full or closed. */
     public boolean offer(String json) {
-        int outcome;
-        lock.lock();
-        try {
-            outcome = enqueue(json);
-        } finally {
-            lock.unlock();
-        }
-        return started(outcome);
+        return offer(new Text(json));
     }
 
     /**
@@ -82,7 +72,7 @@ public final class Outbox {
                 }
                 left = taken.awaitNanos(left);
             }
-            outcome = enqueue(json);
+            outcome = enqueue(new Text(json));
         } finally {
             lock.unlock();
         }
@@ -91,7 +81,18 @@ public final class Outbox {
 
     /** Queues a ping; skipped when the outbox is full, since such a client is about to be dropped anyway. */
     public void ping() {
-        offer(PING);
+        offer(Ping.FRAME);
+    }
+
+    private boolean offer(Frame frame) {
+        int outcome;
+        lock.lock();
+        try {
+            outcome = enqueue(frame);
+        } finally {
+            lock.unlock();
+        }
+        return started(outcome);
     }
 
     public int depth() {
@@ -141,11 +142,11 @@ public final class Outbox {
      * With the lock held: appends unless closed or full ({@link #REFUSED}); when no writer runs, claims its start
      * ({@link #START_WRITER}), which the caller makes after unlocking.
      */
-    private int enqueue(String json) {
+    private int enqueue(Frame frame) {
         if (closed || queue.size() >= capacity) {
             return REFUSED;
         }
-        queue.addLast(json);
+        queue.addLast(frame);
         highWater = Math.max(highWater, queue.size());
         if (writing) {
             return QUEUED;
@@ -164,13 +165,14 @@ public final class Outbox {
 
     private void writeUntilEmpty() {
         try {
-            String message;
-            while ((message = next()) != null) {
-                if (message == PING) {
-                    socket.ping();
-                } else {
-                    socket.send(message);
-                    sentCounter.increment();
+            Frame frame;
+            while ((frame = next()) != null) {
+                switch (frame) {
+                    case Text(var json) -> {
+                        socket.send(json);
+                        sentCounter.increment();
+                    }
+                    case Ping ignored -> socket.ping();
                 }
             }
         } catch (Exception e) {
@@ -190,7 +192,7 @@ public final class Outbox {
     }
 
     /** The next message to write, or null, when the queue is empty or closed, after which this writer ends. */
-    private String next() {
+    private Frame next() {
         lock.lock();
         try {
             var message = closed ? null : queue.pollFirst();
@@ -204,5 +206,16 @@ public final class Outbox {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** What the writer sends next: a text frame, or a ping control frame. */
+    private sealed interface Frame permits Text, Ping {
+    }
+
+    private record Text(String json) implements Frame {
+    }
+
+    private enum Ping implements Frame {
+        FRAME
     }
 }

@@ -2,6 +2,7 @@ package io.agentforge.websocket.connection;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +74,8 @@ class OutboxTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread.sleep(100);
-        assertThat(waiter.isAlive()).as("put waits while the outbox is full").isTrue();
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(waiter.isAlive()).as("put waits while the outbox is full").isTrue());
         release.countDown();
         waiter.join(5_000);
         await().until(() -> written.size() == 3);
@@ -94,10 +95,11 @@ class OutboxTest {
         assertThat(outbox.depth()).isZero();
         assertThat(outbox.offer("late")).isFalse();
         assertThat(outbox.put("late", 10)).isFalse();
-        // The writer's blocked send was interrupted; a close is no failure to report.
-        Thread.sleep(100);
-        assertThat(written).isEmpty();
-        assertThat(failure.get()).isNull();
+        // The writer's blocked send was interrupted; a close is no failure to report, however late it would come.
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertThat(written).isEmpty();
+            assertThat(failure.get()).isNull();
+        });
     }
 
     @Test

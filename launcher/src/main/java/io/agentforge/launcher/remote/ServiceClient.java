@@ -1,4 +1,4 @@
-package io.agentforge.platform.http;
+package io.agentforge.launcher.remote;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;

@@ -4,8 +4,8 @@ import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.testing.PostgresServerFixture;
 import io.agentforge.training.TrainingServer;
 
-/** The JobRepository contract on a real PostgreSQL, reached through a DATABASE_URL of the usual URL form. */
-class PostgresJobRepositoryTest extends JobRepositoryContract {
+/** The job tables contract on a real PostgreSQL, reached through a DATABASE_URL of the usual URL form. */
+class PostgresJobTablesTest extends JobTablesContract {
     private final PostgresServerFixture.Target target = PostgresServerFixture.freshDatabase();
 
     @Override

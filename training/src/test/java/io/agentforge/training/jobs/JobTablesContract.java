@@ -26,24 +26,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What every database must do for the job queue; run against H2 and PostgreSQL by the subclasses. */
-abstract class JobRepositoryContract extends PersistenceContract {
+/**
+ * What every database must do for the Training service's tables ({@link JobStore}, {@link JobQueue},
+ * {@link JobMetricHistory}); run against H2 and PostgreSQL by the subclasses.
+ */
+abstract class JobTablesContract extends PersistenceContract {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final TrainingConfig CONFIG = new TrainingConfig(500, 16, 3e-4, "/tmp/run", 1000, null, false);
 
-    JobRepositoryContract() {
+    JobTablesContract() {
         super("job_metrics", "training_jobs");
     }
 
-    private JobRepository jobs;
+    private JobStore store;
+    private JobQueue queue;
+    private JobMetricHistory history;
 
     @BeforeEach
-    void createRepository() {
-        jobs = new JobRepository(database, clock);
+    void createTables() {
+        store = new JobStore(database, clock);
+        queue = new JobQueue(database, clock);
+        history = new JobMetricHistory(database, clock);
     }
 
     private TrainingJob submit(ModelPhase phase, int priority) {
-        var job = jobs.insert(new JobRequest(phase, CONFIG, Map.of("seed", 42), priority));
+        var job = store.insert(new JobRequest(phase, CONFIG, Map.of("seed", 42), priority));
         clock.advance(Duration.ofSeconds(1));
         return job;
     }
@@ -52,13 +59,13 @@ abstract class JobRepositoryContract extends PersistenceContract {
     void insertedJobRoundTripsEveryFieldIncludingJsonAndTimestamps() {
         var parameters = Map.<String, Object>of("seeds", List.of(42, 1337, 2023), "grokfast", Map.of("alpha", 0.98,
                 "lambda", 2.0), "name", "tiny", "warmup", true);
-        var inserted = jobs.insert(new JobRequest(ModelPhase.FORGE_TRAINING, CONFIG, parameters, 7));
+        var inserted = store.insert(new JobRequest(ModelPhase.FORGE_TRAINING, CONFIG, parameters, 7));
 
         var expected = new TrainingJob(inserted.jobId(), ModelPhase.FORGE_TRAINING, CONFIG, parameters,
                 TaskStatus.PENDING, START, null, null, 0.0, 0, "queued", null);
         assertThat(inserted).isEqualTo(expected);
-        assertThat(jobs.find(inserted.jobId())).isEqualTo(expected);
-        var queued = jobs.findQueued(inserted.jobId());
+        assertThat(store.find(inserted.jobId())).isEqualTo(expected);
+        var queued = store.findQueued(inserted.jobId());
         assertThat(queued.priority()).isEqualTo(7);
         assertThat(queued.totalSteps()).isEqualTo(500);
         assertThat(queued.attempts()).isZero();
@@ -71,10 +78,10 @@ abstract class JobRepositoryContract extends PersistenceContract {
     void jobKeepsTheTraceOfTheRequestThatSubmittedIt() {
         var traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-        var inserted = jobs.insert(new JobRequest(ModelPhase.COGNATE, CONFIG, Map.of(), 0), traceparent);
+        var inserted = store.insert(new JobRequest(ModelPhase.COGNATE, CONFIG, Map.of(), 0), traceparent);
 
-        assertThat(jobs.findQueued(inserted.jobId()).traceparent()).isEqualTo(traceparent);
-        assertThat(jobs.claimNext("replica-1", Duration.ofMinutes(1), 10)).map(QueuedJob::traceparent)
+        assertThat(store.findQueued(inserted.jobId()).traceparent()).isEqualTo(traceparent);
+        assertThat(queue.claimNext("replica-1", Duration.ofMinutes(1), 10)).map(QueuedJob::traceparent)
                 .contains(traceparent);
     }
 
@@ -82,18 +89,18 @@ abstract class JobRepositoryContract extends PersistenceContract {
     void runningAndFinishedJobsRoundTripTheirLaterFields() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
         var claimedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        var claimed = jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        var claimed = queue.claimNext("replica-a", LEASE, 5).orElseThrow();
         assertThat(claimed.leaseOwner()).isEqualTo("replica-a");
         assertThat(claimed.leaseExpiresAt()).isEqualTo(claimedAt.plus(LEASE));
         assertThat(claimed.job().startedAt()).isEqualTo(claimedAt);
 
-        assertThat(jobs.updateProgress(new TrainingProgress(id, 0.25, 125, 500, "step 125", Map.of(), null))).isTrue();
-        assertThat(jobs.saveCheckpoint(id, "replica-a", "/tmp/run/step-125.ckpt")).isTrue();
+        assertThat(history.updateProgress(new TrainingProgress(id, 0.25, 125, 500, "step 125", Map.of(), null))).isTrue();
+        assertThat(queue.saveCheckpoint(id, "replica-a", "/tmp/run/step-125.ckpt")).isTrue();
         clock.advance(Duration.ofMinutes(3));
-        assertThat(jobs.finish(id, "replica-a", TaskStatus.FAILED, "worker died", "exit code 137\nlast log line"))
+        assertThat(queue.finishIfOwner(id, "replica-a", TaskStatus.FAILED, "worker died", "exit code 137\nlast log line"))
                 .isTrue();
 
-        var finished = jobs.findQueued(id);
+        var finished = store.findQueued(id);
         assertThat(finished.job()).isEqualTo(new TrainingJob(id, ModelPhase.COGNATE, CONFIG, Map.of("seed", 42),
                 TaskStatus.FAILED, START, claimedAt, clock.instant(), 0.25, 125, "worker died",
                 "exit code 137\nlast log line"));
@@ -108,40 +115,40 @@ abstract class JobRepositoryContract extends PersistenceContract {
         for (int i = 0; i < 7; i++) {
             ids.add(submit(i % 2 == 0 ? ModelPhase.COGNATE : ModelPhase.EVOMERGE, 0).jobId());
         }
-        jobs.finish(ids.get(0), TaskStatus.CANCELLED, "cancelled by user", null);
+        store.finish(ids.get(0), TaskStatus.CANCELLED, "cancelled by user", null);
 
-        var cognate = jobs.list(new JobQuery(ModelPhase.COGNATE, null, new PageRequest(0, 50)));
+        var cognate = store.list(new JobQuery(ModelPhase.COGNATE, null, new PageRequest(0, 50)));
         assertThat(cognate.total()).isEqualTo(4);
         assertThat(cognate.items()).extracting(TrainingJob::jobId)
                 .containsExactly(ids.get(6), ids.get(4), ids.get(2), ids.get(0));
 
-        var pendingCognate = jobs.list(new JobQuery(ModelPhase.COGNATE, TaskStatus.PENDING, null));
+        var pendingCognate = store.list(new JobQuery(ModelPhase.COGNATE, TaskStatus.PENDING, null));
         assertThat(pendingCognate.total()).isEqualTo(3);
-        assertThat(jobs.list(new JobQuery(null, TaskStatus.CANCELLED, null)).items())
+        assertThat(store.list(new JobQuery(null, TaskStatus.CANCELLED, null)).items())
                 .extracting(TrainingJob::jobId).containsExactly(ids.get(0));
 
-        var secondPage = jobs.list(new JobQuery(null, null, new PageRequest(3, 3)));
+        var secondPage = store.list(new JobQuery(null, null, new PageRequest(3, 3)));
         assertThat(secondPage.total()).isEqualTo(7);
         assertThat(secondPage.offset()).isEqualTo(3);
         assertThat(secondPage.limit()).isEqualTo(3);
         assertThat(secondPage.items()).extracting(TrainingJob::jobId)
                 .containsExactly(ids.get(3), ids.get(2), ids.get(1));
-        assertThat(jobs.list(new JobQuery(null, null, new PageRequest(7, 3))).items()).isEmpty();
-        assertThat(jobs.countByStatus()).containsEntry(TaskStatus.PENDING, 6L).containsEntry(TaskStatus.CANCELLED, 1L)
+        assertThat(store.list(new JobQuery(null, null, new PageRequest(7, 3))).items()).isEmpty();
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.PENDING, 6L).containsEntry(TaskStatus.CANCELLED, 1L)
                 .containsEntry(TaskStatus.RUNNING, 0L);
     }
 
     @Test
     void unknownJobIdsAreNotFound() {
         var unknown = "00000000-0000-0000-0000-000000000000";
-        assertThatThrownBy(() -> jobs.find(unknown)).isInstanceOf(NotFoundException.class).hasMessageContaining(unknown);
-        assertThatThrownBy(() -> jobs.metrics(unknown)).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> jobs.finish(unknown, TaskStatus.CANCELLED, null, null))
+        assertThatThrownBy(() -> store.find(unknown)).isInstanceOf(NotFoundException.class).hasMessageContaining(unknown);
+        assertThatThrownBy(() -> history.metrics(unknown)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> store.finish(unknown, TaskStatus.CANCELLED, null, null))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> jobs.requeue(unknown, "lost")).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> jobs.appendMetric(new TrainingProgress(unknown, 0.1, 1, 10, "", Map.of(), null)))
+        assertThatThrownBy(() -> store.requeue(unknown, "lost")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> history.appendMetric(new TrainingProgress(unknown, 0.1, 1, 10, "", Map.of(), null)))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> jobs.pause(unknown, null)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> store.pause(unknown, null)).isInstanceOf(NotFoundException.class);
         assertThat(count("job_metrics")).isZero();
     }
 
@@ -154,11 +161,11 @@ abstract class JobRepositoryContract extends PersistenceContract {
 
         var order = new ArrayList<String>();
         for (int i = 0; i < 4; i++) {
-            order.add(jobs.claimNext("replica-a", LEASE, 10).orElseThrow().jobId());
+            order.add(queue.claimNext("replica-a", LEASE, 10).orElseThrow().jobId());
         }
         assertThat(order).containsExactly(oldHigh, newHigh, oldLow, newLow);
-        assertThat(jobs.claimNext("replica-a", LEASE, 10)).isEmpty();
-        assertThat(jobs.list(new JobQuery(null, TaskStatus.RUNNING, null)).total()).isEqualTo(4);
+        assertThat(queue.claimNext("replica-a", LEASE, 10)).isEmpty();
+        assertThat(store.list(new JobQuery(null, TaskStatus.RUNNING, null)).total()).isEqualTo(4);
     }
 
     @Test
@@ -166,14 +173,14 @@ abstract class JobRepositoryContract extends PersistenceContract {
         for (int i = 0; i < 4; i++) {
             submit(ModelPhase.COGNATE, 0);
         }
-        var first = jobs.claimNext("replica-a", LEASE, 2).orElseThrow();
-        jobs.claimNext("replica-b", LEASE, 2).orElseThrow();
-        assertThat(jobs.claimNext("replica-c", LEASE, 2)).isEmpty();
+        var first = queue.claimNext("replica-a", LEASE, 2).orElseThrow();
+        queue.claimNext("replica-b", LEASE, 2).orElseThrow();
+        assertThat(queue.claimNext("replica-c", LEASE, 2)).isEmpty();
 
-        jobs.finish(first.jobId(), "replica-a", TaskStatus.COMPLETED, "done", null);
-        assertThat(jobs.claimNext("replica-c", LEASE, 2)).isPresent();
-        assertThat(jobs.claimNext("replica-c", LEASE, 2)).isEmpty();
-        assertThat(jobs.countByStatus()).containsEntry(TaskStatus.RUNNING, 2L).containsEntry(TaskStatus.PENDING, 1L);
+        queue.finishIfOwner(first.jobId(), "replica-a", TaskStatus.COMPLETED, "done", null);
+        assertThat(queue.claimNext("replica-c", LEASE, 2)).isPresent();
+        assertThat(queue.claimNext("replica-c", LEASE, 2)).isEmpty();
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.RUNNING, 2L).containsEntry(TaskStatus.PENDING, 1L);
     }
 
     @Test
@@ -185,7 +192,7 @@ abstract class JobRepositoryContract extends PersistenceContract {
         var claimedBy = new ConcurrentHashMap<String, List<String>>();
         onReplicasAtOnce(4, (database, index) -> {
             var owner = "replica-" + index;
-            var replica = new JobRepository(database, clock);
+            var replica = new JobQueue(database, clock);
             var mine = Collections.synchronizedList(new ArrayList<String>());
             claimedBy.put(owner, mine);
             while (true) {
@@ -201,7 +208,7 @@ abstract class JobRepositoryContract extends PersistenceContract {
         assertThat(all).hasSize(50).doesNotHaveDuplicates();
         assertThat(new HashSet<>(all)).isEqualTo(submitted);
         claimedBy.forEach((owner, ids) -> ids.forEach(id ->
-                assertThat(jobs.findQueued(id).leaseOwner()).as("owner of %s", id).isEqualTo(owner)));
+                assertThat(store.findQueued(id).leaseOwner()).as("owner of %s", id).isEqualTo(owner)));
     }
 
     @Test
@@ -211,48 +218,48 @@ abstract class JobRepositoryContract extends PersistenceContract {
         }
         var claimed = Collections.synchronizedList(new ArrayList<String>());
         onReplicasAtOnce(4, (database, index) -> {
-            var replica = new JobRepository(database, clock);
+            var replica = new JobQueue(database, clock);
             for (int attempt = 0; attempt < 10; attempt++) {
                 replica.claimNext("replica-" + index, LEASE, 5).ifPresent(job -> claimed.add(job.jobId()));
             }
             return null;
         });
         assertThat(claimed).hasSize(5).doesNotHaveDuplicates();
-        assertThat(jobs.countByStatus()).containsEntry(TaskStatus.RUNNING, 5L).containsEntry(TaskStatus.PENDING, 15L);
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.RUNNING, 5L).containsEntry(TaskStatus.PENDING, 15L);
     }
 
     @Test
     void expiredLeasesAreFoundAndRecoveredOnce() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
         var other = submit(ModelPhase.COGNATE, 0).jobId();
-        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
-        jobs.claimNext("replica-b", LEASE, 5).orElseThrow();
+        queue.claimNext("replica-a", LEASE, 5).orElseThrow();
+        queue.claimNext("replica-b", LEASE, 5).orElseThrow();
 
         clock.advance(Duration.ofSeconds(20));
-        assertThat(jobs.renewLease(other, "replica-b", LEASE)).isTrue();
-        assertThat(jobs.renewLease(other, "replica-a", LEASE)).as("someone else's lease").isFalse();
-        assertThat(jobs.findExpiredLeases(clock.instant())).isEmpty();
+        assertThat(queue.renewLease(other, "replica-b", LEASE)).isTrue();
+        assertThat(queue.renewLease(other, "replica-a", LEASE)).as("someone else's lease").isFalse();
+        assertThat(queue.findExpiredLeases(clock.instant())).isEmpty();
 
         clock.advance(Duration.ofSeconds(15));
-        var expired = jobs.findExpiredLeases(clock.instant());
+        var expired = queue.findExpiredLeases(clock.instant());
         assertThat(expired).extracting(QueuedJob::jobId).containsExactly(id);
         assertThat(expired.getFirst().leaseOwner()).isEqualTo("replica-a");
 
         // Two replicas recover the same expired job: only the first changes anything.
-        assertThat(jobs.requeue(id, "replica-a", "lease expired")).isTrue();
-        assertThat(jobs.requeue(id, "replica-a", "lease expired")).isFalse();
-        var requeued = jobs.findQueued(id);
+        assertThat(queue.requeueIfOwner(id, "replica-a", "lease expired")).isTrue();
+        assertThat(queue.requeueIfOwner(id, "replica-a", "lease expired")).isFalse();
+        var requeued = store.findQueued(id);
         assertThat(requeued.job().status()).isEqualTo(TaskStatus.PENDING);
         assertThat(requeued.job().message()).isEqualTo("lease expired");
         assertThat(requeued.attempts()).isEqualTo(1);
         assertThat(requeued.leaseOwner()).isNull();
 
         // The stalled replica wakes up and reports its result: it no longer owns the job, so nothing changes.
-        assertThat(jobs.finish(id, "replica-a", TaskStatus.COMPLETED, "done", null)).isFalse();
-        assertThat(jobs.renewLease(id, "replica-a", LEASE)).isFalse();
-        assertThat(jobs.find(id).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(queue.finishIfOwner(id, "replica-a", TaskStatus.COMPLETED, "done", null)).isFalse();
+        assertThat(queue.renewLease(id, "replica-a", LEASE)).isFalse();
+        assertThat(store.find(id).status()).isEqualTo(TaskStatus.PENDING);
 
-        var reclaimed = jobs.claimNext("replica-c", LEASE, 5).orElseThrow();
+        var reclaimed = queue.claimNext("replica-c", LEASE, 5).orElseThrow();
         assertThat(reclaimed.jobId()).isEqualTo(id);
         assertThat(reclaimed.attempts()).isEqualTo(1);
     }
@@ -261,91 +268,91 @@ abstract class JobRepositoryContract extends PersistenceContract {
     void expiredJobsAreRequeuedWhileRetriesLastThenFailedNeverLeftRunning() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
         for (int retry = 1; retry <= 2; retry++) {
-            jobs.claimNext("replica-" + retry, LEASE, 5).orElseThrow();
-            assertThat(jobs.recoverExpired(id, clock.instant(), 2, "lease expired")).as("lease still valid").isEmpty();
+            queue.claimNext("replica-" + retry, LEASE, 5).orElseThrow();
+            assertThat(queue.recoverExpired(id, clock.instant(), 2, "lease expired")).as("lease still valid").isEmpty();
             clock.advance(LEASE.plusSeconds(1));
-            var recovered = jobs.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
+            var recovered = queue.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
             assertThat(recovered.job().status()).isEqualTo(TaskStatus.PENDING);
             assertThat(recovered.attempts()).isEqualTo(retry);
-            assertThat(jobs.recoverExpired(id, clock.instant(), 2, "lease expired")).as("recovered once").isEmpty();
+            assertThat(queue.recoverExpired(id, clock.instant(), 2, "lease expired")).as("recovered once").isEmpty();
         }
-        jobs.claimNext("replica-3", LEASE, 5).orElseThrow();
+        queue.claimNext("replica-3", LEASE, 5).orElseThrow();
         clock.advance(LEASE.plusSeconds(1));
-        var failed = jobs.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
+        var failed = queue.recoverExpired(id, clock.instant(), 2, "lease expired").orElseThrow();
         assertThat(failed.job().status()).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.job().errorMessage()).contains("lease expired").contains("2 retries");
         assertThat(failed.job().completedAt()).isEqualTo(clock.instant());
-        assertThat(jobs.findExpiredLeases(clock.instant())).isEmpty();
+        assertThat(queue.findExpiredLeases(clock.instant())).isEmpty();
     }
 
     @Test
     void aRenewedLeaseIsNotRecovered() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
-        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        queue.claimNext("replica-a", LEASE, 5).orElseThrow();
         clock.advance(LEASE.plusSeconds(1));
         var seenExpiredAt = clock.instant();
         // The owner was only slow: it renews before the recovering replica acts on what it saw.
-        assertThat(jobs.renewLease(id, "replica-a", LEASE)).isTrue();
-        assertThat(jobs.recoverExpired(id, seenExpiredAt, 3, "lease expired")).isEmpty();
-        assertThat(jobs.findQueued(id).leaseOwner()).isEqualTo("replica-a");
+        assertThat(queue.renewLease(id, "replica-a", LEASE)).isTrue();
+        assertThat(queue.recoverExpired(id, seenExpiredAt, 3, "lease expired")).isEmpty();
+        assertThat(store.findQueued(id).leaseOwner()).isEqualTo("replica-a");
     }
 
     @Test
     void requeueCountsAttemptsAndKeepsTheCheckpoint() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
-        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
-        jobs.saveCheckpoint(id, "replica-a", "/ckpt/step-40");
-        var requeued = jobs.requeue(id, "worker exited with code 134");
+        queue.claimNext("replica-a", LEASE, 5).orElseThrow();
+        queue.saveCheckpoint(id, "replica-a", "/ckpt/step-40");
+        var requeued = store.requeue(id, "worker exited with code 134");
         assertThat(requeued.attempts()).isEqualTo(1);
         assertThat(requeued.checkpointPath()).isEqualTo("/ckpt/step-40");
-        assertThatThrownBy(() -> jobs.requeue(id, "again")).isInstanceOf(ConflictException.class)
+        assertThatThrownBy(() -> store.requeue(id, "again")).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("pending");
-        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
-        assertThat(jobs.requeue(id, "worker exited again").attempts()).isEqualTo(2);
+        queue.claimNext("replica-a", LEASE, 5).orElseThrow();
+        assertThat(store.requeue(id, "worker exited again").attempts()).isEqualTo(2);
     }
 
     @Test
     void handBackRequeuesWithoutCountingAnAttemptOnlyForTheOwner() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
-        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
-        jobs.saveCheckpoint(id, "replica-a", "/ckpt/step-40");
+        queue.claimNext("replica-a", LEASE, 5).orElseThrow();
+        queue.saveCheckpoint(id, "replica-a", "/ckpt/step-40");
 
-        assertThat(jobs.handBack(id, "replica-b", "not mine")).isFalse();
-        assertThat(jobs.handBack(id, "replica-a", "the service stopped")).isTrue();
-        assertThat(jobs.handBack(id, "replica-a", "again")).as("no longer running").isFalse();
+        assertThat(queue.handBack(id, "replica-b", "not mine")).isFalse();
+        assertThat(queue.handBack(id, "replica-a", "the service stopped")).isTrue();
+        assertThat(queue.handBack(id, "replica-a", "again")).as("no longer running").isFalse();
 
-        var handedBack = jobs.findQueued(id);
+        var handedBack = store.findQueued(id);
         assertThat(handedBack.job().status()).isEqualTo(TaskStatus.PENDING);
         assertThat(handedBack.job().message()).isEqualTo("the service stopped");
         assertThat(handedBack.attempts()).isZero();
         assertThat(handedBack.leaseOwner()).isNull();
         assertThat(handedBack.checkpointPath()).isEqualTo("/ckpt/step-40");
-        assertThat(jobs.claimNext("replica-b", LEASE, 5).orElseThrow().jobId()).isEqualTo(id);
+        assertThat(queue.claimNext("replica-b", LEASE, 5).orElseThrow().jobId()).isEqualTo(id);
     }
 
     @Test
     void finishingAFinishedJobIsAConflictAndChangesNothing() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
         var cancelledAt = clock.instant();
-        var cancelled = jobs.finish(id, TaskStatus.CANCELLED, "cancelled by user", null);
+        var cancelled = store.finish(id, TaskStatus.CANCELLED, "cancelled by user", null);
         assertThat(cancelled.status()).isEqualTo(TaskStatus.CANCELLED);
         assertThat(cancelled.completedAt()).isEqualTo(cancelledAt);
 
         clock.advance(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> jobs.finish(id, TaskStatus.FAILED, "x", "y"))
+        assertThatThrownBy(() -> store.finish(id, TaskStatus.FAILED, "x", "y"))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("cancelled");
-        assertThat(jobs.find(id)).isEqualTo(cancelled);
-        assertThatThrownBy(() -> jobs.finish(id, TaskStatus.RUNNING, null, null))
+        assertThat(store.find(id)).isEqualTo(cancelled);
+        assertThatThrownBy(() -> store.finish(id, TaskStatus.RUNNING, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(jobs.claimNext("replica-a", LEASE, 5)).as("a cancelled job is never claimed").isEmpty();
+        assertThat(queue.claimNext("replica-a", LEASE, 5)).as("a cancelled job is never claimed").isEmpty();
     }
 
     @Test
     void completingAJobMarksItFullyDone() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
-        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
-        assertThat(jobs.finish(id, "replica-a", TaskStatus.COMPLETED, "completed", null)).isTrue();
-        var done = jobs.find(id);
+        queue.claimNext("replica-a", LEASE, 5).orElseThrow();
+        assertThat(queue.finishIfOwner(id, "replica-a", TaskStatus.COMPLETED, "completed", null)).isTrue();
+        var done = store.find(id);
         assertThat(done.status()).isEqualTo(TaskStatus.COMPLETED);
         assertThat(done.progress()).isEqualTo(1.0);
         assertThat(done.completedAt()).isNotNull();
@@ -355,65 +362,65 @@ abstract class JobRepositoryContract extends PersistenceContract {
     void pausedJobsAreNotClaimedUntilResumed() {
         var paused = submit(ModelPhase.COGNATE, 9).jobId();
         var other = submit(ModelPhase.COGNATE, 0).jobId();
-        assertThat(jobs.pause(paused, "paused at step 0").message()).isEqualTo("paused at step 0");
-        assertThat(jobs.claimNext("replica-a", LEASE, 5).orElseThrow().jobId()).isEqualTo(other);
-        assertThat(jobs.claimNext("replica-a", LEASE, 5)).isEmpty();
+        assertThat(store.pause(paused, "paused at step 0").message()).isEqualTo("paused at step 0");
+        assertThat(queue.claimNext("replica-a", LEASE, 5).orElseThrow().jobId()).isEqualTo(other);
+        assertThat(queue.claimNext("replica-a", LEASE, 5)).isEmpty();
 
         // Pausing a running job releases its lease: the old run can no longer report as owner.
-        jobs.pause(other, null);
-        assertThat(jobs.findQueued(other).leaseOwner()).isNull();
-        assertThat(jobs.finish(other, "replica-a", TaskStatus.COMPLETED, "done", null)).isFalse();
+        store.pause(other, null);
+        assertThat(store.findQueued(other).leaseOwner()).isNull();
+        assertThat(queue.finishIfOwner(other, "replica-a", TaskStatus.COMPLETED, "done", null)).isFalse();
 
-        jobs.resume(paused);
-        assertThatThrownBy(() -> jobs.resume(paused)).isInstanceOf(ConflictException.class);
-        assertThat(jobs.claimNext("replica-a", LEASE, 5).orElseThrow().jobId()).isEqualTo(paused);
+        store.resume(paused);
+        assertThatThrownBy(() -> store.resume(paused)).isInstanceOf(ConflictException.class);
+        assertThat(queue.claimNext("replica-a", LEASE, 5).orElseThrow().jobId()).isEqualTo(paused);
     }
 
     @Test
     void metricHistoryRoundTripsInStepOrder() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
-        jobs.claimNext("replica-a", LEASE, 5).orElseThrow();
+        queue.claimNext("replica-a", LEASE, 5).orElseThrow();
         var points = new ArrayList<TrainingProgress>();
         for (int step = 1; step <= 5; step++) {
             var point = new TrainingProgress(id, step / 10.0, step * 10, 100, "step " + step * 10,
                     Map.of("loss", 5.0 - step * 0.5, "lr", 3e-4, "tokens_per_sec", 1234.5, "eta_seconds", 60.0 - step),
                     clock.instant().plusMillis(step));
             points.add(point);
-            assertThat(jobs.recordProgress(point)).isTrue();
+            assertThat(history.recordProgress(point)).isTrue();
         }
         // Recorded out of order (a late point of an earlier step): the history is still in step order.
         var late = new TrainingProgress(id, 0.05, 5, 100, "late", Map.of("loss", 9.0), clock.instant());
-        jobs.appendMetric(late);
+        history.appendMetric(late);
 
-        var history = jobs.metrics(id);
-        assertThat(history).hasSize(6);
-        assertThat(history.getFirst()).isEqualTo(late);
-        assertThat(history.subList(1, 6)).isEqualTo(points);
-        var job = jobs.find(id);
+        var recorded = history.metrics(id);
+        assertThat(recorded).hasSize(6);
+        assertThat(recorded.getFirst()).isEqualTo(late);
+        assertThat(recorded.subList(1, 6)).isEqualTo(points);
+        var job = store.find(id);
         assertThat(job.currentStep()).isEqualTo(50);
         assertThat(job.progress()).isEqualTo(0.5);
         assertThat(job.message()).isEqualTo("step 50");
 
-        assertThat(jobs.discardMetricsAfter(id, 30)).isEqualTo(2);
-        assertThat(jobs.metrics(id)).extracting(TrainingProgress::currentStep).containsExactly(5, 10, 20, 30);
+        assertThat(history.discardMetricsAfter(id, 30)).isEqualTo(2);
+        assertThat(history.metrics(id)).extracting(TrainingProgress::currentStep).containsExactly(5, 10, 20, 30);
     }
 
     @Test
     void progressOfAJobThatIsNotRunningChangesNothing() {
         var id = submit(ModelPhase.COGNATE, 0).jobId();
-        assertThat(jobs.recordProgress(new TrainingProgress(id, 0.5, 5, 10, "x", Map.of("loss", 1.0), null)))
+        assertThat(history.recordProgress(new TrainingProgress(id, 0.5, 5, 10, "x", Map.of("loss", 1.0), null)))
                 .isFalse();
-        assertThat(jobs.metrics(id)).isEmpty();
-        assertThat(jobs.find(id).progress()).isZero();
+        assertThat(history.metrics(id)).isEmpty();
+        assertThat(store.find(id).progress()).isZero();
 
-        assertThatThrownBy(() -> jobs.recordProgress(new TrainingProgress(id, 1.5, 5, 10, "x", Map.of(), null)))
+        assertThatThrownBy(() -> history.recordProgress(new TrainingProgress(id, 1.5, 5, 10, "x", Map.of(), null)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("progress");
         assertThat(count("job_metrics")).isZero();
     }
 
     @Test
     void aRequestWithoutConfigWritesNothing() {
-        assertThatThrownBy(() -> jobs.insert(new JobRequest(ModelPhase.COGNATE, null, Map.of(), 0)))
+        assertThatThrownBy(() -> store.insert(new JobRequest(ModelPhase.COGNATE, null, Map.of(), 0)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("config");
         assertThat(count("training_jobs")).isZero();
     }

@@ -1,6 +1,4 @@
-package io.agentforge.contracts;
-
-import io.agentforge.contracts.monitoring.HealthReport;
+package io.agentforge.contracts.monitoring;
 
 /**
  * What every one of the five services answers, whether it runs in this JVM or behind an HTTP client.

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
-/** The JobRepository contract on the embedded default: an H2 file in a fresh data directory. */
-class H2JobRepositoryTest extends JobRepositoryContract {
+/** The job tables contract on the embedded default: an H2 file in a fresh data directory. */
+class H2JobTablesTest extends JobTablesContract {
     @TempDir
     static Path dataDir;
 

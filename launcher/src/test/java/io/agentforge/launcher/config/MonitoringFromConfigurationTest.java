@@ -1,10 +1,13 @@
-package io.agentforge.monitoring;
+package io.agentforge.launcher.config;
 
 import io.agentforge.contracts.Json;
+import io.agentforge.monitoring.Monitoring;
+import io.agentforge.monitoring.MonitoringServer;
+import io.agentforge.monitoring.MonitoringSettings;
+import io.agentforge.monitoring.MonitoringTargets;
 import io.agentforge.monitoring.alert.InMemoryAlertStore;
 import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.AgentForgeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

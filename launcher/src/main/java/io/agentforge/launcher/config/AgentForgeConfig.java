@@ -1,5 +1,14 @@
-package io.agentforge.platform.config;
+package io.agentforge.launcher.config;
 
+import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.platform.config.LogFormat;
+import io.agentforge.platform.config.ModelServiceConfig;
+import io.agentforge.platform.config.MonitoringServiceConfig;
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.config.ServiceUrls;
+import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.platform.config.Variable;
+import io.agentforge.platform.config.WebSocketServiceConfig;
 import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.security.ServiceToken;
 

@@ -1,8 +1,9 @@
-package io.agentforge.platform.trace;
+package io.agentforge.launcher.remote;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.agentforge.contracts.Json;
-import io.agentforge.platform.http.ServiceClient;
+import io.agentforge.platform.trace.Trace;
+import io.agentforge.platform.trace.TraceContext;
 import io.agentforge.platform.web.Exchange;
 import io.agentforge.platform.web.ServiceServer;
 import io.helidon.http.HeaderNames;

@@ -1,5 +1,7 @@
-package io.agentforge.platform.config;
+package io.agentforge.launcher.config;
 
+import io.agentforge.platform.config.LogFormat;
+import io.agentforge.platform.config.ServiceName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -247,5 +249,15 @@ class AgentForgeConfigTest {
                 .hasMessageContaining("TRAINING_SERVICE_PORT");
         config.requireDistinctPorts(List.of(ServiceName.API));
         parse("API_SERVICE_PORT", "0", "TRAINING_SERVICE_PORT", "0").requireDistinctPorts(List.of(ServiceName.values()));
+    }
+
+    @Test
+    void formatIsValidatedAtStartUpNamingTheVariable() {
+        assertThat(AgentForgeConfig.defaults().logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(AgentForgeConfig.fromEnvironment(Map.of("LOG_FORMAT", "JSON")).logFormat()).isEqualTo(LogFormat.JSON);
+        assertThatThrownBy(
+                        () -> AgentForgeConfig.fromEnvironment(Map.of("LOG_FORMAT", "yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOG_FORMAT").hasMessageContaining("text or json").hasMessageContaining("yaml");
     }
 }

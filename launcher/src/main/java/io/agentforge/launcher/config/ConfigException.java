@@ -1,4 +1,4 @@
-package io.agentforge.platform.config;
+package io.agentforge.launcher.config;
 
 import java.util.List;
 
