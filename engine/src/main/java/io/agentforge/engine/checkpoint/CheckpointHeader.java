@@ -7,6 +7,8 @@ import java.util.List;
 /**
  * The non-tensor state of a run at a step. The random state is the seed plus the data position: batches are drawn
  * from a permutation derived from (seed, epoch), and nothing else in a training step draws random numbers (no dropout).
+ *
+ * @param bestStep the step of the best select evaluation (0 before any, and in checkpoints written before it existed)
  */
 public record CheckpointHeader(
         String modelName,
@@ -22,5 +24,6 @@ public record CheckpointHeader(
         double trainingTimeSeconds,
         List<Double> trainingLossHistory,
         List<Double> learningRateHistory,
-        List<Double> evalLossHistory) {
+        List<Double> evalLossHistory,
+        long bestStep) {
 }

@@ -42,6 +42,8 @@ public final class Trainer {
 
     /** The file a run writes in its checkpoint directory, replaced atomically each time. */
     public static final String CHECKPOINT_FILE = "checkpoint.ckpt";
+    /** The checkpoint's copies of the best parameters ({@link TrainingRun#restoreBest()}); the slash keeps them apart. */
+    private static final String BEST_PREFIX = "best/";
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
@@ -69,6 +71,10 @@ public final class Trainer {
         private long step;
         private double bestEvalLoss = Double.POSITIVE_INFINITY;
         private int evalsWithoutImprovement;
+        private long bestStep;
+        /** With {@link TrainingRun#restoreBest()}: copies of the parameters at {@link #bestStep}, named as they are. */
+        private NDManager bestManager;
+        private NDList best;
         private double priorSeconds;
         private final List<Double> lossHistory = new ArrayList<>();
         private final List<Double> learningRateHistory = new ArrayList<>();
@@ -124,6 +130,11 @@ public final class Trainer {
                 order = new DataOrder(train.size(), run.seed(), h.dataEpoch(), h.dataPosition());
                 bestEvalLoss = h.bestEvalLoss();
                 evalsWithoutImprovement = h.evalsWithoutImprovement();
+                bestStep = h.bestStep();
+                NDList saved = checkpoint.arrays(BEST_PREFIX);
+                if (run.restoreBest() && !saved.isEmpty()) {
+                    keepBest(saved, name -> name.substring(BEST_PREFIX.length()));
+                }
                 priorSeconds = h.trainingTimeSeconds();
                 lossHistory.addAll(h.trainingLossHistory());
                 learningRateHistory.addAll(h.learningRateHistory());
@@ -160,6 +171,10 @@ public final class Trainer {
                     if (eval.loss() < bestEvalLoss - run.earlyStoppingMinDelta()) {
                         bestEvalLoss = eval.loss();
                         evalsWithoutImprovement = 0;
+                        bestStep = step;
+                        if (run.restoreBest()) {
+                            keepBest(new NDList(model.parameters().values()), name -> name);
+                        }
                     } else {
                         evalsWithoutImprovement++;
                     }
@@ -179,12 +194,19 @@ public final class Trainer {
             if (run.checkpointDir() != null && outcome != TrainingResult.Outcome.DIVERGED) {
                 checkpoint = writeCheckpoint(seconds);
             }
+            if (run.restoreBest() && best != null && outcome != TrainingResult.Outcome.STOPPED) {
+                // Also after a divergence: the best evaluated weights are a result, the NaN ones are not.
+                // fromParameters copies: the best arrays stay with their manager, closed with the run.
+                LanguageModel restored = LanguageModel.fromParameters(model.config(), best);
+                model.close();
+                model = restored;
+            }
             EvalResult test = null;
             if ((outcome == TrainingResult.Outcome.COMPLETED || outcome == TrainingResult.Outcome.EARLY_STOPPED)
                     && !run.data().test().isEmpty()) {
                 test = Evaluator.evaluate(model, "test", run.data().test(), run.evalSettings(), root);
             }
-            var result = new TrainingResult(model, stats(seconds, test), checkpoint, test, outcome);
+            var result = new TrainingResult(model, stats(seconds, test), checkpoint, test, outcome, bestStep);
             model = null; // handed to the caller
             return result;
         }
@@ -250,10 +272,23 @@ public final class Trainer {
             if (filter != null) {
                 arrays.addAll(filter.state());
             }
+            if (best != null) {
+                for (NDArray array : best) {
+                    NDArray named = array.duplicate();
+                    named.setName(BEST_PREFIX + array.getName());
+                    arrays.add(named);
+                }
+            }
             var header = new CheckpointHeader(run.modelName(), run.model(), step, run.seed(), order.epoch(), order.position(),
                     optimizer.steps(), filter == null ? 0 : filter.steps(), bestEvalLoss, evalsWithoutImprovement,
-                    priorSeconds + secondsThisSession, lossHistory, learningRateHistory, evalLossHistory);
-            Checkpoint.write(file, header, arrays);
+                    priorSeconds + secondsThisSession, lossHistory, learningRateHistory, evalLossHistory, bestStep);
+            try {
+                Checkpoint.write(file, header, arrays);
+            } finally {
+                if (best != null) {
+                    arrays.stream().filter(a -> a.getName().startsWith(BEST_PREFIX)).forEach(NDArray::close);
+                }
+            }
             return file;
         }
 
@@ -270,11 +305,30 @@ public final class Trainer {
                     evalLossHistory.isEmpty() ? Double.NaN : evalLossHistory.getLast());
         }
 
+        /** Replaces the kept best parameters by copies of {@code arrays}, named by {@code name}. */
+        private void keepBest(NDList arrays, java.util.function.UnaryOperator<String> name) {
+            NDManager manager = NDManager.newBaseManager();
+            var copies = new NDList();
+            for (NDArray array : arrays) {
+                NDArray copy = manager.create(array.toFloatArray(), array.getShape());
+                copy.setName(name.apply(array.getName()));
+                copies.add(copy);
+            }
+            if (bestManager != null) {
+                bestManager.close();
+            }
+            bestManager = manager;
+            best = copies;
+        }
+
         private static double seconds(long startedNanos) {
             return (System.nanoTime() - startedNanos) / 1e9;
         }
 
         void closeAuxiliaries() {
+            if (bestManager != null) {
+                bestManager.close();
+            }
             optimizer.close();
             if (filter != null) {
                 filter.close();

@@ -32,6 +32,9 @@ import java.nio.file.Path;
  *                            first step
  * @param weightDecayUntil    the share of {@code maxSteps} after which weight decay is 0 (BitNet b1.58's schedule:
  *                            0.5 for "to zero in the second half"); 1 for decay throughout
+ * @param restoreBest         whether the run ends with the parameters of its best select evaluation rather than its
+ *                            last step's (early stopping that returns the best weights); the test split is then
+ *                            evaluated on those
  */
 public record TrainingRun(
         String modelName,
@@ -57,7 +60,8 @@ public record TrainingRun(
         Path initialState,
         LanguageModel.Init init,
         int quantizationRampSteps,
-        double weightDecayUntil) {
+        double weightDecayUntil,
+        boolean restoreBest) {
 
     public TrainingRun {
         require(modelName != null && !modelName.isBlank(), "model_name", "must not be blank");
@@ -168,6 +172,7 @@ public record TrainingRun(
         private LanguageModel.Init init = LanguageModel.Init.GPT2;
         private int quantizationRampSteps;
         private double weightDecayUntil = 1.0;
+        private boolean restoreBest;
 
         private Builder(TransformerConfig model, DatasetSplits data) {
             this.model = model;
@@ -197,11 +202,13 @@ public record TrainingRun(
         public Builder init(LanguageModel.Init v) { init = v; return this; }
         public Builder quantizationRampSteps(int v) { quantizationRampSteps = v; return this; }
         public Builder weightDecayUntil(double v) { weightDecayUntil = v; return this; }
+        public Builder restoreBest(boolean v) { restoreBest = v; return this; }
 
         public TrainingRun build() {
             return new TrainingRun(modelName, model, data, optimizer, grokFast, maxSteps, batchSize, accumulationSteps,
                     warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, selectExactMatch, earlyStoppingPatience, earlyStoppingMinDelta, seed,
-                    checkpointDir, checkpointInterval, resumeFrom, initialState, init, quantizationRampSteps, weightDecayUntil);
+                    checkpointDir, checkpointInterval, resumeFrom, initialState, init, quantizationRampSteps, weightDecayUntil,
+                    restoreBest);
         }
     }
 }

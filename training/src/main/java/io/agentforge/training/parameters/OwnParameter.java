@@ -49,7 +49,18 @@ public record OwnParameter(String name, boolean integer, double min, double max,
             ModelPhase.FINAL_COMPRESSION, List.of(
                     new OwnParameter("int4_group_size", true, 0, 4096, 0),
                     new OwnParameter("greedy_prompts", true, 1, 64, 4),
-                    new OwnParameter("greedy_tokens", true, 1, 256, 16))));
+                    new OwnParameter("greedy_tokens", true, 1, 256, 16)),
+            // PHASES.md section 3.4: the λ-ramp over ~20% of the run; AdamW's decay, to 0 after the first half.
+            ModelPhase.BITNET, List.of(
+                    new OwnParameter("ramp_share", false, 0, 1, 0.2),
+                    new OwnParameter("weight_decay", false, 0, 1, 0.1),
+                    new OwnParameter("weight_decay_until", false, 0, 1, 0.5)),
+            // PHASES.md section 4.4: evaluation every eval_interval steps on select, stop after `patience`
+            // evaluations without an improvement larger than min_delta, return the best weights.
+            ModelPhase.FORGE_TRAINING, List.of(
+                    new OwnParameter("patience", true, 1, 10_000, 5),
+                    new OwnParameter("min_delta", false, 0, 10, 0),
+                    new OwnParameter("weight_decay", false, 0, 1, 0))));
 
     public static List<OwnParameter> of(ModelPhase phase) {
         return BY_PHASE.getOrDefault(phase, List.of());

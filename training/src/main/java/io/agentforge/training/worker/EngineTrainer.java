@@ -154,7 +154,7 @@ final class EngineTrainer implements ModelTrainer {
     }
 
     /** Turns engine steps into the worker's step messages, and the worker's stop request into the engine's. */
-    private static final class Relay implements ProgressListener {
+    static final class Relay implements ProgressListener {
         private final StepListener listener;
         private final BooleanSupplier stop;
         private final StopSignal engineStop;

@@ -20,6 +20,8 @@ public final class PhaseRunners {
                 .run(context.spec(), context.stop()));
         RUNNERS.put(ModelPhase.EVOMERGE, context -> new EvoMergeRun(context.channel()).run(context));
         RUNNERS.put(ModelPhase.FINAL_COMPRESSION, context -> new FinalCompressionRun(context.channel()).run(context));
+        RUNNERS.put(ModelPhase.BITNET, new BitNetRun());
+        RUNNERS.put(ModelPhase.FORGE_TRAINING, new ForgeTrainingRun());
     }
 
     private PhaseRunners() {

@@ -251,9 +251,16 @@ class TrainingJobsTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("max_stepz");
         assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.COGNATE, null, Map.of("max_steps", -3), 0)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("max_steps");
-        assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.BITNET, null, Map.of(), 0)))
+        assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.QUIETSTAR, null, Map.of(), 0)))
                 .isInstanceOf(io.agentforge.contracts.errors.NotImplementedException.class)
-                .hasMessageContaining("phase bitnet is not implemented yet");
+                .hasMessageContaining("phase quietstar is not implemented yet");
+        // BitNet and Forge Training run here: their requests are checked, another phase's parameter is a 400.
+        assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.BITNET, null, Map.of("patience", 3), 0)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("patience");
+        assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.FORGE_TRAINING, null,
+                Map.of("ramp_share", 0.2), 0)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("ramp_share");
+        assertThat(service.implementedPhases()).contains(ModelPhase.BITNET, ModelPhase.FORGE_TRAINING);
         assertThatThrownBy(() -> service.job("no-such-job")).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> service.cancel(finished.jobId())).isInstanceOf(ConflictException.class);
         assertThat(service.jobs(JobQuery.all()).total()).isEqualTo(1);

@@ -138,4 +138,21 @@ class PhaseParametersTest {
                 Map.of("fitness_token", 1000), null), datasets()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("fitness_token");
     }
+
+    @Test
+    void bitnetAndForgeTrainingTakeTheirOwnParametersAndRefuseUnknownOnesByName() {
+        var bitnet = PhaseParameters.of(new JobRequest(ModelPhase.BITNET, null, Map.of("ramp_share", 0.3), null), dataDir.resolve("datasets"));
+        assertThat(bitnet.own()).containsEntry("ramp_share", 0.3).containsEntry("weight_decay", 0.1)
+                .containsEntry("weight_decay_until", 0.5);
+        var forge = PhaseParameters.of(new JobRequest(ModelPhase.FORGE_TRAINING, null, Map.of("patience", 2), null), dataDir.resolve("datasets"));
+        assertThat(forge.own()).containsEntry("patience", 2L).containsEntry("min_delta", 0.0);
+
+        // Forge's patience is not BitNet's: a 400 naming it, never a silently ignored value.
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.BITNET, null, Map.of("patience", 2), null), dataDir.resolve("datasets")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("patience").hasMessageContaining("bitnet");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.BITNET, null, Map.of("ramp_share", 1.5), null), dataDir.resolve("datasets")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("ramp_share");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.FORGE_TRAINING, null, Map.of("patience", 0.5), null), dataDir.resolve("datasets")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("patience");
+    }
 }
