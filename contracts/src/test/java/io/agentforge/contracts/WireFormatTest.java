@@ -50,7 +50,8 @@ class WireFormatTest {
                            "max_train_samples":5000,"max_eval_samples":null,"use_grokfast":true},
                  "parameters":{"model_preset":"tiny"},"status":"running",
                  "created_at":"2026-11-26T17:00:00Z","started_at":"2026-11-26T17:00:01.500Z","completed_at":null,
-                 "progress":0.25,"current_step":25,"message":"step 25/100","error_message":null}
+                 "progress":0.25,"current_step":25,"message":"step 25/100","error_message":null,
+                 "stats":null}
                 """, TrainingJob.class);
     }
 
@@ -90,7 +91,7 @@ class WireFormatTest {
                 """, ModelMetadata.class);
         assertRoundTrip("""
                 {"handoff_id":"h1","from_phase":"cognate","to_phase":"evomerge","model_id":"m1",
-                 "created_at":"2026-11-26T17:00:00Z","status":"pending"}
+                 "created_at":"2026-11-26T17:00:00Z","status":"pending","reason":null}
                 """, ModelHandoff.class);
         assertRoundTrip("""
                 {"model_ids":["m1"],"export_format":"djl","include_metadata":false,"compression":false}

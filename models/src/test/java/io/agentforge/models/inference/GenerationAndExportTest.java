@@ -42,8 +42,8 @@ class GenerationAndExportTest {
     @BeforeAll
     static void storeTwoTinyModels() throws IOException {
         service = RunningModelService.start(dir, null, 50_000_000);
-        first = LanguageModel.initialize(TransformerConfig.tiny(), 11);
-        second = LanguageModel.initialize(TransformerConfig.tiny(), 12);
+        first = LanguageModel.initialize(TransformerConfig.tiny(), 11, LanguageModel.Init.TORCH_DEFAULT);
+        second = LanguageModel.initialize(TransformerConfig.tiny(), 12, LanguageModel.Init.TORCH_DEFAULT);
         firstDir = dir.resolve("first");
         ModelExport.save(first, null, firstDir);
         ModelExport.save(second, null, dir.resolve("second"));
