@@ -1,6 +1,6 @@
 package io.agentforge.launcher;
 
-import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.security.Tokens;
 import io.agentforge.platform.web.WebTestClient;

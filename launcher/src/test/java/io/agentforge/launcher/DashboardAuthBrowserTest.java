@@ -1,6 +1,6 @@
 package io.agentforge.launcher;
 
-import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
-package io.agentforge.platform.config;
+package io.agentforge.launcher.config;
 
+import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.security.Role;
 import io.agentforge.platform.security.Tokens;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.agentforge.launcher.fuzz;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.launcher.Wiring;
-import io.agentforge.platform.config.AgentForgeConfig;
+import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
