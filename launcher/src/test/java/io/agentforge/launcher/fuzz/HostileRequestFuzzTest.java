@@ -109,6 +109,9 @@ class HostileRequestFuzzTest {
     private static HttpResponse<byte[]> send(HttpClient http, int port, HostileRequests.Request request) {
         var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + request.pathAndQuery()))
                 .timeout(Duration.ofSeconds(60))
+                // A large body waits for the server's word, as a real client's should: a server that refuses it by its
+                // Content-Length answers and closes, and a client still writing would read a reset instead.
+                .expectContinue(request.body() != null && request.body().length > 64 * 1024)
                 .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
         request.headers().forEach(builder::header);
@@ -125,7 +128,9 @@ class HostileRequestFuzzTest {
     /** The two rules: what is wrong with the answer, or empty when it keeps them. */
     static java.util.Optional<String> check(String method, int status, String body) {
         var shortBody = body.length() > 300 ? body.substring(0, 300) : body;
-        if (status >= 500 && status != 503) {
+        // 501 is the contract's answer for a phase the server does not implement yet (our limitation, said in words).
+        boolean notImplemented = status == 501 && body.contains("is not implemented yet");
+        if (status >= 500 && status != 503 && !notImplemented) {
             return java.util.Optional.of("a server error: " + shortBody);
         }
         if (status >= 400 && !method.equals("HEAD")) {
@@ -150,6 +155,8 @@ class HostileRequestFuzzTest {
         assertThat(check("POST", 404, "Not Found")).isPresent();
         assertThat(check("POST", 400, "{\"error\":\"x\"}")).isPresent();
         assertThat(check("GET", 503, envelope)).isEmpty();
+        assertThat(check("POST", 501, "{\"success\":false,\"error\":\"phase adas is not implemented yet\"}")).isEmpty();
+        assertThat(check("POST", 501, envelope)).isPresent();
         assertThat(check("GET", 413, envelope)).isEmpty();
         assertThat(check("GET", 200, "binary \u0000 bytes")).isEmpty();
     }
