@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * Examples as tensors: inputs and next-token targets (batch, time), padded, and a weight per target that is 1 where
- * the loss counts (after the prompt, before the padding) and 0 elsewhere.
+ * the loss counts (after the prompt, before the padding) and 0 elsewhere. A tool result, from
+ * {@code <|toolresult|>} to {@code <|endoftoolresult|>} inclusive, is never scored: the runtime injects it, so a
+ * model that learned to predict it would learn to invent results instead of reading them.
  */
 public record Batch(NDArray inputs, NDArray targets, NDArray weights, int scoredTokens, int inputTokens) {
 
@@ -35,10 +37,11 @@ public record Batch(NDArray inputs, NDArray targets, NDArray weights, int scored
         for (int r = 0; r < rows; r++) {
             Example e = examples.get(r);
             int length = e.tokens().length - 1;
+            boolean[] injected = injected(e.tokens());
             for (int t = 0; t < length; t++) {
                 inputs[r * time + t] = e.tokens()[t];
                 targets[r * time + t] = e.tokens()[t + 1];
-                if (t + 1 >= e.promptLength()) {
+                if (t + 1 >= e.promptLength() && !injected[t + 1]) {
                     weights[r * time + t] = 1f;
                     scored++;
                 }
@@ -47,6 +50,22 @@ public record Batch(NDArray inputs, NDArray targets, NDArray weights, int scored
         }
         var shape = new Shape(rows, time);
         return new Batch(manager.create(inputs, shape), manager.create(targets, shape), manager.create(weights, shape), scored, inputTokens);
+    }
+
+    /** Which tokens a tool runtime supplies: each result's opening token, contents and closing token. */
+    static boolean[] injected(int[] tokens) {
+        boolean[] injected = new boolean[tokens.length];
+        boolean inside = false;
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] == SpecialToken.TOOL_RESULT.id()) {
+                inside = true;
+            }
+            injected[i] = inside;
+            if (tokens[i] == SpecialToken.TOOL_RESULT_END.id()) {
+                inside = false;
+            }
+        }
+        return injected;
     }
 
     /** Mean cross-entropy over the scored targets. */
