@@ -28,38 +28,47 @@ public final class ShortAnswers {
     }
 
     public static List<Example> generate(ByteTokenizer tokenizer) {
-        var examples = new ArrayList<Example>();
+        return pairs().stream().map(pair -> qa(tokenizer, pair.question(), pair.answer())).toList();
+    }
+
+    /** A question and its one-word answer, as text. */
+    public record Pair(String question, String answer) {
+    }
+
+    /** Every question with its answer, in a fixed order. */
+    public static List<Pair> pairs() {
+        var examples = new ArrayList<Pair>();
         for (int i = 0; i < DAYS.length; i++) {
-            examples.add(qa(tokenizer, "What day comes after " + DAYS[i] + "?", DAYS[(i + 1) % DAYS.length]));
-            examples.add(qa(tokenizer, "What day comes before " + DAYS[i] + "?", DAYS[(i + DAYS.length - 1) % DAYS.length]));
+            examples.add(new Pair("What day comes after " + DAYS[i] + "?", DAYS[(i + 1) % DAYS.length]));
+            examples.add(new Pair("What day comes before " + DAYS[i] + "?", DAYS[(i + DAYS.length - 1) % DAYS.length]));
         }
         for (int i = 0; i < MONTHS.length; i++) {
-            examples.add(qa(tokenizer, "What month comes after " + MONTHS[i] + "?", MONTHS[(i + 1) % MONTHS.length]));
-            examples.add(qa(tokenizer, "What month comes before " + MONTHS[i] + "?",
+            examples.add(new Pair("What month comes after " + MONTHS[i] + "?", MONTHS[(i + 1) % MONTHS.length]));
+            examples.add(new Pair("What month comes before " + MONTHS[i] + "?",
                     MONTHS[(i + MONTHS.length - 1) % MONTHS.length]));
         }
         for (char c = 'a'; c < 'z'; c++) {
-            examples.add(qa(tokenizer, "What letter comes after " + c + "?", String.valueOf((char) (c + 1))));
-            examples.add(qa(tokenizer, "What letter comes before " + (char) (c + 1) + "?", String.valueOf(c)));
+            examples.add(new Pair("What letter comes after " + c + "?", String.valueOf((char) (c + 1))));
+            examples.add(new Pair("What letter comes before " + (char) (c + 1) + "?", String.valueOf(c)));
         }
         for (String word : WORDS) {
-            examples.add(qa(tokenizer, "Spell " + word + " backwards.", new StringBuilder(word).reverse().toString()));
-            examples.add(qa(tokenizer, "How many letters are in " + word + "?", String.valueOf(word.length())));
-            examples.add(qa(tokenizer, "What is the first letter of " + word + "?", word.substring(0, 1)));
-            examples.add(qa(tokenizer, "What is the last letter of " + word + "?", word.substring(word.length() - 1)));
+            examples.add(new Pair("Spell " + word + " backwards.", new StringBuilder(word).reverse().toString()));
+            examples.add(new Pair("How many letters are in " + word + "?", String.valueOf(word.length())));
+            examples.add(new Pair("What is the first letter of " + word + "?", word.substring(0, 1)));
+            examples.add(new Pair("What is the last letter of " + word + "?", word.substring(word.length() - 1)));
         }
         for (String[] pair : OPPOSITES) {
-            examples.add(qa(tokenizer, "What is the opposite of " + pair[0] + "?", pair[1]));
-            examples.add(qa(tokenizer, "What is the opposite of " + pair[1] + "?", pair[0]));
+            examples.add(new Pair("What is the opposite of " + pair[0] + "?", pair[1]));
+            examples.add(new Pair("What is the opposite of " + pair[1] + "?", pair[0]));
         }
         for (int a = 0; a < 100; a += 3) {
             for (int b = 1; b < 100; b += 4) {
                 if (a != b) {
-                    examples.add(qa(tokenizer, "Which is larger, " + a + " or " + b + "?", String.valueOf(Math.max(a, b))));
+                    examples.add(new Pair("Which is larger, " + a + " or " + b + "?", String.valueOf(Math.max(a, b))));
                 }
             }
         }
-        return examples;
+        return List.copyOf(examples);
     }
 
     private static Example qa(ByteTokenizer tokenizer, String question, String answer) {
