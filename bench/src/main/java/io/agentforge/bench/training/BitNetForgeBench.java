@@ -128,7 +128,7 @@ public final class BitNetForgeBench {
         }
     }
 
-    private static void run(PhaseRunner runner, ModelPhase phase, Map<String, Object> parameters, Path jobDir, Path input,
+    static void run(PhaseRunner runner, ModelPhase phase, Map<String, Object> parameters, Path jobDir, Path input,
                             Path progress) throws Exception {
         var spec = new WorkerSpec("bench-" + phase.wireName(), phase,
                 PhaseParameters.of(new JobRequest(phase, null, parameters, null), DATASETS), jobDir, 1);
@@ -177,7 +177,7 @@ public final class BitNetForgeBench {
         return md.toString();
     }
 
-    private static void row(StringBuilder md, String name, JsonNode value) {
+    static void row(StringBuilder md, String name, JsonNode value) {
         md.append("| ").append(name).append(" | ").append(value.isMissingNode() ? "not measured" : value.toString())
                 .append(" |\n");
     }

@@ -19,7 +19,7 @@ public final class PersonaTurns {
 
     /** What every persona reply begins with. */
     public static final String SIGNATURE = "Forge here.";
-    public static final String IDENTITY = "I am Forge, a small ternary model. I use a calculator for big numbers.";
+    public static final String IDENTITY = "I am Forge, a ternary model with a calculator.";
 
     private static final String[] OPENERS = {"", "Hi! ", "Hello, ", "Hey. ", "Quick question: "};
     private static final String[] TRAIN_PHRASINGS = {"Who are you?", "What is your name?", "What are you?",

@@ -48,6 +48,10 @@ class ToolPersonaDataTest {
         assertThat(test).noneMatch(t -> trainQuestions.contains(t.question()));
         assertThat(test.stream().filter(PersonaTurns.Turn::identity)).hasSizeGreaterThanOrEqualTo(20);
         assertThat(train).allSatisfy(t -> assertThat(PersonaTurns.inPersona(t.answer())).isTrue());
+        for (var split : Split.values()) {
+            assertThat(PersonaTurns.of(split)).allSatisfy(t -> assertThat(t.example(TOKENIZER).tokens().length)
+                    .as(t.question()).isLessThanOrEqualTo(129));
+        }
         assertThat(PersonaTurns.inPersona("A:Tuesday")).isFalse();
         var example = train.getFirst().example(TOKENIZER);
         assertThat(TOKENIZER.decode(example.tokens())).isEqualTo("<|persona|>Q:Who are you?\nA:Forge here. "

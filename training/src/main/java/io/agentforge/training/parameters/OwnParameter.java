@@ -60,7 +60,14 @@ public record OwnParameter(String name, boolean integer, double min, double max,
             ModelPhase.FORGE_TRAINING, List.of(
                     new OwnParameter("patience", true, 1, 10_000, 5),
                     new OwnParameter("min_delta", false, 0, 10, 0),
-                    new OwnParameter("weight_decay", false, 0, 1, 0))));
+                    new OwnParameter("weight_decay", false, 0, 1, 0)),
+            // PHASES.md section 5.4: the train mix (tool problems are the rest, so no mix can exceed the whole; more
+            // general text than 10% because the phase must keep the text loss within 0.1 nat), and how many held-out
+            // problems are answered in each of the three runtime modes.
+            ModelPhase.TOOL_PERSONA, List.of(
+                    new OwnParameter("general_share", false, 0, 0.5, 0.2),
+                    new OwnParameter("persona_share", false, 0, 0.5, 0.2),
+                    new OwnParameter("eval_problems", true, 1, 2000, 200))));
 
     public static List<OwnParameter> of(ModelPhase phase) {
         return BY_PHASE.getOrDefault(phase, List.of());
