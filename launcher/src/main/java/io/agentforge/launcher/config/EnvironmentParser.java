@@ -1,15 +1,13 @@
 package io.agentforge.launcher.config;
 
 import io.agentforge.platform.config.LogFormat;
-import io.agentforge.platform.config.WebSocketServiceConfig;
-import io.agentforge.platform.config.Variable;
-import io.agentforge.platform.config.MonitoringServiceConfig;
-import io.agentforge.platform.config.ModelServiceConfig;
-import io.agentforge.platform.config.AlertThresholds;
-import io.agentforge.platform.config.ServiceUrls;
+import io.agentforge.websocket.WebSocketServiceConfig;
+import io.agentforge.monitoring.MonitoringServiceConfig;
+import io.agentforge.models.ModelServiceConfig;
+import io.agentforge.monitoring.AlertThresholds;
 import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.TrainingServiceConfig;
-import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.training.TrainingServiceConfig;
+import io.agentforge.api.ApiServiceConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
