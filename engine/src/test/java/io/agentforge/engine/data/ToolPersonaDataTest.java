@@ -34,8 +34,9 @@ class ToolPersonaDataTest {
         var train = operands(ToolProblems.generate(Split.TRAIN, 20_000, 3));
         var test = operands(ToolProblems.generate(Split.TEST, 2_000, 3));
         var select = operands(ToolProblems.generate(Split.SELECT, 2_000, 3));
-        assertThat(test).doesNotContainAnyElementsOf(train).doesNotContainAnyElementsOf(select);
-        assertThat(select).doesNotContainAnyElementsOf(train);
+        assertThat(shared(test, train)).isEmpty();
+        assertThat(shared(test, select)).isEmpty();
+        assertThat(shared(select, train)).isEmpty();
         // With 3 million possible operand pairs, collisions within a split are rare: the sets are real.
         assertThat(test).hasSizeGreaterThan(1_900);
     }
@@ -57,6 +58,12 @@ class ToolPersonaDataTest {
         assertThat(TOKENIZER.decode(example.tokens())).isEqualTo("<|persona|>Q:Who are you?\nA:Forge here. "
                 + PersonaTurns.IDENTITY + "<|endoftext|>");
         assertThat(TOKENIZER.decode(example.prompt())).isEqualTo("<|persona|>Q:Who are you?\n");
+    }
+
+    private static Set<String> shared(Set<String> a, Set<String> b) {
+        var both = new HashSet<>(a);
+        both.retainAll(b);
+        return both;
     }
 
     private static Set<String> operands(List<ToolProblems.Problem> problems) {
