@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The answer of {@code POST /chat} in the original's shape.
  *
- * @param metadata {@code parameter_count}, {@code tokens_per_second}, {@code prompt_tokens}, {@code generated_tokens}
- *                 and the sampling settings used
+ * @param metadata {@code parameter_count}, {@code tokens_per_second}, {@code prompt_tokens}, {@code generated_tokens},
+ *                 the sampling settings used, and {@code tool_calls} [{@code tool, call, result, error}]
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ChatReply(String modelId, String modelName, String message, String response,

@@ -6,7 +6,9 @@ import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.engine.generation.GenerationSettings;
-import io.agentforge.engine.generation.TextGenerator;
+import io.agentforge.contracts.models.ToolCall;
+import io.agentforge.engine.generation.ToolAwareGenerator;
+import io.agentforge.engine.tools.Calculator;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.models.storage.Directories;
@@ -22,9 +24,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * Generates text with stored models. A model is loaded from its verified artifact on first use (unpacked to a
- * scratch directory that is removed right after loading) and kept in {@link LoadedModels}; its memory is estimated
- * as four bytes per parameter (float32 weights, native memory outside the Java heap).
+ * Generates text with stored models, running the calculator when a model calls it (the call and its result are part
+ * of the {@link Generation}; the text is the answer outside calls, results and thoughts). A model is loaded from its
+ * verified artifact on first use (unpacked to a scratch directory that is removed right after loading) and kept in
+ * {@link LoadedModels}; its memory is estimated as four bytes per parameter (float32 weights, native memory outside
+ * the Java heap).
  */
 public final class ModelInference implements AutoCloseable {
     public static final int MAX_TOKENS_LIMIT = 1024;
@@ -33,6 +37,10 @@ public final class ModelInference implements AutoCloseable {
     private final LoadedModels<LanguageModel> loaded;
     private final long maxExpanded;
     private final ByteTokenizer tokenizer = new ByteTokenizer();
+    // Every model shares the reserved tool tokens: a model that writes a call gets it executed; one that never does
+    // is not affected.
+    private final ToolAwareGenerator generator = new ToolAwareGenerator(new Calculator());
+    private static final String CALCULATOR = "calculator";
 
     /**
      * @param memoryBudgetBytes estimated bytes of weights to keep loaded
@@ -63,10 +71,14 @@ public final class ModelInference implements AutoCloseable {
         var prompt = tokenizer.encode(request.prompt());
         return loaded.use(model.modelId(), () -> load(model, artifact), languageModel -> {
             long start = System.nanoTime();
-            var produced = new TextGenerator(languageModel).generate(prompt, settings);
+            var produced = generator.generate(languageModel, prompt,
+                    ToolAwareGenerator.Settings.of(settings, ToolAwareGenerator.RuntimeMode.NORMAL));
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Generation(model.modelId(), tokenizer.decodeText(produced), prompt.length, produced.length,
-                    languageModel.parameterCount(), seconds > 0 ? produced.length / seconds : 0);
+            int tokens = produced.tokens().length;
+            var calls = produced.calls().stream().map(c -> new ToolCall(CALCULATOR, c.text(), c.injected(),
+                    c.result() == null ? null : c.result().error())).toList();
+            return new Generation(model.modelId(), produced.answer(), prompt.length, tokens,
+                    languageModel.parameterCount(), seconds > 0 ? tokens / seconds : 0, calls);
         });
     }
 
