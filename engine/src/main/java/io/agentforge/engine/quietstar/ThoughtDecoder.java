@@ -18,7 +18,7 @@ import java.util.Random;
  * Decodes many sequences side by side in one key/value cache, each from its own prefix, as a thought and then an
  * answer. A prefix ending in {@code <sot>} opens a thought: the model writes it (greedily, or sampled at a
  * temperature) with every special token but {@code <eot>} masked, and a thought that reaches the cap is closed by
- * feeding {@code <eot>}. Any other prefix (one that ends with {@code <sot><eot>}, or a scrambled thought and its
+ * feeding {@code <eot>} (the cap is lowered for a row whose question leaves less room in the context). Any other prefix (one that ends with {@code <sot><eot>}, or a scrambled thought and its
  * {@code <eot>}) goes straight to the answer, decoded greedily with every special token but {@code <eos>} masked, so
  * thought tokens never appear inside an answer (the model is never taught not to emit them: PHASES.md 2.1).
  *
@@ -76,6 +76,7 @@ public final class ThoughtDecoder {
 
     private static final class Row {
         final int[] prefix;
+        final int cap;
         int position;
         State state = State.PREFIX;
         boolean capped;
@@ -84,9 +85,10 @@ public final class ThoughtDecoder {
         final List<Integer> answer = new ArrayList<>();
         final List<Integer> fed = new ArrayList<>();
 
-        Row(int[] prefix, int position) {
+        Row(int[] prefix, int position, int cap) {
             this.prefix = prefix;
             this.position = position;
+            this.cap = cap;
         }
     }
 
@@ -114,7 +116,9 @@ public final class ThoughtDecoder {
             if (prefix.length > capacity) {
                 throw new IllegalArgumentException("prefix: " + prefix.length + " tokens exceed context_length " + capacity);
             }
-            state[r] = new Row(prefix, common);
+            // A long question leaves less room: the thought closes early enough for <eot> and the answer to fit.
+            int room = capacity - prefix.length - 1 - (settings.stopAfterThought() ? 0 : settings.maxAnswerTokens() + 1);
+            state[r] = new Row(prefix, common, Math.max(0, Math.min(settings.maxThoughtTokens(), room)));
             for (int t = 0; t < common; t++) {
                 first[r * common + t] = prefix[t];
             }
@@ -160,7 +164,7 @@ public final class ThoughtDecoder {
             }
             case THOUGHT -> {
                 int token;
-                if (row.thought.size() >= settings.maxThoughtTokens()) {
+                if (row.thought.size() >= row.cap) {
                     token = THOUGHT_END;
                     row.capped = true;
                 } else {

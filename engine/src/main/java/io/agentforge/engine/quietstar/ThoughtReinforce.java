@@ -101,8 +101,12 @@ public final class ThoughtReinforce {
             var ofQuestion = new ArrayList<int[]>();
             for (int k = 0; k < settings.thoughtsPerQuestion(); k++) {
                 var row = decoded.get(q * settings.thoughtsPerQuestion() + k);
-                ofQuestion.add(row.thought());
-                capped += row.capped() ? 1 : 0;
+                // Scoring appends the answer: a thought is cut, as at the cap, where the whole would overflow.
+                var question = questions.get(q);
+                int room = model.config().contextLength() - question.question().length - question.answer().length - 2;
+                boolean cut = row.thought().length > room;
+                ofQuestion.add(cut ? Arrays.copyOf(row.thought(), Math.max(0, room)) : row.thought());
+                capped += row.capped() || cut ? 1 : 0;
             }
             thoughts.add(ofQuestion);
         }

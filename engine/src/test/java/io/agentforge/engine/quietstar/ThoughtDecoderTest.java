@@ -56,6 +56,23 @@ class ThoughtDecoderTest {
     }
 
     @Test
+    void aLongQuestionGetsAShorterThoughtThatIsStillClosedWithinTheContext() {
+        try (var model = LanguageModel.initialize(TransformerConfig.tiny(), 7)) {
+            int context = model.config().contextLength();
+            int[] longPrefix = new int[context - 10];
+            Arrays.fill(longPrefix, 'x');
+            longPrefix[longPrefix.length - 1] = SOT;
+            var decoded = ThoughtDecoder.decode(model, List.of(longPrefix, sums(1).getFirst().thinkingPrefix()),
+                    new ThoughtDecoder.Settings(48, 4, 0, 3, false));
+            // 10 positions left: the thought, <eot>, 4 answer tokens and <eos> must fit, so the thought gets 4.
+            assertThat(decoded.get(0).thought()).hasSize(4);
+            assertThat(decoded.get(0).capped()).isTrue();
+            assertThat(decoded.get(0).tokens()[4]).isEqualTo(EOT);
+            assertThat(decoded.get(1).thought()).hasSize(48);
+        }
+    }
+
+    @Test
     void thoughtTokensNeverAppearInAnswersEvenFromAModelThatPrefersThem() throws Exception {
         // A tiny model trained to answer with thought markers: after "A:" it writes <sot><eot><sot>...
         var train = new ArrayList<Example>();
