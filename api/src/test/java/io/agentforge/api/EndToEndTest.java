@@ -42,7 +42,9 @@ class EndToEndTest {
     static final String TINY = "{\"model_preset\":\"tiny\",\"max_steps\":2,\"batch_size\":4,"
             + "\"max_train_samples\":100,\"max_eval_samples\":10}";
     /** Per-phase overrides that keep each phase's search small. */
-    static final String OVERRIDES = "{\"evomerge\":{\"generations\":2,\"population\":4}}";
+    static final String OVERRIDES = "{\"evomerge\":{\"generations\":2,\"population\":4},"
+            + "\"adas\":{\"generations\":2,\"population\":3,\"candidate_steps\":6,\"parameter_cap\":120000,"
+            + "\"latency_runs\":5}}";
 
     @TempDir
     static Path dir;
