@@ -48,8 +48,14 @@ class RedisOutageTest {
     }
 
     private RedisStreamsEventBus bus(RedisServerFixture redis, String name, int capacity) {
-        return closing(new RedisStreamsEventBus(RedisStreamSettings.of(redis.url(), name).withStreamKey(streamKey),
-                outboxes, capacity));
+        return closing(new RedisStreamsEventBus(settings(redis, name), outboxes, capacity));
+    }
+
+    /** The defaults, on this test's own stream. */
+    private RedisStreamSettings settings(RedisServerFixture redis, String name) {
+        var defaults = RedisStreamSettings.of(redis.url(), name);
+        return new RedisStreamSettings(defaults.redisUrl(), name, streamKey, defaults.maxLength(),
+                defaults.blockTimeout(), defaults.healthTimeout(), defaults.claimAbandonedAfter());
     }
 
     private static List<Event> progress(int count) {
@@ -128,8 +134,7 @@ class RedisOutageTest {
         var received = new ReceivedEvents();
         watcherBus.subscribe("*", received);
         redis.stop();
-        var first = new RedisStreamsEventBus(RedisStreamSettings.of(redis.url(), "training@a")
-                .withStreamKey(streamKey), outboxes, 1_000);
+        var first = new RedisStreamsEventBus(settings(redis, "training@a"), outboxes, 1_000);
         var waiting = progress(4);
         waiting.forEach(first::publish);
         first.close();
