@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +43,7 @@ class EventBusesTest {
         // A service must come up while Redis is away (issue 18); what it publishes meanwhile waits in the outbox.
         try (var bus = EventBuses.create("redis://127.0.0.1:1", "api@host", outbox)) {
             assertThat(bus.isHealthy()).isFalse();
-            assertThat(bus.publish(EventBusContract.event(EventTypes.ALERT_CREATED))).isNull();
+            assertThat(bus.publish(Event.of(EventTypes.ALERT_CREATED, "launcher-test", Map.of()))).isNull();
             assertThat(((RedisStreamsEventBus) bus).outboxSize()).isEqualTo(1);
         }
     }
