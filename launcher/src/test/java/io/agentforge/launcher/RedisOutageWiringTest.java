@@ -40,7 +40,7 @@ class RedisOutageWiringTest {
             try (var wiring = Wiring.start(AgentForgeConfig.fromEnvironment(env), Wiring.allServices())) {
                 for (var entry : wiring.servers().entrySet()) {
                     var health = WebTestClient.of(entry.getValue()).get("/health");
-                    assertThat(health.status()).as(entry.getKey() + " /health").isEqualTo(200);
+                    assertThat(health.status()).as(entry.getKey() + " /health: " + health.body()).isEqualTo(200);
                     assertThat(health.json().get("status").asText()).as(entry.getKey() + " status")
                             .isEqualTo("degraded");
                 }

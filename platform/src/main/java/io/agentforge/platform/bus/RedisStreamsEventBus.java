@@ -8,6 +8,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -36,6 +37,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -81,6 +83,7 @@ public final class RedisStreamsEventBus implements EventBus {
     public static final int DEFAULT_OUTBOX_CAPACITY = 20_000;
     private static final Duration RELAY_PAUSE = Duration.ofMillis(250);
     private static final Duration ORPHAN_SCAN_EVERY = Duration.ofSeconds(10);
+    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
     private final RedisStreamSettings settings;
     private final RedisClient client;
@@ -95,6 +98,8 @@ public final class RedisStreamsEventBus implements EventBus {
     private volatile boolean outboxInUse;
     private final Thread relay;
     private long nextOrphanScan;
+    private final ReentrantLock connecting = new ReentrantLock();
+    private volatile long nextConnectAttempt = System.nanoTime();
     private final Set<DeliveryThread> subscriptions = ConcurrentHashMap.newKeySet();
     /** Member numbers in use per group, so a restarted member gets the same consumer name and its pending entries. */
     private final Map<String, Set<Integer>> groupMembers = new HashMap<>();
@@ -145,18 +150,31 @@ public final class RedisStreamsEventBus implements EventBus {
                 : Thread.ofVirtual().name("event-bus-outbox-relay").start(this::relayLoop);
     }
 
-    /** The shared connection, made on first use after Redis was away at start. */
+    /**
+     * The shared connection, made on first use after Redis was away at start. One caller at a time tries, at most
+     * once a second; everyone else fails at once instead of queueing behind a connect (a health check must answer).
+     */
     private StatefulRedisConnection<String, String> connection() {
         var current = connection;
         if (current != null) {
             return current;
         }
-        synchronized (this) {
+        requireOpen();
+        if (System.nanoTime() - nextConnectAttempt < 0 || !connecting.tryLock()) {
+            throw new RedisConnectionException("Redis is not reachable yet");
+        }
+        try {
             if (connection == null) {
-                requireOpen();
-                connection = client.connect();
+                try {
+                    connection = client.connect();
+                } catch (RedisException e) {
+                    nextConnectAttempt = System.nanoTime() + RECONNECT_PAUSE.toNanos();
+                    throw e;
+                }
             }
             return connection;
+        } finally {
+            connecting.unlock();
         }
     }
 
