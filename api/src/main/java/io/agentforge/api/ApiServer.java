@@ -4,7 +4,6 @@ import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.training.TrainingService;
-import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.security.SecuritySettings;

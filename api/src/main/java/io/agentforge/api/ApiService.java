@@ -16,7 +16,6 @@ import io.agentforge.contracts.monitoring.MonitoringService;
 import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
-import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.security.AccessControl;
 import io.agentforge.platform.security.AccessRules;

@@ -2,7 +2,6 @@ package io.agentforge.api;
 
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
-import io.agentforge.platform.config.ApiServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.WebTestClient;
 import io.agentforge.api.testing.JobLedger;

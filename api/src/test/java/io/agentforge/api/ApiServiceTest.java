@@ -9,7 +9,6 @@ import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.ApiServiceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

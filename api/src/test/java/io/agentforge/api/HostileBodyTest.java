@@ -7,7 +7,6 @@ import io.agentforge.api.testing.ModelShelf;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.ApiServiceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;

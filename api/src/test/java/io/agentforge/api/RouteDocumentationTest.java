@@ -6,7 +6,6 @@ import io.agentforge.api.testing.ModelShelf;
 import io.agentforge.api.web.ApiDocument;
 import io.agentforge.contracts.Json;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.ApiServiceConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

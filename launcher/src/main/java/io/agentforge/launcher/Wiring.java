@@ -21,7 +21,6 @@ import io.agentforge.monitoring.Monitoring;
 import io.agentforge.monitoring.MonitoringServer;
 import io.agentforge.monitoring.MonitoringSettings;
 import io.agentforge.monitoring.MonitoringTargets;
-import io.agentforge.platform.bus.EventBuses;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.platform.health.HealthCheck;
@@ -209,7 +208,7 @@ public final class Wiring implements AutoCloseable {
         private void watch(Monitoring monitoring) {
             var inProcess = new EnumMap<ServiceName, Service>(servers);
             inProcess.remove(ServiceName.MONITORING);
-            MonitoringTargets.of(config.serviceUrls(), inProcess, monitoring.settings().checkTimeout())
+            MonitoringTargets.of(config.serviceUrls().byService(), inProcess, monitoring.settings().checkTimeout())
                     .forEach(monitoring::watch);
             if (config.redisUrl().isPresent()) {
                 // With a shared bus, services in other processes that no URL names announce where they listen.

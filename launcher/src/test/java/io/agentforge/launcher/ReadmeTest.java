@@ -1,6 +1,6 @@
 package io.agentforge.launcher;
 
-import io.agentforge.platform.config.Variable;
+import io.agentforge.launcher.config.Variable;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

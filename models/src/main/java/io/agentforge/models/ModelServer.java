@@ -8,7 +8,6 @@ import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.models.registry.ModelRepository;
 import io.agentforge.models.storage.ArtifactStore;
 import io.agentforge.models.web.ModelRoutes;
-import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Schema;

@@ -2,7 +2,6 @@ package io.agentforge.models;
 
 import io.agentforge.models.registry.ModelRegistry;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.ModelServiceConfig;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 

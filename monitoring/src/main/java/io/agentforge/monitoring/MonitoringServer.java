@@ -3,7 +3,6 @@ package io.agentforge.monitoring;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.monitoring.alert.AlertRepository;
 import io.agentforge.monitoring.alert.PersistentAlertStore;
-import io.agentforge.platform.config.MonitoringServiceConfig;
 import io.agentforge.platform.config.ServiceName;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.persistence.Database;

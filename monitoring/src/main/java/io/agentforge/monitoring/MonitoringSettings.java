@@ -1,7 +1,6 @@
 package io.agentforge.monitoring;
 
 import io.agentforge.monitoring.alert.AlertThresholds;
-import io.agentforge.platform.config.MonitoringServiceConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;

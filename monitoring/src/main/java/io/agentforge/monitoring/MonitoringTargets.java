@@ -3,8 +3,8 @@ package io.agentforge.monitoring;
 import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.ServiceUrls;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,8 @@ public final class MonitoringTargets {
     private MonitoringTargets() {
     }
 
-    public static List<HealthTarget> of(ServiceUrls urls, Map<ServiceName, ? extends Service> inProcess,
+    /** @param urls the base URL of each service reached over HTTP ({@code *_SERVICE_URL}) */
+    public static List<HealthTarget> of(Map<ServiceName, URI> urls, Map<ServiceName, ? extends Service> inProcess,
                                         Duration timeout) {
         var client = HttpClient.newBuilder().connectTimeout(timeout).build();
         var targets = new ArrayList<HealthTarget>();
@@ -29,9 +30,9 @@ public final class MonitoringTargets {
             if (service == ServiceName.MONITORING) {
                 continue;
             }
-            var url = urls.of(service);
-            if (url.isPresent()) {
-                targets.add(HealthTarget.http(service.id(), url.get(), client, timeout));
+            var url = urls.get(service);
+            if (url != null) {
+                targets.add(HealthTarget.http(service.id(), url, client, timeout));
             } else if (inProcess.containsKey(service)) {
                 targets.add(HealthTarget.inProcess(inProcess.get(service)));
             }

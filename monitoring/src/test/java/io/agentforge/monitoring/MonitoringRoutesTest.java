@@ -9,7 +9,6 @@ import io.agentforge.monitoring.alert.InMemoryAlertStore;
 import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.MonitoringServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.ServiceServer;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +52,7 @@ class MonitoringRoutesTest {
                         HealthServer.PATIENT))
                 .watch(HealthTarget.http("models", models.url(), client, HealthServer.PATIENT));
         server = MonitoringServer.create(new MonitoringServiceConfig(0, Duration.ofSeconds(1),
-                        new io.agentforge.platform.config.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
+                        new io.agentforge.monitoring.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
                 List.of(HealthCheck.of("event_bus", () -> new DependencyCheck(
                         bus.isHealthy() ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY, 0, "in-process"))),
                 monitoring).start();

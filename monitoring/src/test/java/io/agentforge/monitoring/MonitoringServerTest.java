@@ -4,8 +4,6 @@ import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.monitoring.alert.InMemoryAlertStore;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.AlertThresholds;
-import io.agentforge.platform.config.MonitoringServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.WebTestClient;
 import org.junit.jupiter.api.AfterEach;

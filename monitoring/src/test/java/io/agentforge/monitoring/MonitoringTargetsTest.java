@@ -4,7 +4,6 @@ import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.monitoring.health.HealthMonitor;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.ServiceUrls;
 import io.agentforge.platform.web.ServiceServer;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class MonitoringTargetsTest {
              var localMonitoring = ServiceServer.builder("monitoring").port(0).build();
              var bus = new InProcessEventBus();
              var monitor = new HealthMonitor(bus, "monitoring", HealthServer.PATIENT, 10)) {
-            var targets = MonitoringTargets.of(new ServiceUrls(Map.of(ServiceName.MODELS, remoteModels.url())),
+            var targets = MonitoringTargets.of(Map.of(ServiceName.MODELS, remoteModels.url()),
                     Map.of(ServiceName.TRAINING, localTraining, ServiceName.MONITORING, localMonitoring),
                     HealthServer.PATIENT);
             targets.forEach(monitor::watch);

@@ -11,7 +11,6 @@ import io.agentforge.monitoring.fixtures.EventLog;
 import io.agentforge.monitoring.fixtures.HealthServer;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.MonitoringServiceConfig;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,7 @@ class ServiceDownEndToEndTest {
              var monitoring = new Monitoring(settings, bus,
                      new PersistentAlertStore(new AlertRepository(database)));
              var server = MonitoringServer.create(new MonitoringServiceConfig(0, INTERVAL,
-                     new io.agentforge.platform.config.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
+                     new io.agentforge.monitoring.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
                      List.of(), monitoring).start()) {
             monitoring.watch(HealthTarget.http("training", URI.create("http://127.0.0.1:" + port), client,
                     HealthServer.PATIENT)).start();

@@ -1,7 +1,6 @@
 package io.agentforge.training;
 
 import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.health.DiskSpaceCheck;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.security.AccessControl;

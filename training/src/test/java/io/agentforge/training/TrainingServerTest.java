@@ -2,7 +2,6 @@ package io.agentforge.training;
 
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
-import io.agentforge.platform.config.TrainingServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.WebTestClient;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,6 @@ package io.agentforge.websocket;
 
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.WebSocketServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.security.AccessControl;
 import io.agentforge.platform.security.AccessRules;

@@ -1,6 +1,5 @@
 package io.agentforge.websocket;
 
-import io.agentforge.platform.config.WebSocketServiceConfig;
 
 import java.time.Duration;
 

@@ -2,7 +2,6 @@ package io.agentforge.websocket;
 
 import io.agentforge.contracts.websocket.ConnectionInfo;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.WebSocketServiceConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -3,7 +3,6 @@ package io.agentforge.websocket;
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.WebSocketServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.web.WebTestClient;
 import org.junit.jupiter.api.Test;

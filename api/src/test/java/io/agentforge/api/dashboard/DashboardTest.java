@@ -7,7 +7,7 @@ import io.agentforge.api.testing.ModelShelf;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.api.ApiServiceConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import io.agentforge.monitoring.alert.AlertThresholds;
 import io.agentforge.monitoring.alert.PersistentAlertStore;
 import io.agentforge.monitoring.health.HealthTarget;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.MonitoringServiceConfig;
+import io.agentforge.monitoring.MonitoringServiceConfig;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;
 import io.agentforge.websocket.WebSocketRoutes;
@@ -66,7 +66,7 @@ public final class ServiceDownAlertBench {
              var bus = new InProcessEventBus();
              var monitoring = new Monitoring(settings, bus, new PersistentAlertStore(new AlertRepository(database)));
              var server = MonitoringServer.create(new MonitoringServiceConfig(0, interval,
-                     new io.agentforge.platform.config.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
+                     new io.agentforge.monitoring.AlertThresholds(Map.of("cpu", 1.0, "memory", 1.0))),
                      List.of(), monitoring).start();
              var websocket = WebSocketServer.create(WebSocketSettings.defaults(), 0, bus, List.of()).start();
              var dashboard = AlertSocket.connect(URI.create("ws://127.0.0.1:" + websocket.port()

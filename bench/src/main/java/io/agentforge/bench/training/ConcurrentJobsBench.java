@@ -7,7 +7,7 @@ import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.training.TrainingServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;

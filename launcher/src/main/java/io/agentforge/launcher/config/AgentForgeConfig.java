@@ -1,14 +1,12 @@
 package io.agentforge.launcher.config;
 
-import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.api.ApiServiceConfig;
 import io.agentforge.platform.config.LogFormat;
-import io.agentforge.platform.config.ModelServiceConfig;
-import io.agentforge.platform.config.MonitoringServiceConfig;
+import io.agentforge.models.ModelServiceConfig;
+import io.agentforge.monitoring.MonitoringServiceConfig;
 import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.ServiceUrls;
-import io.agentforge.platform.config.TrainingServiceConfig;
-import io.agentforge.platform.config.Variable;
-import io.agentforge.platform.config.WebSocketServiceConfig;
+import io.agentforge.training.TrainingServiceConfig;
+import io.agentforge.websocket.WebSocketServiceConfig;
 import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.security.ServiceToken;
 

@@ -1,40 +1,26 @@
 package io.agentforge.launcher.config;
 
-import io.agentforge.platform.config.LogFormat;
-import io.agentforge.platform.config.WebSocketServiceConfig;
-import io.agentforge.platform.config.Variable;
-import io.agentforge.platform.config.MonitoringServiceConfig;
-import io.agentforge.platform.config.ModelServiceConfig;
-import io.agentforge.platform.config.AlertThresholds;
-import io.agentforge.platform.config.ServiceUrls;
-import io.agentforge.platform.config.ServiceName;
-import io.agentforge.platform.config.TrainingServiceConfig;
-import io.agentforge.platform.config.ApiServiceConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentforge.api.ApiServiceConfig;
 import io.agentforge.contracts.Json;
-import io.agentforge.platform.security.ApiKey;
-import io.agentforge.platform.security.JwtSettings;
-import io.agentforge.platform.security.Role;
-import io.agentforge.platform.security.SecuritySettings;
-import io.agentforge.platform.security.ServiceToken;
+import io.agentforge.models.ModelServiceConfig;
+import io.agentforge.monitoring.AlertThresholds;
+import io.agentforge.monitoring.MonitoringServiceConfig;
+import io.agentforge.platform.config.LogFormat;
+import io.agentforge.platform.config.ServiceName;
+import io.agentforge.training.TrainingServiceConfig;
+import io.agentforge.websocket.WebSocketServiceConfig;
 
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +38,6 @@ final class EnvironmentParser {
     private static final Pattern SECONDS = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*S?");
     private static final Pattern CUDA_DEVICE = Pattern.compile("-?\\d+|(GPU|MIG)-[A-Za-z0-9/-]+");
     private static final Pattern ORIGIN = Pattern.compile("https?://[^/?#\\s]+");
-    private static final Pattern BIND_ADDRESS = Pattern.compile("[A-Za-z0-9.-]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     private static final Pattern CREDENTIALS = Pattern.compile("(?<=://)[^@/]*@");
 
     private final Map<String, String> environment;
@@ -88,7 +73,7 @@ final class EnvironmentParser {
         var databaseUrl = databaseUrl();
         var serviceUrls = serviceUrls();
         var logFormat = logFormat();
-        var security = security(api.corsOrigins());
+        var security = new SecurityVariables(this).parse(api.corsOrigins());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -97,7 +82,7 @@ final class EnvironmentParser {
     }
 
     /** The user's value, or the default when unset or blank (compose files often write {@code FOO=} for "unset"). */
-    private Optional<String> raw(Variable variable) {
+    Optional<String> raw(Variable variable) {
         var value = environment.get(variable.name());
         if (value == null || value.isBlank()) {
             return Optional.ofNullable(variable.defaultValue());
@@ -105,7 +90,7 @@ final class EnvironmentParser {
         return Optional.of(value.trim());
     }
 
-    private void problem(Variable variable, String expected, String actual) {
+    void problem(Variable variable, String expected, String actual) {
         problems.add(new ConfigException.Problem(variable.name(), expected, actual));
     }
 
@@ -242,7 +227,7 @@ final class EnvironmentParser {
         return new AlertThresholds(values);
     }
 
-    private static JsonNode json(String text) {
+    static JsonNode json(String text) {
         try {
             return Json.mapper().readTree(text);
         } catch (JsonProcessingException e) {
@@ -327,104 +312,6 @@ final class EnvironmentParser {
         } catch (URISyntaxException e) {
             return null;
         }
-    }
-
-    private SecuritySettings security(List<String> corsOrigins) {
-        var hmac = secret(Variable.JWT_HS256_SECRET, 32, "bytes")
-                .<JwtSettings.Key>map(text -> new JwtSettings.Hmac(text.getBytes(StandardCharsets.UTF_8)));
-        var rsa = rsaPublicKey().<JwtSettings.Key>map(JwtSettings.Rsa::new);
-        if (hmac.isPresent() && rsa.isPresent()) {
-            problem(Variable.JWT_RS256_PUBLIC_KEY, "either JWT_HS256_SECRET or JWT_RS256_PUBLIC_KEY, not both",
-                    "both set");
-        }
-        var jwt = hmac.or(() -> rsa).map(key -> new JwtSettings(key, raw(Variable.JWT_ISSUER),
-                raw(Variable.JWT_AUDIENCE)));
-        var serviceToken = secret(Variable.SERVICE_TOKEN, ServiceToken.MINIMUM_LENGTH, "characters")
-                .map(ServiceToken::new);
-        return new SecuritySettings(bindAddress(), bool(Variable.AUTH_DISABLED), apiKeys(), jwt, serviceToken,
-                corsOrigins);
-    }
-
-    private String bindAddress() {
-        var text = raw(Variable.BIND_ADDRESS).orElseThrow();
-        if (!BIND_ADDRESS.matcher(text).matches()) {
-            problem(Variable.BIND_ADDRESS, "an IP address or host name such as 127.0.0.1 or 0.0.0.0", text);
-            return SecuritySettings.LOOPBACK;
-        }
-        return text;
-    }
-
-    private boolean bool(Variable variable) {
-        var text = raw(variable).orElseThrow();
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> {
-                problem(variable, "true or false", text);
-                yield false;
-            }
-        };
-    }
-
-    /** A secret value: checked for length, never echoed in a problem. */
-    private Optional<String> secret(Variable variable, int minimum, String unit) {
-        var text = raw(variable);
-        var length = text.map(value -> unit.equals("bytes") ? value.getBytes(StandardCharsets.UTF_8).length
-                : value.length()).orElse(0);
-        if (text.isPresent() && length < minimum) {
-            problem(variable, "a random secret of at least " + minimum + " " + unit, "(a secret of " + length
-                    + " " + unit + ")");
-            return Optional.empty();
-        }
-        return text;
-    }
-
-    private Optional<RSAPublicKey> rsaPublicKey() {
-        var variable = Variable.JWT_RS256_PUBLIC_KEY;
-        return raw(variable).flatMap(text -> {
-            // Compose and Kubernetes files often carry a PEM on one line with \n for its line breaks.
-            var base64 = text.replace("\\n", "\n").replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "")
-                    .replaceAll("\\s", "");
-            try {
-                var key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(
-                        Base64.getDecoder().decode(base64)));
-                return Optional.of((RSAPublicKey) key);
-            } catch (IllegalArgumentException | GeneralSecurityException | ClassCastException e) {
-                problem(variable, "an RSA public key in PEM (-----BEGIN PUBLIC KEY----- ...)",
-                        "(" + text.length() + " characters that are not one)");
-                return Optional.empty();
-            }
-        });
-    }
-
-    private List<ApiKey> apiKeys() {
-        var variable = Variable.API_KEYS;
-        var text = raw(variable);
-        if (text.isEmpty()) {
-            return List.of();
-        }
-        var expected = "a JSON list of {\"name\": ..., \"role\": " + Role.userRoleChoices()
-                + ", \"sha256\": <64 hex digits of the key's SHA-256>}";
-        var json = json(text.get());
-        if (json == null || !json.isArray()) {
-            problem(variable, expected, "(" + text.get().length() + " characters that are not a JSON list)");
-            return List.of();
-        }
-        var keys = new ArrayList<ApiKey>();
-        var names = new java.util.HashSet<String>();
-        for (int i = 0; i < json.size(); i++) {
-            var entry = json.get(i);
-            var name = entry.path("name").asText("").trim();
-            var role = Role.parseUserRole(entry.path("role").asText(""));
-            var hash = entry.path("sha256").asText("").trim().toLowerCase(Locale.ROOT);
-            if (name.isEmpty() || !names.add(name) || role.isEmpty() || !hash.matches("[0-9a-f]{64}")) {
-                problem(variable, expected + ", with distinct names", "entry " + i + " is not (name \"" + name
-                        + "\", role \"" + entry.path("role").asText("") + "\")");
-                return List.of();
-            }
-            keys.add(new ApiKey(name, role.get(), HexFormat.of().parseHex(hash)));
-        }
-        return keys;
     }
 
     /** URLs may carry passwords; an error message must not print them to a log. */

@@ -45,7 +45,7 @@ class MonitoringFromConfigurationTest {
             try (var monitoring = new Monitoring(settings.withCheckTimeout(HealthServer.PATIENT), bus,
                     new InMemoryAlertStore(100));
                  var server = MonitoringServer.create(config.monitoring(), List.of(), monitoring).start()) {
-                MonitoringTargets.of(config.serviceUrls(), Map.of(), HealthServer.PATIENT).forEach(monitoring::watch);
+                MonitoringTargets.of(config.serviceUrls().byService(), Map.of(), HealthServer.PATIENT).forEach(monitoring::watch);
                 monitoring.start();
 
                 await().atMost(Duration.ofSeconds(15)).until(() -> training.requests() >= 3);

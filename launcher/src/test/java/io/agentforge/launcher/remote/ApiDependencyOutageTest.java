@@ -5,7 +5,7 @@ import io.agentforge.api.testing.ApiClient;
 import io.agentforge.api.testing.ModelShelf;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.ApiServiceConfig;
+import io.agentforge.api.ApiServiceConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

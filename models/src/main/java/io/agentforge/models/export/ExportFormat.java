@@ -1,7 +1,7 @@
 package io.agentforge.models.export;
 
 import io.agentforge.engine.export.ModelExport;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

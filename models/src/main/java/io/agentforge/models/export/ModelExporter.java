@@ -8,7 +8,7 @@ import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.models.storage.Directories;
 import io.agentforge.models.storage.SafeNames;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 
 import java.io.IOException;
 import java.io.InputStream;

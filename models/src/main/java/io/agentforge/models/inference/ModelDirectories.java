@@ -4,7 +4,7 @@ import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.engine.compression.CorruptArtifactException;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.model.LanguageModel;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

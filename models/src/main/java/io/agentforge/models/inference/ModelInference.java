@@ -10,7 +10,7 @@ import io.agentforge.engine.generation.TextGenerator;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.models.storage.Directories;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,7 +9,7 @@ import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.models.ExportManifest;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.phases.ModelPhase;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 import io.agentforge.models.storage.ArtifactStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

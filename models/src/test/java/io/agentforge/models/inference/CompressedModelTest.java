@@ -14,7 +14,7 @@ import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.models.RunningModelService;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;

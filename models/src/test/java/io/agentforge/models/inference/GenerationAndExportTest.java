@@ -11,7 +11,7 @@ import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.models.RunningModelService;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

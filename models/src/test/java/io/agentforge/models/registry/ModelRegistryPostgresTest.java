@@ -12,7 +12,7 @@ import io.agentforge.models.ModelServer;
 import io.agentforge.models.RunningModelService;
 import io.agentforge.models.storage.ArtifactStore;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.ModelServiceConfig;
+import io.agentforge.models.ModelServiceConfig;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.testing.PostgresServerFixture;
 import org.junit.jupiter.api.AfterAll;

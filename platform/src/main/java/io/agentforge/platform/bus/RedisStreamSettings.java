@@ -47,18 +47,4 @@ public record RedisStreamSettings(String redisUrl, String consumerName, String s
                 + streamKey + ", maxLength=" + maxLength + ", blockTimeout=" + blockTimeout + ", healthTimeout="
                 + healthTimeout + ", claimAbandonedAfter=" + claimAbandonedAfter + "]";
     }
-
-    public RedisStreamSettings withStreamKey(String key) {
-        return new RedisStreamSettings(redisUrl, consumerName, key, maxLength, blockTimeout, healthTimeout,
-                claimAbandonedAfter);
-    }
-
-    public RedisStreamSettings withMaxLength(long length) {
-        return new RedisStreamSettings(redisUrl, consumerName, streamKey, length, blockTimeout, healthTimeout,
-                claimAbandonedAfter);
-    }
-
-    public RedisStreamSettings withClaimAbandonedAfter(Duration idle) {
-        return new RedisStreamSettings(redisUrl, consumerName, streamKey, maxLength, blockTimeout, healthTimeout, idle);
-    }
 }

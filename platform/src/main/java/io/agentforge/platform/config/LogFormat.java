@@ -10,6 +10,9 @@ import java.util.Optional;
 public enum LogFormat {
     TEXT, JSON;
 
+    /** The environment variable that chooses it; a worker process is started with it set. */
+    public static final String VARIABLE = "LOG_FORMAT";
+
     /** The spelling of the variable's value, {@code text} or {@code json}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -5,7 +5,6 @@ import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +24,6 @@ public final class HealthChecker {
     private final String service;
     private final List<HealthCheck> checks;
     private final Duration timeout;
-    private final Instant startedAt = Instant.now();
     private final LongSupplier nanoTime;
     private final long startedNanos;
 
@@ -67,14 +65,6 @@ public final class HealthChecker {
     /** Since this checker (and so its service) was created; monotonic, unaffected by clock changes. */
     public Duration uptime() {
         return Duration.ofNanos(nanoTime.getAsLong() - startedNanos);
-    }
-
-    public Instant startedAt() {
-        return startedAt;
-    }
-
-    public String service() {
-        return service;
     }
 
     private static DependencyCheck measured(HealthCheck check) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Where the PostgreSQL database is, parsed from {@code DATABASE_URL}. Two spellings are accepted: the URL form that
@@ -16,9 +17,8 @@ import java.nio.charset.StandardCharsets;
  */
 public record DatabaseUrl(String jdbcUrl, String user, String password) {
     static final String VARIABLE = "DATABASE_URL";
-    private static final java.util.regex.Pattern PASSWORD_PARAMETER =
-            java.util.regex.Pattern.compile("(?i)([?&;]\\s*(?:ssl)?password\\s*=)[^&;\\s]*");
-    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//[^/@\\s]*@");
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;]\\s*(?:ssl)?password\\s*=)[^&;\\s]*");
+    private static final Pattern USER_INFO = Pattern.compile("//[^/@\\s]*@");
     static final String EXPECTED = "postgresql://user:password@host:port/database"
             + " or jdbc:postgresql://host:port/database";
 

@@ -2,6 +2,7 @@ package io.agentforge.platform.security;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -113,7 +114,7 @@ public final class AccessControl {
 
     /** Spelled as loopback; never resolved, since a DNS name can be pointed at 127.0.0.1 by anyone who owns it. */
     private static boolean loopbackName(String host) {
-        var name = host.toLowerCase(java.util.Locale.ROOT);
+        var name = host.toLowerCase(Locale.ROOT);
         return LOOPBACK_NAMES.contains(name) || name.equals("::1") || name.matches("127(\\.\\d{1,3}){3}");
     }
 
@@ -121,6 +122,6 @@ public final class AccessControl {
     private static boolean localHost(String host) {
         var name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
                 : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
-        return LOOPBACK_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT)) || IP_LITERAL.matcher(name).matches();
+        return LOOPBACK_NAMES.contains(name.toLowerCase(Locale.ROOT)) || IP_LITERAL.matcher(name).matches();
     }
 }

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import java.security.MessageDigest;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class Credentials {
                 found = new Caller(key.name(), key.role());
             }
         }
-        if (serviceTokenHash.isPresent() && java.security.MessageDigest.isEqual(serviceTokenHash.get(), presented)) {
+        if (serviceTokenHash.isPresent() && MessageDigest.isEqual(serviceTokenHash.get(), presented)) {
             found = new Caller("service", Role.SERVICE);
         }
         if (found != null) {

@@ -2,6 +2,8 @@ package io.agentforge.platform.security;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,8 +36,8 @@ public record SecuritySettings(String bindAddress, boolean authDisabled, List<Ap
      * The same settings, with further browser origins admitted: the pages this deployment serves itself (the
      * dashboard, under each name of this host), which {@code CORS_ORIGINS} need not list.
      */
-    public SecuritySettings admittingAlso(java.util.Collection<String> origins) {
-        var all = new java.util.ArrayList<>(corsOrigins);
+    public SecuritySettings admittingAlso(Collection<String> origins) {
+        var all = new ArrayList<>(corsOrigins);
         origins.stream().filter(origin -> !all.contains(origin)).forEach(all::add);
         return new SecuritySettings(bindAddress, authDisabled, apiKeys, jwt, serviceToken, all);
     }

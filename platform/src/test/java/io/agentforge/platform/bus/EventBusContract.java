@@ -214,7 +214,7 @@ abstract class EventBusContract {
         }
 
         for (int i = 1; i < positions.size(); i++) {
-            assertThat(EventBuses.comparePositions(positions.get(i - 1), positions.get(i)))
+            assertThat(BusPositions.compare(positions.get(i - 1), positions.get(i)))
                     .as("%s before %s", positions.get(i - 1), positions.get(i)).isNegative();
         }
     }

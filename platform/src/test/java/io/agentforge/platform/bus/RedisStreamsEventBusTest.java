@@ -37,12 +37,19 @@ class RedisStreamsEventBusTest extends EventBusContract {
     private final String streamKey = "test:events:" + UUID.randomUUID();
 
     private RedisStreamSettings settings(String consumerName) {
-        return RedisStreamSettings.of(REDIS.url(), consumerName).withStreamKey(streamKey);
+        return settings(REDIS.url(), consumerName, RedisStreamSettings.DEFAULT_MAX_LENGTH, null);
+    }
+
+    /** The defaults of {@link RedisStreamSettings#of} but on this test's stream, its length and claim time if given. */
+    private RedisStreamSettings settings(String redisUrl, String consumerName, long maxLength, Duration claimAfter) {
+        var defaults = RedisStreamSettings.of(redisUrl, consumerName);
+        return new RedisStreamSettings(redisUrl, consumerName, streamKey, maxLength, defaults.blockTimeout(),
+                defaults.healthTimeout(), claimAfter == null ? defaults.claimAbandonedAfter() : claimAfter);
     }
 
     @Override
     protected EventBus newBus(int historySize) {
-        return new RedisStreamsEventBus(settings("contract").withMaxLength(historySize));
+        return new RedisStreamsEventBus(settings(REDIS.url(), "contract", historySize, null));
     }
 
     private EventBus process(String consumerName) {
@@ -123,7 +130,7 @@ class RedisStreamsEventBusTest extends EventBusContract {
 
         var received = new ReceivedEvents();
         var survivor = closeAfterTest(new RedisStreamsEventBus(
-                settings("training@alive").withClaimAbandonedAfter(Duration.ofMillis(300))));
+                settings(REDIS.url(), "training@alive", RedisStreamSettings.DEFAULT_MAX_LENGTH, Duration.ofMillis(300))));
         survivor.subscribeGroup("jobs", "*", received);
 
         await().atMost(WAIT).until(() -> received.count() >= 1);
@@ -180,7 +187,7 @@ class RedisStreamsEventBusTest extends EventBusContract {
     void healthFollowsTheRedisServerAndSubscribersCarryOnAfterAnOutage() {
         var ownRedis = closeAfterTest(new RedisServerFixture().start());
         var outageBus = closeAfterTest(new RedisStreamsEventBus(
-                RedisStreamSettings.of(ownRedis.url(), "monitoring@host").withStreamKey(streamKey)));
+                settings(ownRedis.url(), "monitoring@host", RedisStreamSettings.DEFAULT_MAX_LENGTH, null)));
         var watcher = new ReceivedEvents();
         var member = new ReceivedEvents();
         outageBus.subscribe("*", watcher);

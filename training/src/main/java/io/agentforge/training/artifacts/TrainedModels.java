@@ -5,7 +5,7 @@ import io.agentforge.contracts.Json;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 import io.agentforge.training.worker.WorkerMessage.Artifact;
 
 import java.io.IOException;

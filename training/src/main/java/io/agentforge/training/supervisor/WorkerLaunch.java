@@ -1,7 +1,6 @@
 package io.agentforge.training.supervisor;
 
 import io.agentforge.platform.config.LogFormat;
-import io.agentforge.platform.config.Variable;
 import io.agentforge.training.worker.WorkerMain;
 
 import java.io.File;
@@ -96,6 +95,6 @@ public record WorkerLaunch(Path javaExecutable, String classPath, int threadsPer
     void environment(Map<String, String> environment) {
         environment.put("OMP_NUM_THREADS", Integer.toString(threadsPerWorker));
         environment.put("MKL_NUM_THREADS", Integer.toString(threadsPerWorker));
-        environment.put(Variable.LOG_FORMAT.name(), LogFormat.TEXT.id());
+        environment.put(LogFormat.VARIABLE, LogFormat.TEXT.id());
     }
 }

@@ -1,6 +1,6 @@
 package io.agentforge.training.worker;
 
-import io.agentforge.platform.artifacts.ModelArchive;
+import io.agentforge.contracts.models.ModelArchive;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.EventEnvelope;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.TaskStatus;
-import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.training.TrainingServiceConfig;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.platform.trace.TraceContext;
 import io.agentforge.platform.web.WebTestClient;

@@ -3,7 +3,7 @@ package io.agentforge.training.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.config.TrainingServiceConfig;
+import io.agentforge.training.TrainingServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.web.ServiceServer;

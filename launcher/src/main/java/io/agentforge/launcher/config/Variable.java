@@ -1,4 +1,4 @@
-package io.agentforge.platform.config;
+package io.agentforge.launcher.config;
 
 /**
  * Every environment variable Agent Forge reads (SPEC section 2), with its default and meaning. The parser, the README's

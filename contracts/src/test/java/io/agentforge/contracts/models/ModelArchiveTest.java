@@ -1,4 +1,4 @@
-package io.agentforge.platform.artifacts;
+package io.agentforge.contracts.models;
 
 import io.agentforge.contracts.errors.ConflictException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.agentforge.platform.artifacts;
+package io.agentforge.contracts.models;
 
 import io.agentforge.contracts.errors.ConflictException;
 
@@ -20,8 +20,12 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Packs a model directory into a zip and unpacks it again. Entries are the directory's regular files, by relative
- * path with forward slashes, in sorted order, so the same directory always gives the same entries.
+ * The artifact format of a model, what {@link ModelService#save} takes: the engine's model directory
+ * ({@code config.json}, the safetensors weights, {@code training_stats.json}) as one zip, so that one checksum covers
+ * the whole model and one streamed upload carries it. Training packs, the Model service unpacks. Unpacking refuses
+ * entries that would land outside the target (zip-slip) and archives that expand beyond a limit. Entries are the
+ * directory's regular files, by relative path with forward slashes, in sorted order, so the same directory always
+ * gives the same entries.
  */
 public final class ModelArchive {
     private static final int BUFFER = 1 << 16;
@@ -53,7 +57,7 @@ public final class ModelArchive {
 
     /**
      * The zip of {@code dir} as a stream, packed on a virtual thread while the caller reads, so a model of any size
-     * goes to {@link io.agentforge.contracts.models.ModelService#save} without a temporary file. A packing failure
+     * goes to {@link ModelService#save} without a temporary file. A packing failure
      * surfaces as an {@link IOException} from {@code read}.
      */
     public static InputStream packing(Path dir) {

@@ -1,6 +1,9 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher;
 
 import io.agentforge.contracts.events.EventBus;
+import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.bus.RedisStreamSettings;
+import io.agentforge.platform.bus.RedisStreamsEventBus;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,30 +22,6 @@ public final class EventBuses {
             return new InProcessEventBus();
         }
         return new RedisStreamsEventBus(RedisStreamSettings.of(redisUrl, consumerName));
-    }
-
-    /**
-     * Orders two positions from the same bus, for consumers that merge {@code after(...)} with a live subscription
-     * and must drop the overlap. Works for both forms: a counter ({@code "42"}) and a Redis entry id
-     * ({@code "1764170000000-3"}), which do not sort as strings.
-     */
-    public static int comparePositions(String a, String b) {
-        long[] left = parsePosition(a);
-        long[] right = parsePosition(b);
-        int byFirst = Long.compare(left[0], right[0]);
-        return byFirst != 0 ? byFirst : Long.compare(left[1], right[1]);
-    }
-
-    private static long[] parsePosition(String position) {
-        int dash = position.indexOf('-');
-        try {
-            return dash < 0
-                    ? new long[] {Long.parseLong(position), 0}
-                    : new long[] {Long.parseLong(position, 0, dash, 10),
-                            Long.parseLong(position, dash + 1, position.length(), 10)};
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not an event bus position: '" + position + "'", e);
-        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.agentforge.platform.config;
+package io.agentforge.websocket;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.agentforge.platform.config;
+package io.agentforge.monitoring;
 
 import java.util.Map;
 import java.util.OptionalDouble;

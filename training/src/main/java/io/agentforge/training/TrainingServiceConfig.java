@@ -1,4 +1,4 @@
-package io.agentforge.platform.config;
+package io.agentforge.training;
 
 import java.util.List;
 import java.util.Optional;

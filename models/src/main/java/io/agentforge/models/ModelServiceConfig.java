@@ -1,4 +1,4 @@
-package io.agentforge.platform.config;
+package io.agentforge.models;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,6 @@
-package io.agentforge.platform.config;
+package io.agentforge.launcher.config;
+
+import io.agentforge.platform.config.ServiceName;
 
 import java.net.URI;
 import java.util.Map;
