@@ -158,7 +158,7 @@ public final class Trainer {
                 StepMeasure measure = step(engine, root, lr);
                 if (!Double.isFinite(measure.loss)) {
                     LOG.warn("{}: loss {} at step {}; stopping", run.modelName(), measure.loss, step);
-                    listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, null));
+                    listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, measure.tokens, null));
                     outcome = TrainingResult.Outcome.DIVERGED;
                     break;
                 }
@@ -179,7 +179,7 @@ public final class Trainer {
                         evalsWithoutImprovement++;
                     }
                 }
-                listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, eval));
+                listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, measure.tokens, eval));
                 if (run.earlyStoppingPatience() > 0 && evalsWithoutImprovement >= run.earlyStoppingPatience()) {
                     outcome = TrainingResult.Outcome.EARLY_STOPPED;
                     break;
@@ -211,7 +211,7 @@ public final class Trainer {
             return result;
         }
 
-        private record StepMeasure(double loss, double gradNorm, double tokensPerSec) {
+        private record StepMeasure(double loss, double gradNorm, double tokensPerSec, long tokens) {
         }
 
         private StepMeasure step(Engine engine, NDManager root, double lr) {
@@ -224,7 +224,7 @@ public final class Trainer {
                     for (int i = 0; i < micro; i++) {
                         var examples = order.next(run.batchSize()).stream().map(train::get).toList();
                         Batch batch = Batch.of(examples, run.model().contextLength(), scope);
-                        NDArray loss = batch.loss(model.forward(batch.inputs()));
+                        NDArray loss = loss(batch);
                         collector.backward(micro == 1 ? loss : loss.div(micro));
                         lossSum += loss.getFloat();
                         tokens += batch.inputTokens();
@@ -252,8 +252,18 @@ public final class Trainer {
                 // torch accumulates gradients across backward calls; the next step starts from zero.
                 model.parameters().values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
                 double seconds = (System.nanoTime() - started) / 1e9;
-                return new StepMeasure(loss, norm, tokens / seconds);
+                return new StepMeasure(loss, norm, tokens / seconds, tokens);
             }
+        }
+
+        /** The step's loss: on the targets, or against the teacher's logits too when the run distils. */
+        private NDArray loss(Batch batch) {
+            Distillation distillation = run.distillation();
+            if (distillation == null) {
+                return batch.loss(model.forward(batch.inputs()));
+            }
+            NDArray teacherLogits = distillation.teacherLogits(batch);
+            return distillation.loss(batch, model.forward(batch.inputs()), teacherLogits);
         }
 
         private static double globalNorm(Map<String, NDArray> gradients) {
