@@ -43,8 +43,6 @@ import java.util.Set;
  */
 public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static final String NAME = "training";
-    /** Columns of charted histories kept in memory: a million-step run with six metrics takes about 60 MB. */
-    private static final long HISTORY_CACHE_BYTES = 256L * 1024 * 1024;
 
     private final Database database;
     private final EventBus bus;
@@ -66,7 +64,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
         this.stats = stats;
-        this.history = new MetricHistory(database, HISTORY_CACHE_BYTES);
+        this.history = new MetricHistory(database);
     }
 
     /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
