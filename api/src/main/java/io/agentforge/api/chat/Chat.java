@@ -10,8 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Chat with a stored model: the message is the prompt, and the reply is what the model generates; the calculator calls
- * it made on the way, run for real, are in {@code metadata.tool_calls}. Sampling settings
+ * Chat with a stored model: the message is the prompt, and the reply is the answer the model generates; a thought it
+ * wrote first (between its thought tokens) comes apart, in {@code metadata.thought}, and the calculator calls it made
+ * on the way, run for real, are in {@code metadata.tool_calls}. Sampling settings
  * may come in the request's {@code context} ({@code max_tokens}, {@code temperature}, {@code top_k}); other context
  * keys are kept for the client and ignored here.
  */
@@ -48,6 +49,10 @@ public final class Chat {
         metadata.put("temperature", generationRequest.temperature());
         metadata.put("top_k", generationRequest.topK());
         metadata.put("phase", model.phase().wireName());
+        if (generation.thought() != null) {
+            // The answer is the response; what the model thought before it is shown apart (Quiet-STaR).
+            metadata.put("thought", generation.thought());
+        }
         metadata.put("tool_calls", generation.toolCalls());
         return new ChatReply(model.modelId(), model.name(), request.message(), generation.text(), metadata,
                 Instant.now());

@@ -8,6 +8,7 @@ import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.engine.generation.GenerationSettings;
 import io.agentforge.contracts.models.ToolCall;
 import io.agentforge.engine.generation.ToolAwareGenerator;
+import io.agentforge.engine.tokenizer.SpecialToken;
 import io.agentforge.engine.tools.Calculator;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
@@ -71,6 +72,7 @@ public final class ModelInference implements AutoCloseable {
         var prompt = tokenizer.encode(request.prompt());
         return loaded.use(model.modelId(), () -> load(model, artifact), languageModel -> {
             long start = System.nanoTime();
+            // A thought (<sot> … <eot>, closed at its cap) is kept apart from the answer, and a calculator call runs.
             var produced = generator.generate(languageModel, prompt,
                     ToolAwareGenerator.Settings.of(settings, ToolAwareGenerator.RuntimeMode.NORMAL));
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -78,8 +80,13 @@ public final class ModelInference implements AutoCloseable {
             var calls = produced.calls().stream().map(c -> new ToolCall(CALCULATOR, c.text(), c.injected(),
                     c.result() == null ? null : c.result().error())).toList();
             return new Generation(model.modelId(), produced.answer(), prompt.length, tokens,
-                    languageModel.parameterCount(), seconds > 0 ? tokens / seconds : 0, calls);
+                    languageModel.parameterCount(), seconds > 0 ? tokens / seconds : 0,
+                    thought(produced.tokens()) ? produced.thought() : null, calls);
         });
+    }
+
+    private static boolean thought(int[] tokens) {
+        return java.util.Arrays.stream(tokens).anyMatch(t -> t == SpecialToken.THOUGHT_START.id());
     }
 
     /** Frees a model's memory now (or when its current generations end). */
