@@ -116,7 +116,7 @@ public final class Trainer {
         }
 
         private void resume(Path file) throws IOException {
-            try (Checkpoint checkpoint = Checkpoint.read(file)) {
+            try (Checkpoint checkpoint = Checkpoint.readLatest(file)) {
                 CheckpointHeader h = checkpoint.header();
                 if (!h.config().equals(run.model())) {
                     throw new IllegalArgumentException("resume_from: the checkpoint's config " + h.config() + " differs from the run's " + run.model());

@@ -134,7 +134,7 @@ final class JobRun {
         int total = Math.max(1, progress.totalSteps());
         var point = new TrainingProgress(jobId(), Math.min(1.0, Math.max(0.0, (double) progress.step() / total)),
                 progress.step(), progress.totalSteps(), progress.message(), metrics, Instant.now());
-        if (history.recordProgress(point)) {
+        if (history.recordProgress(point, owner)) {
             events.progress(EventTypes.TRAINING_PROGRESS, running(), point, Map.of());
         } else if (store.findQueued(jobId()).paused()) {
             // Paused: the worker runs on to its checkpoint, and the resumed run continues after it, so these steps

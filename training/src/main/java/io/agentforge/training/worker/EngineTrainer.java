@@ -1,5 +1,6 @@
 package io.agentforge.training.worker;
 
+import io.agentforge.engine.checkpoint.Checkpoint;
 import io.agentforge.contracts.Json;
 import io.agentforge.engine.data.Curriculum;
 import io.agentforge.engine.data.DatasetSplits;
@@ -101,7 +102,7 @@ final class EngineTrainer implements ModelTrainer {
         var checkpointDir = runDir.resolve("checkpoint");
         Files.createDirectories(checkpointDir);
         var checkpoint = checkpointDir.resolve(Trainer.CHECKPOINT_FILE);
-        boolean resuming = Files.isRegularFile(checkpoint);
+        boolean resuming = Checkpoint.exists(checkpoint);
         var run = TrainingRun.builder(config, data)
                 .modelName(runDir.getFileName().toString())
                 .learningRate(parameters.learningRate())

@@ -1,5 +1,6 @@
 package io.agentforge.training.worker;
 
+import io.agentforge.engine.checkpoint.Checkpoint;
 import io.agentforge.engine.data.Curriculum;
 import io.agentforge.engine.data.DatasetSource;
 import io.agentforge.engine.data.DatasetSplits;
@@ -119,7 +120,7 @@ final class QuantizedTraining {
         var checkpointDir = runDir.resolve("checkpoint");
         Files.createDirectories(checkpointDir);
         var checkpoint = checkpointDir.resolve(Trainer.CHECKPOINT_FILE);
-        boolean resuming = Files.isRegularFile(checkpoint);
+        boolean resuming = Checkpoint.exists(checkpoint);
         var run = builder
                 .checkpointDir(checkpointDir)
                 .checkpointInterval(parameters.checkpointInterval())
