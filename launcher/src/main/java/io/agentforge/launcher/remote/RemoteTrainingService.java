@@ -20,9 +20,16 @@ public final class RemoteTrainingService implements TrainingService {
     private static final TypeReference<TrainingJob> JOB = new TypeReference<>() {
     };
     private final ServiceClient client;
+    private final RemotePipelineService pipeline;
 
     public RemoteTrainingService(ServiceClient client) {
         this.client = client;
+        this.pipeline = new RemotePipelineService(client);
+    }
+
+    @Override
+    public io.agentforge.contracts.pipeline.PipelineService pipeline() {
+        return pipeline;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.pipeline.PipelineService;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.MetricBuckets;
@@ -26,6 +27,7 @@ import io.agentforge.training.artifacts.PhaseHandoffs;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.history.MetricHistory;
 import io.agentforge.training.parameters.PhaseParameters;
+import io.agentforge.training.pipeline.PipelineRuns;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Instant;
@@ -51,6 +53,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     private final PhaseStatsStore stats;
     private final MetricHistory history;
     private final Instant startedAt = Instant.now();
+    private volatile PipelineRuns pipeline;
 
     private TrainingJobs(Database database, EventBus bus, JobStore store, JobMetricHistory points,
                          JobScheduler scheduler, PhaseStatsStore stats) {
@@ -73,6 +76,9 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
                 new TrainedModels(models), new PhaseHandoffs(models), stats, settings);
         var service = new TrainingJobs(database, bus, store, points, scheduler, stats);
         scheduler.start();
+        // The pipeline queues its phases' jobs through this service, as any client would.
+        service.pipeline = PipelineRuns.start(database, service, models, bus, new PipelineRuns.Settings(
+                settings.owner(), settings.lease(), settings.tick(), settings.datasetsDir()));
         return service;
     }
 
@@ -149,6 +155,11 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     }
 
     @Override
+    public PipelineService pipeline() {
+        return pipeline;
+    }
+
+    @Override
     public List<TrainingProgress> metrics(String jobId) {
         return points.metrics(jobId);
     }
@@ -190,6 +201,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public void close() {
+        pipeline.close();
         scheduler.close();
     }
 }
