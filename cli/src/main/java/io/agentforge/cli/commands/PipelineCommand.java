@@ -1,5 +1,6 @@
 package io.agentforge.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.cli.ExitCodes;
 import io.agentforge.cli.follow.PipelineSubject;
 import picocli.CommandLine.Command;
@@ -116,15 +117,12 @@ public final class PipelineCommand {
                 context.view(options.output)).exitCode();
     }
 
-    private static void print(Context context, com.fasterxml.jackson.databind.JsonNode status, Output output) {
-        if (output != Output.TABLE) {
-            Output.print(status, output, context.out());
-            return;
-        }
-        context.out().println(String.format(Locale.ROOT, "pipeline %s  %.0f%%  %d/%d phases completed%s  %s",
+    private static void print(Context context, JsonNode status, Output output) {
+        Output.show(status, output, context.out(), out -> out.println(String.format(Locale.ROOT,
+                "pipeline %s  %.0f%%  %d/%d phases completed%s  %s",
                 status.path("status").asText(), status.path("progress").asDouble() * 100,
                 status.path("phases_completed").asInt(), status.path("total_phases").asInt(),
                 status.path("current_phase").isTextual() ? ", at " + status.path("current_phase").asText() : "",
-                status.path("message").asText("")));
+                status.path("message").asText(""))));
     }
 }
