@@ -1,9 +1,12 @@
 package io.agentforge.contracts.training;
 
 import io.agentforge.contracts.Page;
+import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.monitoring.Service;
+import io.agentforge.contracts.phases.ModelPhase;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The Training service: a persistent queue of training jobs run by worker processes. In-process in the all-in-one
@@ -14,7 +17,7 @@ public interface TrainingService extends Service {
     /** Validates and queues a job; it runs when a slot is free. */
     TrainingJob submit(JobRequest request);
 
-    /** @throws io.agentforge.contracts.errors.NotFoundException for an unknown id */
+    /** @throws NotFoundException for an unknown id */
     TrainingJob job(String jobId);
 
     Page<TrainingJob> jobs(JobQuery query);
@@ -35,7 +38,7 @@ public interface TrainingService extends Service {
     List<TrainingProgress> metrics(String jobId);
 
     /** The phases this service can run; {@link #submit} answers 501 for the others. */
-    java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases();
+    Set<ModelPhase> implementedPhases();
 
     /**
      * The job's metric history in the window, at most {@code window.buckets()} points per series as min, max and last
