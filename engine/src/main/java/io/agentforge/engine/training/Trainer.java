@@ -225,7 +225,7 @@ public final class Trainer {
                     for (int i = 0; i < micro; i++) {
                         var examples = order.next(run.batchSize()).stream().map(train::get).toList();
                         Batch batch = Batch.of(examples, run.model().contextLength(), scope);
-                        NDArray loss = batch.loss(model.forward(batch.inputs()));
+                        NDArray loss = loss(batch);
                         collector.backward(micro == 1 ? loss : loss.div(micro));
                         lossSum += loss.getFloat();
                         tokens += batch.inputTokens();
@@ -255,6 +255,16 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 return new StepMeasure(loss, norm, tokens / seconds);
             }
+        }
+
+        /** The step's loss: on the targets, or against the teacher's logits too when the run distils. */
+        private NDArray loss(Batch batch) {
+            Distillation distillation = run.distillation();
+            if (distillation == null) {
+                return batch.loss(model.forward(batch.inputs()));
+            }
+            NDArray teacherLogits = distillation.teacherLogits(batch);
+            return distillation.loss(batch, model.forward(batch.inputs()), teacherLogits);
         }
 
         private static double globalNorm(Map<String, NDArray> gradients) {

@@ -37,6 +37,8 @@ import java.util.List;
  * @param restoreBest         whether the run ends with the parameters of its best select evaluation rather than its
  *                            last step's (early stopping that returns the best weights); the test split is then
  *                            evaluated on those
+ * @param distillation        a teacher whose logits the loss also matches ({@link Distillation}), or null to train on
+ *                            the targets alone
  */
 public record TrainingRun(
         String modelName,
@@ -63,7 +65,8 @@ public record TrainingRun(
         LanguageModel.Init init,
         int quantizationRampSteps,
         double weightDecayUntil,
-        boolean restoreBest) {
+        boolean restoreBest,
+        Distillation distillation) {
 
     public TrainingRun {
         require(modelName != null && !modelName.isBlank(), "model_name", "must not be blank");
@@ -91,6 +94,13 @@ public record TrainingRun(
                 + " to leave such examples out)");
         int maxToken = maxToken(data);
         require(maxToken < model.vocabSize(), "dataset", "token id " + maxToken + " is outside vocab_size " + model.vocabSize());
+        if (distillation != null) {
+            var teacher = distillation.teacher().config();
+            require(teacher.vocabSize() == model.vocabSize(), "teacher", "vocab_size " + teacher.vocabSize()
+                    + " differs from the student's " + model.vocabSize());
+            require(teacher.contextLength() >= longest - 1, "teacher", "context_length " + teacher.contextLength()
+                    + " is shorter than the data's " + (longest - 1) + " input tokens");
+        }
     }
 
     /** How select (loss only, during training) and test (loss and generated answers, at the end) are evaluated. */
@@ -175,6 +185,7 @@ public record TrainingRun(
         private int quantizationRampSteps;
         private double weightDecayUntil = 1.0;
         private boolean restoreBest;
+        private Distillation distillation;
 
         private Builder(TransformerConfig model, DatasetSplits data) {
             this.model = model;
@@ -205,12 +216,13 @@ public record TrainingRun(
         public Builder quantizationRampSteps(int v) { quantizationRampSteps = v; return this; }
         public Builder weightDecayUntil(double v) { weightDecayUntil = v; return this; }
         public Builder restoreBest(boolean v) { restoreBest = v; return this; }
+        public Builder distillation(Distillation v) { distillation = v; return this; }
 
         public TrainingRun build() {
             return new TrainingRun(modelName, model, data, optimizer, grokFast, maxSteps, batchSize, accumulationSteps,
                     warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, selectExactMatch, earlyStoppingPatience, earlyStoppingMinDelta, seed,
                     checkpointDir, checkpointInterval, resumeFrom, initialState, init, quantizationRampSteps, weightDecayUntil,
-                    restoreBest);
+                    restoreBest, distillation);
         }
     }
 }

@@ -60,7 +60,21 @@ public record OwnParameter(String name, boolean integer, double min, double max,
             ModelPhase.FORGE_TRAINING, List.of(
                     new OwnParameter("patience", true, 1, 10_000, 5),
                     new OwnParameter("min_delta", false, 0, 10, 0),
-                    new OwnParameter("weight_decay", false, 0, 1, 0))));
+                    new OwnParameter("weight_decay", false, 0, 1, 0)),
+            // PHASES.md section 6.4: P candidates over N generations (the first random), each trained for
+            // candidate_steps and timed over latency_runs forward passes, within parameter_cap; the chosen one is
+            // the knee of the front, or (parameter_budget > 0) the lowest select loss within that many parameters,
+            // and is distilled from the incoming model for max_steps (distill_weight of the loss on the teacher's
+            // logits at distill_temperature, the rest on the targets).
+            ModelPhase.ADAS, List.of(
+                    new OwnParameter("generations", true, 1, 100, 3),
+                    new OwnParameter("population", true, 2, 256, 8),
+                    new OwnParameter("candidate_steps", true, 1, 100_000, 120),
+                    new OwnParameter("parameter_cap", true, 1_000, 1_000_000_000, 1_000_000),
+                    new OwnParameter("parameter_budget", true, 0, 1_000_000_000, 0),
+                    new OwnParameter("latency_runs", true, 5, 1_000, 7),
+                    new OwnParameter("distill_weight", false, 0, 1, 0.5),
+                    new OwnParameter("distill_temperature", false, 0.1, 100, 2.0))));
 
     public static List<OwnParameter> of(ModelPhase phase) {
         return BY_PHASE.getOrDefault(phase, List.of());

@@ -15,27 +15,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fitness evaluations of an EvoMerge job, one JSON line each, appended and forced to disk as each one finishes:
+ * The evaluations of a search job (EvoMerge's merge recipes, ADAS's architectures), one JSON line each, appended and forced to disk as each one finishes:
  * a worker started again (after a crash, a pause) replays the search with them and computes only the rest. A line
  * cut short by a crash mid-write is dropped when the log is opened, so every line that stays is whole.
  */
-final class EvaluationLog {
+final class EvaluationLog<T> {
     static final String FILE = "evaluations.jsonl";
 
     private final Path file;
+    private final Class<T> type;
 
-    private EvaluationLog(Path file) {
+    private EvaluationLog(Path file, Class<T> type) {
         this.file = file;
+        this.type = type;
     }
 
-    /** Opens the job's log (creating nothing yet) and returns it with the evaluations it holds. */
-    static EvaluationLog open(Path jobDir) {
-        return new EvaluationLog(jobDir.resolve(FILE));
+    /** Opens the job's log of merge evaluations (creating nothing yet). */
+    static EvaluationLog<Evaluation> open(Path jobDir) {
+        return open(jobDir, Evaluation.class);
+    }
+
+    /** Opens the job's log of evaluations of this type, one JSON object a line (creating nothing yet). */
+    static <T> EvaluationLog<T> open(Path jobDir, Class<T> type) {
+        return new EvaluationLog<>(jobDir.resolve(FILE), type);
     }
 
     /** The evaluations logged so far; a torn last line (the worker died while writing it) is dropped. */
-    List<Evaluation> read() throws IOException {
-        var done = new ArrayList<Evaluation>();
+    List<T> read() throws IOException {
+        var done = new ArrayList<T>();
         if (!Files.isRegularFile(file)) {
             return done;
         }
@@ -48,7 +55,7 @@ final class EvaluationLog {
                 continue;
             }
             try {
-                done.add(Json.mapper().readValue(line, Evaluation.class));
+                done.add(Json.mapper().readValue(line, type));
             } catch (IOException e) {
                 torn = true;
                 break;
@@ -60,7 +67,7 @@ final class EvaluationLog {
         return done;
     }
 
-    void append(Evaluation evaluation) throws IOException {
+    void append(T evaluation) throws IOException {
         var line = (Json.write(evaluation) + "\n").getBytes(StandardCharsets.UTF_8);
         try (var channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
@@ -73,7 +80,7 @@ final class EvaluationLog {
     }
 
     /** Keeps only the whole lines, replacing the file at once, so that the next line is not appended to a torn one. */
-    private void rewrite(List<Evaluation> done) throws IOException {
+    private void rewrite(List<T> done) throws IOException {
         var temporary = file.resolveSibling(FILE + ".tmp");
         var text = new StringBuilder();
         done.forEach(e -> text.append(Json.write(e)).append('\n'));

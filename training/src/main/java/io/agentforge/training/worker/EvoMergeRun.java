@@ -236,14 +236,14 @@ public final class EvoMergeRun {
 
     /** Logs each fresh evaluation, reports it as progress, and stops the search when the supervisor asks. */
     private final class ProgressRelay implements MergeSearch.Listener {
-        private final EvaluationLog log;
+        private final EvaluationLog<MergeSearch.Evaluation> log;
         private final int totalSteps;
         private final BooleanSupplier stop;
         private final long startNanos = System.nanoTime();
         private final int resumed;
         private int evaluations;
 
-        ProgressRelay(EvaluationLog log, int totalSteps, BooleanSupplier stop, int resumed) {
+        ProgressRelay(EvaluationLog<MergeSearch.Evaluation> log, int totalSteps, BooleanSupplier stop, int resumed) {
             this.log = log;
             this.totalSteps = totalSteps;
             this.stop = stop;

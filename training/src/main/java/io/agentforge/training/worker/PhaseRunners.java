@@ -22,6 +22,7 @@ public final class PhaseRunners {
         RUNNERS.put(ModelPhase.FINAL_COMPRESSION, context -> new FinalCompressionRun(context.channel()).run(context));
         RUNNERS.put(ModelPhase.BITNET, new BitNetRun());
         RUNNERS.put(ModelPhase.FORGE_TRAINING, new ForgeTrainingRun());
+        RUNNERS.put(ModelPhase.ADAS, new AdasRun());
     }
 
     private PhaseRunners() {
