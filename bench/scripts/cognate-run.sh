@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 PRESET="${1:-tiny}"
 EXTRA="${2:-}"
-BASE=18000
+BASE=${BASE:-18000}
 DATA="$(mktemp -d /tmp/agent-forge-cognate-XXXXXX)"
 OUT="$ROOT/bench/results/cognate-$PRESET-$(date -u +%Y%m%dT%H%M%SZ).json"
 export API_SERVICE_PORT=$BASE TRAINING_SERVICE_PORT=$((BASE + 1)) MODEL_SERVICE_PORT=$((BASE + 2)) \
