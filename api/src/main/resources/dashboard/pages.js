@@ -107,6 +107,7 @@ export function pipelinePage(app) {
   });
   const statusEl = h('p', { id: 'pipeline-status', class: 'live-value' });
   const detailsEl = h('div', {});
+  const reportEl = h('div', { id: 'pipeline-report' });
   const errorEl = h('div', {});
   const act = (path, body) => async () => {
     errorEl.replaceChildren();
@@ -115,8 +116,9 @@ export function pipelinePage(app) {
   app.main.replaceChildren(h('h1', {}, 'Pipeline'), chain, statusEl,
     h('div', { class: 'row' },
       h('button', { type: 'button', id: 'pipeline-start', onclick: act('/pipeline/run', { parameters: { model_preset: 'tiny', max_steps: 50 } }) }, 'Start the pipeline (tiny)'),
+      h('button', { type: 'button', id: 'pipeline-stop', onclick: act('/pipeline/stop') }, 'Stop'),
       h('button', { type: 'button', id: 'pipeline-reset', onclick: act('/pipeline/reset') }, 'Reset')),
-    errorEl, h('h2', {}, 'Phases'), detailsEl);
+    errorEl, h('h2', {}, 'Phases'), detailsEl, h('h2', {}, 'Report'), reportEl);
 
   function paint(wire, status, progress) {
     const node = nodes[wire];
@@ -138,9 +140,43 @@ export function pipelinePage(app) {
         { label: 'proof', cell: (r) => keyValues(r.p.metrics) },
         { label: 'message', cell: (r) => r.p.message || r.p.error || '' },
       ]));
+      loadReport();
     } catch (e) {
       errorEl.replaceChildren(failure(e));
     }
+  }
+
+  // The run's report: each phase's proof numbers as its stats have them, wall times, and the lineage with sizes.
+  async function loadReport() {
+    let report;
+    try {
+      report = await api('/pipeline/report');
+    } catch (e) {
+      reportEl.replaceChildren(h('p', { class: 'muted' }, e.status === 404 ? 'no run since the last reset' : e.message));
+      return;
+    }
+    const size = (bytes) => (bytes ? fmt(bytes / 1024, 3) + ' KiB' : '–');
+    reportEl.replaceChildren(
+      h('p', {}, 'run ' + report.run_id.slice(0, 8) + ' · ' + report.status + ' · ' + fmt(report.wall_time_seconds, 3)
+        + ' s · ' + (report.message || '')),
+      table(report.phases, [
+        { label: 'phase', cell: (r) => r.phase },
+        { label: 'status', cell: (r) => chip(r.status) },
+        { label: 'wall time (s)', cell: (r) => fmt(r.wall_time_seconds, 3) },
+        { label: 'job (s)', cell: (r) => fmt(r.job_seconds, 3) },
+        { label: 'winner', cell: (r) => size(r.winner_bytes) },
+        { label: 'handoffs in', cell: (r) => keyValues(r.handoffs) },
+        { label: 'proof', cell: (r) => keyValues(r.proof) },
+      ]),
+      h('h3', {}, 'Lineage'),
+      table(report.lineage, [
+        { label: 'role', cell: (m) => m.role },
+        { label: 'model', cell: (m) => h('a', { href: '#/models?phase=' + (m.phase || '') }, m.name || m.model_id.slice(0, 8)) },
+        { label: 'phase', cell: (m) => m.phase || '–' },
+        { label: 'size', cell: (m) => size(m.file_size) },
+        { label: 'from', cell: (m) => m.parents.map((id) => id.slice(0, 8)).join(', ') || '–' },
+      ]),
+      report.tool_accuracy ? h('div', {}, h('h3', {}, 'Test accuracy with tools'), keyValues(report.tool_accuracy)) : '');
   }
   const reload = throttled(load, 1000);
   const stops = [

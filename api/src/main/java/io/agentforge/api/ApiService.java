@@ -5,7 +5,6 @@ import io.agentforge.api.dashboard.Dashboard;
 import io.agentforge.api.phases.LatestProgress;
 import io.agentforge.api.phases.PhaseOrchestrator;
 import io.agentforge.api.phases.Prerequisites;
-import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.api.web.ApiDocument;
 import io.agentforge.api.web.ApiRoutes;
 import io.agentforge.api.web.SystemRoutes;
@@ -23,7 +22,6 @@ import io.agentforge.platform.security.SecuritySettings;
 import io.agentforge.platform.web.ServiceServer;
 import io.helidon.webserver.cors.CorsSupport;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -38,7 +36,6 @@ public final class ApiService implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
     private final LatestProgress latestProgress;
-    private final Pipeline pipeline;
     private final ApiRoutes routes;
     private final SystemRoutes system;
     private final ServiceServer server;
@@ -56,7 +53,7 @@ public final class ApiService implements AutoCloseable {
     /**
      * @param training   the Training service
      * @param models     the Model service
-     * @param bus        the event bus (pipeline events out, training events in)
+     * @param bus        the event bus (training events in, for the dashboard and caches)
      * @param reportedOn further services whose health {@code /health} reports (e.g. WebSocket, Monitoring)
      * @param checks     checks of what the launcher handed over (database, event bus)
      */
@@ -76,8 +73,7 @@ public final class ApiService implements AutoCloseable {
                       List<Service> reportedOn, List<HealthCheck> checks, Peers peers, SecuritySettings security) {
         this.latestProgress = new LatestProgress(bus);
         var phases = new PhaseOrchestrator(training, new Prerequisites(models), latestProgress);
-        this.pipeline = new Pipeline(phases, training, models, bus, Duration.ofSeconds(2), Duration.ofMinutes(5));
-        this.routes = new ApiRoutes(training, models, phases, pipeline, new Chat(models), ApiDocument.load(), bus);
+        this.routes = new ApiRoutes(training, models, phases, new Chat(models), ApiDocument.load(), bus);
         var builder = ServiceServer.builder(NAME)
                 .port(config.port())
                 .access(new AccessControl(security, AccessRules.Audience.PEOPLE))
@@ -116,7 +112,6 @@ public final class ApiService implements AutoCloseable {
     public void close() {
         server.close();
         routes.close();
-        pipeline.close();
         latestProgress.close();
     }
 

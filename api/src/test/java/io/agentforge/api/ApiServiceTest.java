@@ -4,8 +4,6 @@ import io.agentforge.api.testing.ApiClient;
 import io.agentforge.contracts.testing.JobLedger;
 import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.contracts.Json;
-import io.agentforge.contracts.events.EventEnvelope;
-import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.platform.bus.InProcessEventBus;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +41,6 @@ class ApiServiceTest {
     private ModelShelf models;
     private ApiService api;
     private ApiClient client;
-    private final List<EventEnvelope> pipelineEvents = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() {
@@ -53,7 +49,6 @@ class ApiServiceTest {
         models = new ModelShelf(storage);
         api = new ApiService(new ApiServiceConfig(0, List.of(ALLOWED_ORIGIN)), training, models, bus, List.of(), List.of()).start();
         client = new ApiClient(api.port());
-        bus.subscribe("pipeline_*", pipelineEvents::add);
     }
 
     @AfterAll
@@ -64,10 +59,8 @@ class ApiServiceTest {
 
     @BeforeEach
     void clean() {
-        client.post("/pipeline/reset", null);
         training.clear();
         models.clear();
-        pipelineEvents.clear();
     }
 
     @Test
@@ -396,57 +389,6 @@ class ApiServiceTest {
         assertThat(noMessage.data().get("field").asText()).isEqualTo("message");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(badContext.data().get("field").asText()).isEqualTo("context.max_tokens");
-    }
-
-    @Test
-    void pipelineRunsCognateHandsItsModelsOnAndFailsAtTheUnimplementedEvomerge() {
-        training.onSubmit(job -> {
-            for (var seed : List.of(42, 1337, 2023)) {
-                models.save("cognate-seed" + seed, job.phase(), job.jobId(), 1000, List.of("model"), "abc");
-            }
-            models.save("cognate-ancestor", job.phase(), job.jobId(), 1000, List.of("ancestor"), "abc");
-            training.complete(job.jobId());
-        });
-
-        var started = client.post("/pipeline/run-all", "{\"parameters\":{\"max_steps\":10}}");
-
-        assertThat(started.status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(client.get("/pipeline/status").data().get("status").asText()).isEqualTo("failed"));
-        var status = client.get("/pipeline/status").data();
-        assertThat(status.get("message").asText()).isEqualTo("phase evomerge is not implemented yet");
-        assertThat(status.get("phases_completed").asInt()).isEqualTo(1);
-        assertThat(status.get("current_phase").asText()).isEqualTo("evomerge");
-        assertThat(status.get("total_phases").asInt()).isEqualTo(8);
-        assertThat(pipelineEvents).extracting(e -> e.event().eventType())
-                .contains(EventTypes.PIPELINE_UPDATE, EventTypes.PIPELINE_COMPLETE);
-        assertThat(pipelineEvents.getFirst().event().data()).containsKeys("current_phase", "pipeline_progress", "message");
-    }
-
-    @Test
-    void pipelineRefusesASecondRunAndResetCancelsTheRunningJob() {
-        var started = client.post("/pipeline/run", null);
-        var jobId = training.all().getFirst().jobId();
-
-        var second = client.post("/pipeline/run", null);
-        var running = client.get("/pipeline/status").data();
-        var reset = client.post("/pipeline/reset", null);
-
-        assertThat(started.status()).isEqualTo(202);
-        assertThat(second.status()).isEqualTo(409);
-        assertThat(running.get("status").asText()).isEqualTo("running");
-        assertThat(running.get("phases_running").asInt()).isEqualTo(1);
-        assertThat(reset.data().get("status").asText()).isEqualTo("idle");
-        assertThat(training.job(jobId).status()).isEqualTo(TaskStatus.CANCELLED);
-    }
-
-    @Test
-    void pipelineWithBadParametersIsRefusedAtOnce() {
-        var reply = client.post("/pipeline/run", "{\"parameters\":{\"max_steps\":-3}}");
-
-        assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.data().get("field").asText()).isEqualTo("max_steps");
-        assertThat(client.get("/pipeline/status").data().get("status").asText()).isEqualTo("idle");
     }
 
     @Test

@@ -51,7 +51,7 @@ class WireFormatTest {
                  "parameters":{"model_preset":"tiny"},"status":"running",
                  "created_at":"2026-11-26T17:00:00Z","started_at":"2026-11-26T17:00:01.500Z","completed_at":null,
                  "progress":0.25,"current_step":25,"message":"step 25/100","error_message":null,
-                 "stats":null}
+                 "stats":null,"started_event_id":"3d5a0f2e-1c1b-4f7e-9a8d-6b2c0e9f1a22"}
                 """, TrainingJob.class);
     }
 

@@ -7,6 +7,7 @@ import io.agentforge.platform.bus.RedisStreamsEventBus;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 
 /** Picks the bus at start-up: Redis Streams when {@code REDIS_URL} is set, in-process otherwise (SPEC section 6). */
 public final class EventBuses {
@@ -18,10 +19,20 @@ public final class EventBuses {
      * @param consumerName this process's name in consumer groups, see {@link #consumerName(String)}
      */
     public static EventBus create(String redisUrl, String consumerName) {
+        return create(redisUrl, consumerName, null);
+    }
+
+    /**
+     * @param outboxDirectory where events published while Redis is away wait to be relayed (see
+     *                        {@link RedisStreamsEventBus}), e.g. {@code DATA_DIR/event-outbox}; null for none (publishing
+     *                        then fails while Redis is away)
+     */
+    public static EventBus create(String redisUrl, String consumerName, Path outboxDirectory) {
         if (redisUrl == null || redisUrl.isBlank()) {
             return new InProcessEventBus();
         }
-        return new RedisStreamsEventBus(RedisStreamSettings.of(redisUrl, consumerName));
+        return new RedisStreamsEventBus(RedisStreamSettings.of(redisUrl, consumerName), outboxDirectory,
+                RedisStreamsEventBus.DEFAULT_OUTBOX_CAPACITY);
     }
 
     /**

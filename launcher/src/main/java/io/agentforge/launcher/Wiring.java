@@ -149,10 +149,14 @@ public final class Wiring implements AutoCloseable {
                 dependencies.add(HealthCheck.of("database", database::check));
             }
             var consumer = here.size() == 1 ? here.iterator().next().id() : "agent-forge";
-            bus = owned(EventBuses.create(config.redisUrl().orElse(null), EventBuses.consumerName(consumer)));
+            // Events published while Redis is away wait on local disk and are relayed when it returns (issue 18).
+            bus = owned(EventBuses.create(config.redisUrl().orElse(null), EventBuses.consumerName(consumer),
+                    config.dataDir().resolve("event-outbox")));
             var events = bus;
+            // Degraded, not unhealthy: requests still work and no event is lost, so an orchestrator must not restart
+            // every service of the system because Redis is away.
             dependencies.add(HealthCheck.of("event_bus",
-                    () -> EventBusCheck.check(events, ServiceStatus.UNHEALTHY, "events are not delivered")));
+                    () -> EventBusCheck.check(events, ServiceStatus.DEGRADED, "events are delayed")));
             if (config.redisUrl().isEmpty() && here.size() < ServiceName.values().length) {
                 LOG.warn("REDIS_URL is not set: events stay inside this process, so services in other processes "
                         + "will not see them");

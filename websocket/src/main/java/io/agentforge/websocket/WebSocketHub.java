@@ -53,6 +53,7 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
     private static final String TOO_SLOW = "too slow: outgoing queue full";
     /** Per connection, so that one client cannot grow the topic index without bound (jobs/{id} topics are open). */
     static final int MAX_SUBSCRIPTIONS = 100;
+    private static final int RECENT_EVENTS = 10_000;
 
     private final WebSocketSettings settings;
     private final EventBus bus;
@@ -67,6 +68,13 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
     private final Consumer<ClientConnection> tooSlow =
             connection -> drop(connection, POLICY_VIOLATION, TOO_SLOW);
     private EventBus.Subscription busSubscription;
+    /** The ids of the last events fanned out; only the bus's delivery thread touches it. */
+    private final Map<String, Boolean> recentEventIds = new LinkedHashMap<>(RECENT_EVENTS * 2, 0.75f) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_EVENTS;
+        }
+    };
 
     public WebSocketHub(WebSocketSettings settings, EventBus bus) {
         this.settings = settings;
@@ -218,8 +226,14 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
         }
     }
 
-    /** The bus handler: never throws, never blocks on a client. */
+    /**
+     * The bus handler: never throws, never blocks on a client. An event seen again (a relay after an outage whose
+     * first attempt reached Redis after all) is not sent twice.
+     */
     private void publishToTopics(EventEnvelope envelope) {
+        if (recentEventIds.put(envelope.event().eventId(), Boolean.TRUE) != null) {
+            return;
+        }
         try {
             trainingStatus.apply(envelope.event());
             for (var message : bridge.route(envelope.event())) {
@@ -321,8 +335,10 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
     public HealthReport health() {
         var started = System.nanoTime();
         var busHealthy = bus.isHealthy();
-        var check = new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY,
-                (System.nanoTime() - started) / 1e6, busHealthy ? "event bus delivering" : "event bus unavailable");
+        // Degraded: connections stay up and events published meanwhile arrive once the bus is back.
+        var check = new DependencyCheck(busHealthy ? ServiceStatus.HEALTHY : ServiceStatus.DEGRADED,
+                (System.nanoTime() - started) / 1e6, busHealthy ? "event bus delivering"
+                        : "event bus unavailable; events are delayed");
         return HealthReport.of(name(), Map.of("event_bus", check), uptimeSeconds());
     }
 

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.api.chat.Chat;
 import io.agentforge.api.models.ModelCatalog;
 import io.agentforge.api.phases.PhaseOrchestrator;
-import io.agentforge.api.pipeline.Pipeline;
 import io.agentforge.contracts.Json;
-import io.agentforge.contracts.Parameters;
 import io.agentforge.contracts.api.ChatRequest;
 import io.agentforge.contracts.api.PhaseStartRequest;
 import io.agentforge.contracts.events.EventBus;
@@ -16,6 +14,7 @@ import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.pipeline.PipelineRequest;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TaskStatus;
@@ -52,19 +51,16 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
     private final TrainingService training;
     private final ModelService models;
     private final PhaseOrchestrator phases;
-    private final Pipeline pipeline;
     private final Chat chat;
     private final ModelCatalog catalog;
     private final ApiDocument document;
     private final SwaggerUi docs;
     private final ReadCache<CachedAnswer> cache;
 
-    public ApiRoutes(TrainingService training, ModelService models, PhaseOrchestrator phases, Pipeline pipeline,
-                     Chat chat, ApiDocument document, EventBus bus) {
+    public ApiRoutes(TrainingService training, ModelService models, PhaseOrchestrator phases, Chat chat, ApiDocument document, EventBus bus) {
         this.training = training;
         this.models = models;
         this.phases = phases;
-        this.pipeline = pipeline;
         this.chat = chat;
         this.catalog = new ModelCatalog(models);
         this.document = document;
@@ -105,7 +101,9 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
                 new Route(Method.POST, "/pipeline/run", this::runPipeline),
                 new Route(Method.POST, "/pipeline/run-all", this::runPipeline),
                 new Route(Method.GET, "/pipeline/status", this::pipelineStatus),
-                new Route(Method.POST, "/pipeline/reset", this::resetPipeline));
+                new Route(Method.POST, "/pipeline/stop", this::stopPipeline),
+                new Route(Method.POST, "/pipeline/reset", this::resetPipeline),
+                new Route(Method.GET, "/pipeline/report", this::pipelineReport));
     }
 
     @Override
@@ -246,20 +244,30 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
     }
 
     private void runPipeline(ServerRequest req, ServerResponse res) {
-        var body = Exchange.bodyOr(req, PipelineRunRequest.class, () -> new PipelineRunRequest(null));
-        var status = pipeline.run(body.parameters());
+        var body = Exchange.bodyOr(req, PipelineRequest.class, PipelineRequest::empty);
+        var status = training.pipeline().run(body);
         cache.invalidate();
         Exchange.accepted(res, status, status.message());
     }
 
     private void pipelineStatus(ServerRequest req, ServerResponse res) {
-        Exchange.ok(res, pipeline.status());
+        Exchange.ok(res, training.pipeline().status());
+    }
+
+    private void stopPipeline(ServerRequest req, ServerResponse res) {
+        var status = training.pipeline().stop();
+        cache.invalidate();
+        Exchange.ok(res, status, "pipeline stopped; its report stays until a reset");
     }
 
     private void resetPipeline(ServerRequest req, ServerResponse res) {
-        var status = pipeline.reset();
+        var status = training.pipeline().reset();
         cache.invalidate();
         Exchange.ok(res, status, "pipeline reset; models are kept");
+    }
+
+    private void pipelineReport(ServerRequest req, ServerResponse res) {
+        Exchange.ok(res, training.pipeline().report());
     }
 
     @Override
@@ -279,14 +287,6 @@ public final class ApiRoutes implements HttpService, AutoCloseable {
 
     private static String param(ServerRequest req, String name) {
         return req.path().pathParameters().get(name);
-    }
-
-    /** The body of {@code POST /pipeline/run}: parameters for every phase; may be absent. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PipelineRunRequest(Map<String, Object> parameters) {
-        PipelineRunRequest {
-            parameters = Parameters.copyOf(parameters);
-        }
     }
 
     /** An export and, when it is one zip, where to fetch it from this API. */

@@ -1,18 +1,24 @@
 package io.agentforge.bench.training;
 
 import io.agentforge.contracts.Json;
+import io.agentforge.contracts.PageRequest;
+import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TrainingConfig;
+import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.platform.persistence.Database;
+import io.agentforge.platform.persistence.Sql;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.history.MetricHistory;
+import io.agentforge.training.jobs.JobMetricHistory;
 import io.agentforge.training.jobs.JobStore;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,12 +30,14 @@ import java.util.Set;
 /**
  * The bucketed history of one long run ({@code GET /jobs/{id}/metrics?buckets=N}): a job with {@code steps} recorded
  * points (loss, lr, grad_norm, tokens_per_sec, data_seed every step, eval_loss every 100) in an H2 database file, as
- * the all-in-one start keeps it, then the Training service's {@link MetricHistory} asked for 2,000 buckets: the first
- * (cold) request reads and parses every row, later ones read only new rows. Each answer is also written as JSON, as
- * the API sends it.
+ * the all-in-one start keeps it, written as raw rows the way a version before the chart blocks wrote them; then the
+ * Training service's {@link MetricHistory} asked for 2,000 buckets: the first request builds the blocks (once, as
+ * after an upgrade), then cold requests (each on a freshly opened database), warm ones, zooms, and the cost of
+ * recording a point with its blocks. Each answer is also written as JSON, as the API sends it.
  *
  * <p>Run: {@code java -cp "$(cat target/bench.cp):bench/target/classes" io.agentforge.bench.training.MetricHistoryBench
- * [steps]} (default 1,000,000).
+ * [steps] [cold requests] [data dir]} (default 1,000,000, 5 and a new temporary directory; a directory that
+ * holds a run from an earlier call is measured again without seeding).
  */
 public final class MetricHistoryBench {
     private MetricHistoryBench() {
@@ -37,19 +45,49 @@ public final class MetricHistoryBench {
 
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        var dir = Files.createTempDirectory("metric-history-bench");
+        int colds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        var dir = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("metric-history-bench");
+        var all = new MetricWindow(2_000, null, null, Set.of());
+        if (Files.exists(dir.resolve("agentforge.mv.db"))) {
+            // A run seeded by an earlier call: measure its cold and warm requests again without seeding it anew.
+            try (var database = Database.open(null, dir, TrainingServer.SCHEMA)) {
+                measure(dir, new JobStore(database).list(new JobQuery(null, null, new PageRequest(0, 1)))
+                        .items().getFirst().jobId(), steps, colds, all);
+            }
+            return;
+        }
+        String jobId;
         try (var database = Database.open(null, dir, TrainingServer.SCHEMA)) {
             var jobs = new JobStore(database);
-            var jobId = jobs.insert(new JobRequest(ModelPhase.COGNATE,
+            jobId = jobs.insert(new JobRequest(ModelPhase.COGNATE,
                     new TrainingConfig(steps, 16, 2e-4, "out", null, null, true), Map.of(), 0)).jobId();
             long seeded = System.nanoTime();
             seed(database, jobId, steps);
-            System.out.printf("seeded %,d points in %.1f s%n", steps, (System.nanoTime() - seeded) / 1e9);
+            System.out.printf("seeded %,d raw points in %.1f s%n", steps, (System.nanoTime() - seeded) / 1e9);
+        }
+        try (var database = Database.open(null, dir, TrainingServer.SCHEMA)) {
+            System.out.printf("first request of a run recorded before the blocks existed (builds them once, as after"
+                    + " an upgrade): %.1f ms wall, %.1f ms CPU%n", timed(() -> new MetricHistory(database)
+                    .buckets(jobId, all)), lastCpuMillis);
+        }
+        measure(dir, jobId, steps, colds, all);
+    }
 
-            var history = new MetricHistory(database, 1L << 30);
-            var all = new MetricWindow(2_000, null, null, Set.of());
-            System.out.printf("cold (reads and parses every row): %.1f ms wall, %.1f ms CPU%n",
-                    timed(() -> history.buckets(jobId, all)), lastCpuMillis);
+    private static void measure(Path dir, String jobId, int steps, int colds, MetricWindow all) {
+        var cold = new double[colds];
+        var coldCpu = new double[colds];
+        for (int i = 0; i < colds; i++) {
+            // A freshly opened database file: nothing of it in H2's cache (the OS may still hold its pages).
+            try (var database = Database.open(null, dir, TrainingServer.SCHEMA)) {
+                cold[i] = timed(() -> new MetricHistory(database).buckets(jobId, all));
+                coldCpu[i] = lastCpuMillis;
+            }
+        }
+        report("cold (database just opened), whole run, 2,000 buckets", cold);
+        report("  the same, CPU time", coldCpu);
+        try (var database = Database.open(null, dir, TrainingServer.SCHEMA)) {
+            var history = new MetricHistory(database);
+            history.buckets(jobId, all);
             var warm = new double[30];
             var warmCpu = new double[30];
             for (int i = 0; i < warm.length; i++) {
@@ -65,13 +103,23 @@ public final class MetricHistoryBench {
                 int to = from + 1_000 + random.nextInt(steps - from - 1_000 + 1);
                 zoom[i] = timed(() -> history.buckets(jobId, new MetricWindow(2_000, from, to, Set.of())));
             }
-            report("warm, random zoom windows, 2,000 buckets", zoom);
+            report("warm, random zoom windows (1,000 steps or more), 2,000 buckets", zoom);
+            var points = new JobMetricHistory(database);
+            var write = new double[200];
+            for (int i = 0; i < write.length; i++) {
+                int step = steps + i + 1;
+                long start = System.nanoTime();
+                points.appendMetric(new TrainingProgress(jobId, 1.0, step, step, "", Sql.numberMap(metrics(step)),
+                        Instant.now()));
+                write[i] = (System.nanoTime() - start) / 1e6;
+            }
+            report("recording one more point (raw row and its 8 blocks, one transaction)", write);
             var appended = new double[10];
             for (int i = 0; i < appended.length; i++) {
-                insert(database, jobId, steps + i + 1);
+                insert(points, jobId, steps + write.length + i + 1);
                 appended[i] = timed(() -> history.buckets(jobId, all));
             }
-            report("after one more recorded step (reads it, refolds the whole run)", appended);
+            report("whole run after one more recorded point", appended);
         }
     }
 
@@ -128,23 +176,19 @@ public final class MetricHistoryBench {
                 connection.commit();
             }
             connection.setAutoCommit(true);
+            try (var older = connection.prepareStatement("UPDATE training_jobs SET metrics_rolled_up = FALSE"
+                    + " WHERE id = ?")) {
+                // Raw rows written straight, as by a version before the blocks: the first read builds them.
+                older.setString(1, jobId);
+                older.executeUpdate();
+            }
             return null;
         });
     }
 
-    private static void insert(Database database, String jobId, int step) {
-        database.withConnection(connection -> {
-            try (var insert = connection.prepareStatement("INSERT INTO job_metrics (job_id, step, progress,"
-                    + " total_steps, metrics, message, recorded_at) VALUES (?, ?, 1, ?, ?, '', ?)")) {
-                insert.setString(1, jobId);
-                insert.setInt(2, step);
-                insert.setInt(3, step);
-                insert.setString(4, metrics(step));
-                insert.setTimestamp(5, Timestamp.from(Instant.now()));
-                insert.executeUpdate();
-            }
-            return null;
-        });
+    private static void insert(JobMetricHistory points, String jobId, int step) {
+        points.appendMetric(new TrainingProgress(jobId, 1.0, step, step, "", Sql.numberMap(metrics(step)),
+                Instant.now()));
     }
 
     private static String metrics(int step) {

@@ -7,19 +7,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code forge pipeline run|status|report|reset}: the eight phases in order, each handing its winner on. */
+/** {@code forge pipeline run|status|report|stop|reset}: the eight phases in order, each handing its winner on. */
 @Command(name = "pipeline", description = "Run the eight phases in order, and see where the run is.",
         subcommands = {PipelineCommand.Run.class, PipelineCommand.Status.class, PipelineCommand.Report.class,
-                PipelineCommand.Reset.class})
+                PipelineCommand.Stop.class, PipelineCommand.Reset.class})
 public final class PipelineCommand {
 
     @Command(name = "run", description = "Start the pipeline; with --follow, one progress bar per phase until it ends "
-            + "(0 completed, 1 failed or partial, 3 reset, 4 --timeout).")
+            + "(0 completed, 1 failed, 3 stopped or reset, 4 --timeout).")
     static final class Run implements Callable<Integer> {
         private final Context context;
 
@@ -75,11 +76,12 @@ public final class PipelineCommand {
         }
     }
 
-    @Command(name = "report", description = "Every phase's statistics side by side and the lineage of the result.")
+    @Command(name = "report", description = "Every phase's proof numbers side by side, wall times, and the lineage of "
+            + "the result with sizes (-o json for the whole report).")
     static final class Report implements Callable<Integer> {
         private final Context context;
 
-        @Option(names = {"-o", "--output"}, defaultValue = "json", paramLabel = "json|ndjson")
+        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json|ndjson")
         Output output;
 
         Report(Context context) {
@@ -88,8 +90,79 @@ public final class PipelineCommand {
 
         @Override
         public Integer call() {
-            Output.print(context.api().get("/pipeline/report"), output == Output.TABLE ? Output.JSON : output,
-                    context.out());
+            var report = context.api().get("/pipeline/report");
+            if (output != Output.TABLE) {
+                Output.print(report, output, context.out());
+                return ExitCodes.COMPLETED;
+            }
+            var out = context.out();
+            out.println(String.format(Locale.ROOT, "pipeline run %s  %s  %.1f s  %s",
+                    Table.shortId(report.path("run_id").asText()), report.path("status").asText(),
+                    report.path("wall_time_seconds").asDouble(), report.path("message").asText("")));
+            var phases = new Table("PHASE", "STATUS", "WALL S", "JOB S", "WINNER", "SIZE", "HANDOFFS IN", "PROOF");
+            for (var phase : report.path("phases")) {
+                phases.row(phase.path("phase").asText(), phase.path("status").asText(),
+                        seconds(phase.path("wall_time_seconds")), seconds(phase.path("job_seconds")),
+                        Table.shortId(phase.path("winner_model_id").asText(null)),
+                        bytes(phase.path("winner_bytes")), pairs(phase.path("handoffs")), pairs(phase.path("proof")));
+            }
+            phases.print(out);
+            out.println();
+            var lineage = new Table("ROLE", "MODEL", "NAME", "PHASE", "SIZE", "FROM");
+            for (var model : report.path("lineage")) {
+                var parents = new ArrayList<String>();
+                model.path("parents").forEach(parent -> parents.add(Table.shortId(parent.asText())));
+                lineage.row(model.path("role").asText(), Table.shortId(model.path("model_id").asText()),
+                        model.path("name").asText(null), model.path("phase").asText(null),
+                        bytes(model.path("file_size")), parents.isEmpty() ? null : String.join(",", parents));
+            }
+            lineage.print(out);
+            if (report.path("tool_accuracy").isObject()) {
+                out.println();
+                out.println("test accuracy with tools: " + pairs(report.path("tool_accuracy")));
+            }
+            return ExitCodes.COMPLETED;
+        }
+
+        private static String seconds(com.fasterxml.jackson.databind.JsonNode value) {
+            return value.isNumber() ? String.format(Locale.ROOT, "%.1f", value.asDouble()) : null;
+        }
+
+        private static String bytes(com.fasterxml.jackson.databind.JsonNode value) {
+            return value.isNumber() && value.asLong() > 0
+                    ? String.format(Locale.ROOT, "%.1f KiB", value.asLong() / 1024.0) : null;
+        }
+
+        /** A map's scalar entries as {@code key=value}; lists and objects (e.g. Cognate's models) only in JSON. */
+        private static String pairs(com.fasterxml.jackson.databind.JsonNode map) {
+            var parts = new ArrayList<String>();
+            map.fields().forEachRemaining(entry -> {
+                var value = entry.getValue();
+                if (value.isNumber()) {
+                    parts.add(entry.getKey() + "=" + (value.isIntegralNumber() ? value.asText()
+                            : String.format(Locale.ROOT, "%.4g", value.asDouble())));
+                } else if (value.isValueNode() && !value.isNull()) {
+                    parts.add(entry.getKey() + "=" + value.asText());
+                }
+            });
+            return parts.isEmpty() ? null : String.join(" ", parts);
+        }
+    }
+
+    @Command(name = "stop", description = "Stop the running run (its job is cancelled); its report stays.")
+    static final class Stop implements Callable<Integer> {
+        private final Context context;
+
+        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json")
+        Output output;
+
+        Stop(Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            print(context, context.api().post("/pipeline/stop", Map.of()), output);
             return ExitCodes.COMPLETED;
         }
     }

@@ -2,10 +2,13 @@ package io.agentforge.contracts.training;
 
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.pipeline.PipelineService;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,5 +51,14 @@ public interface TrainingService extends Service {
      */
     default MetricBuckets metricBuckets(String jobId, MetricWindow window) {
         return MetricBuckets.of(jobId, metrics(jobId), window);
+    }
+
+    /**
+     * The pipeline runs this service keeps and drives (they live in its store, beside the jobs they queue). A
+     * service that drives no pipeline answers 501.
+     */
+    default PipelineService pipeline() {
+        throw new NotImplementedException("this Training service runs no pipeline",
+                Map.of());
     }
 }

@@ -159,7 +159,7 @@ public final class Trainer {
                 StepMeasure measure = step(engine, root, lr);
                 if (!Double.isFinite(measure.loss)) {
                     LOG.warn("{}: loss {} at step {}; stopping", run.modelName(), measure.loss, step);
-                    listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, null));
+                    listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, measure.tokens, null));
                     outcome = TrainingResult.Outcome.DIVERGED;
                     break;
                 }
@@ -180,7 +180,7 @@ public final class Trainer {
                         evalsWithoutImprovement++;
                     }
                 }
-                listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, eval));
+                listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, measure.tokens, eval));
                 if (run.earlyStoppingPatience() > 0 && evalsWithoutImprovement >= run.earlyStoppingPatience()) {
                     outcome = TrainingResult.Outcome.EARLY_STOPPED;
                     break;
@@ -212,7 +212,7 @@ public final class Trainer {
             return result;
         }
 
-        private record StepMeasure(double loss, double gradNorm, double tokensPerSec) {
+        private record StepMeasure(double loss, double gradNorm, double tokensPerSec, long tokens) {
         }
 
         private StepMeasure step(Engine engine, NDManager root, double lr) {
@@ -253,7 +253,7 @@ public final class Trainer {
                 // torch accumulates gradients across backward calls; the next step starts from zero.
                 model.parameters().values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
                 double seconds = (System.nanoTime() - started) / 1e9;
-                return new StepMeasure(loss, norm, tokens / seconds);
+                return new StepMeasure(loss, norm, tokens / seconds, tokens);
             }
         }
 

@@ -37,7 +37,7 @@ class TrainerTest {
             // During training select is measured by its loss only; answers are generated once, on test.
             assertThat(steps.get(19).eval().exactMatch()).isNaN();
             assertThat(steps.get(18).eval()).isNull();
-            assertThat(steps).allMatch(s -> s.gradNorm() > 0 && s.tokensPerSec() > 0 && s.learningRate() > 0);
+            assertThat(steps).allMatch(s -> s.gradNorm() > 0 && s.tokensPerSec() > 0 && s.tokens() > 0 && s.learningRate() > 0);
             var stats = result.value().stats();
             assertThat(stats.totalSteps()).isEqualTo(40);
             assertThat(stats.trainingLossHistory()).hasSize(40);

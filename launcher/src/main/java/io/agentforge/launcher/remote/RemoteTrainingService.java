@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.pipeline.PipelineService;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.MetricBuckets;
@@ -22,9 +23,16 @@ public final class RemoteTrainingService implements TrainingService {
     private static final TypeReference<TrainingJob> JOB = new TypeReference<>() {
     };
     private final ServiceClient client;
+    private final RemotePipelineService pipeline;
 
     public RemoteTrainingService(ServiceClient client) {
         this.client = client;
+        this.pipeline = new RemotePipelineService(client);
+    }
+
+    @Override
+    public PipelineService pipeline() {
+        return pipeline;
     }
 
     @Override

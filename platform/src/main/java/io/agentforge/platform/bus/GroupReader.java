@@ -26,11 +26,12 @@ final class GroupReader extends RedisReader {
     private final EventTypePattern pattern;
     /** Own pending entries are re-read first: at start, and after a failure that may have lost a reply. */
     private boolean readPendingFirst = true;
+    private boolean groupReady;
     private long nextClaimAt = System.nanoTime();
 
     GroupReader(RedisStreamsEventBus bus, String group, int memberNumber, EventTypePattern pattern,
                 java.util.function.Consumer<EventEnvelope> handler) {
-        super("event-bus-group-" + group, handler, bus.connectForReads(), bus::unregister);
+        super("event-bus-group-" + group, handler, bus::connectForReads, bus::unregister);
         this.bus = bus;
         this.group = group;
         this.memberNumber = memberNumber;
@@ -40,6 +41,11 @@ final class GroupReader extends RedisReader {
 
     @Override
     boolean readOnce() {
+        if (!groupReady) {
+            // Redis was away when the member subscribed.
+            bus.createGroupIfAbsent(group);
+            groupReady = true;
+        }
         if (readPendingFirst) {
             if (!handlePending()) {
                 return false;
@@ -50,7 +56,7 @@ final class GroupReader extends RedisReader {
             return false;
         }
         // One entry at a time: with several members, work goes to whichever is free.
-        var messages = reads.sync().xreadgroup(consumer,
+        var messages = reads().xreadgroup(consumer,
                 XReadArgs.Builder.block(bus.settings().blockTimeout()).count(1),
                 StreamOffset.lastConsumed(bus.settings().streamKey()));
         return handleAll(messages);
@@ -59,7 +65,7 @@ final class GroupReader extends RedisReader {
     private boolean handlePending() {
         String from = "0-0";
         while (isOpen()) {
-            var messages = reads.sync().xreadgroup(consumer, XReadArgs.Builder.count(RedisStreamsEventBus.READ_BATCH),
+            var messages = reads().xreadgroup(consumer, XReadArgs.Builder.count(RedisStreamsEventBus.READ_BATCH),
                     StreamOffset.from(bus.settings().streamKey(), from));
             if (messages.isEmpty()) {
                 return true;

@@ -2,19 +2,25 @@ package io.agentforge.platform.bus;
 
 import io.agentforge.contracts.events.EventEnvelope;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** Blocking reads on a connection of its own; closing the connection is how close() interrupts a read. */
+/**
+ * Blocking reads on a connection of its own, made on the first read (Redis may be away when the subscription is
+ * made); closing the connection is how close() interrupts a read.
+ */
 abstract class RedisReader extends DeliveryThread {
     private static final Logger LOG = LoggerFactory.getLogger(RedisReader.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
-    final StatefulRedisConnection<String, String> reads;
+    private final Supplier<StatefulRedisConnection<String, String>> connect;
+    private volatile StatefulRedisConnection<String, String> reads;
     private volatile Thread runner;
     private boolean failing;
     private Duration backoff = Duration.ZERO;
@@ -22,13 +28,13 @@ abstract class RedisReader extends DeliveryThread {
     private final Consumer<RedisReader> onReleased;
 
     /**
-     * @param reads      a connection of this reader's own, closed with it
+     * @param connect    makes a connection of this reader's own, closed with it
      * @param onReleased told once the reader has stopped, e.g. to forget the subscription
      */
-    RedisReader(String name, Consumer<EventEnvelope> handler, StatefulRedisConnection<String, String> reads,
+    RedisReader(String name, Consumer<EventEnvelope> handler, Supplier<StatefulRedisConnection<String, String>> connect,
                 Consumer<RedisReader> onReleased) {
         super(name, handler);
-        this.reads = reads;
+        this.connect = connect;
         this.onReleased = onReleased;
     }
 
@@ -65,6 +71,20 @@ abstract class RedisReader extends DeliveryThread {
         }
     }
 
+    /** This reader's connection for blocking reads, made now if Redis was not reached before. */
+    final RedisCommands<String, String> reads() {
+        var current = reads;
+        if (current == null) {
+            current = connect.get();
+            reads = current;
+            if (!isOpen()) {
+                // Closed while connecting: wake() found nothing to close.
+                current.closeAsync();
+            }
+        }
+        return current.sync();
+    }
+
     /** One read and its deliveries; false when the subscription closed meanwhile. */
     abstract boolean readOnce();
 
@@ -86,7 +106,10 @@ abstract class RedisReader extends DeliveryThread {
 
     @Override
     protected void wake() {
-        reads.closeAsync();
+        var current = reads;
+        if (current != null) {
+            current.closeAsync();
+        }
         Thread thread = runner;
         if (thread != null) {
             LockSupport.unpark(thread);
@@ -95,8 +118,9 @@ abstract class RedisReader extends DeliveryThread {
 
     @Override
     protected void released() {
-        if (reads.isOpen()) {
-            reads.closeAsync();
+        var current = reads;
+        if (current != null && current.isOpen()) {
+            current.closeAsync();
         }
         onReleased.accept(this);
     }

@@ -8,8 +8,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
@@ -21,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +36,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +63,13 @@ import java.util.function.Consumer;
  * </ul>
  * Lettuce reconnects on its own; while Redis is away the readers retry with back-off and then continue from where
  * they were, and {@link #isHealthy()} is a real PING with a short timeout.
+ *
+ * <p><b>Outages.</b> With an outbox directory, an event that cannot be added to the stream (Redis down, or events
+ * still waiting from an earlier failure) is written to this process's {@link EventOutbox} on local disk instead, and
+ * a relay thread adds the waiting events to the stream in their order once Redis answers again; {@link #publish} then
+ * returns null (the event has no stream position yet). The bus also starts while Redis is down: connections,
+ * consumer groups and starting positions are made on first use. Without an outbox directory {@link #publish} throws
+ * while Redis is away.
  */
 public final class RedisStreamsEventBus implements EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamsEventBus.class);
@@ -67,35 +79,103 @@ public final class RedisStreamsEventBus implements EventBus {
     static final int READ_BATCH = 100;
     private static final int SCAN_PAGE = 500;
 
+    /** How many events may wait in the outbox while Redis is away (about 10 MB of journal at most). */
+    public static final int DEFAULT_OUTBOX_CAPACITY = 20_000;
+    private static final Duration RELAY_PAUSE = Duration.ofMillis(250);
+    private static final Duration ORPHAN_SCAN_EVERY = Duration.ofSeconds(10);
+    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
+
     private final RedisStreamSettings settings;
     private final RedisClient client;
-    /** Shared by publish, ack, after and ping; never used for blocking reads. */
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> commands;
+    /** Shared by publish, ack, after and ping; never used for blocking reads. Null until Redis was first reached. */
+    private volatile StatefulRedisConnection<String, String> connection;
+    private final Path outboxDirectory;
+    private final int outboxCapacity;
+    /** Null without an outbox directory; guarded by {@link #outboxLock}. */
+    private final EventOutbox outbox;
+    private final Object outboxLock = new Object();
+    /** Whether events wait in the outbox: while they do, new events queue behind them to keep the order. */
+    private volatile boolean outboxInUse;
+    private final Thread relay;
+    private long nextOrphanScan;
+    private final ReentrantLock connecting = new ReentrantLock();
+    private volatile long nextConnectAttempt = System.nanoTime();
     private final Set<DeliveryThread> subscriptions = ConcurrentHashMap.newKeySet();
     /** Member numbers in use per group, so a restarted member gets the same consumer name and its pending entries. */
     private final Map<String, Set<Integer>> groupMembers = new HashMap<>();
     private volatile boolean closed;
 
-    /** Connects at once, so that a wrong {@code REDIS_URL} stops start-up instead of surfacing later. */
+    /** Without an outbox: {@link #publish} throws while Redis is away. */
     public RedisStreamsEventBus(RedisStreamSettings settings) {
+        this(settings, null, DEFAULT_OUTBOX_CAPACITY);
+    }
+
+    /**
+     * A malformed URL fails at once (naming {@code REDIS_URL}); an unreachable Redis does not: the bus starts, keeps
+     * what is published in the outbox, and connects when Redis answers.
+     *
+     * @param outboxDirectory where events wait while Redis is away (e.g. {@code DATA_DIR/event-outbox}); null for none
+     */
+    public RedisStreamsEventBus(RedisStreamSettings settings, Path outboxDirectory, int outboxCapacity) {
         this.settings = settings;
-        this.client = RedisClient.create(RedisURI.create(settings.redisUrl()));
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(settings.redisUrl());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("REDIS_URL is not a Redis URL (" + RedisStreamSettings.redacted(
+                    settings.redisUrl()) + "): " + e.getMessage(), e);
+        }
+        this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
-                // Fail fast while disconnected: publishers see the error and PING-based health turns false at once,
-                // instead of commands queueing up until Redis returns.
+                // Fail fast while disconnected: publishers turn to the outbox and PING-based health turns false at
+                // once, instead of commands queueing up until Redis returns.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
                 .timeoutOptions(TimeoutOptions.enabled(settings.blockTimeout().plusSeconds(5)))
                 .build());
+        this.outboxDirectory = outboxDirectory;
+        this.outboxCapacity = outboxCapacity;
+        this.outbox = outboxDirectory == null ? null
+                : EventOutbox.open(outboxDirectory, settings.consumerName(), outboxCapacity);
+        this.outboxInUse = outbox != null && !outbox.isEmpty();
         try {
-            this.connection = client.connect();
+            connection();
         } catch (RedisException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            throw new IllegalStateException("cannot reach Redis for the event bus at " + RedisStreamSettings.redacted(settings.redisUrl())
-                    + " (REDIS_URL): " + e.getMessage(), e);
+            LOG.warn("Redis for the event bus at {} (REDIS_URL) is not reachable yet ({}); {}",
+                    RedisStreamSettings.redacted(settings.redisUrl()), e.getMessage(), outbox == null
+                            ? "publishing fails until it is" : "events wait in the outbox until it is");
         }
-        this.commands = connection.sync();
+        this.relay = outbox == null ? null
+                : Thread.ofVirtual().name("event-bus-outbox-relay").start(this::relayLoop);
+    }
+
+    /**
+     * The shared connection, made on first use after Redis was away at start. One caller at a time tries, at most
+     * once a second; everyone else fails at once instead of queueing behind a connect (a health check must answer).
+     */
+    private StatefulRedisConnection<String, String> connection() {
+        var current = connection;
+        if (current != null) {
+            return current;
+        }
+        requireOpen();
+        if (System.nanoTime() - nextConnectAttempt < 0 || !connecting.tryLock()) {
+            throw new RedisConnectionException("Redis is not reachable yet");
+        }
+        try {
+            if (connection == null) {
+                try {
+                    connection = client.connect();
+                } catch (RedisException e) {
+                    nextConnectAttempt = System.nanoTime() + RECONNECT_PAUSE.toNanos();
+                    throw e;
+                }
+            }
+            return connection;
+        } finally {
+            connecting.unlock();
+        }
     }
 
     public RedisStreamSettings settings() {
@@ -107,15 +187,104 @@ public final class RedisStreamsEventBus implements EventBus {
         InProcessEventBus.requireValid(event);
         requireOpen();
         event = InProcessEventBus.inCurrentTrace(event);
+        if (outbox == null) {
+            return append(event);
+        }
+        if (!outboxInUse) {
+            try {
+                return append(event);
+            } catch (RedisException e) {
+                LOG.warn("Redis is not answering ({}); events wait in the outbox {} until it does", e.getMessage(),
+                        outbox.file());
+            }
+        }
+        synchronized (outboxLock) {
+            if (!outbox.append(event)) {
+                throw new IllegalStateException("Redis is away and the event outbox is full (" + outbox.capacity()
+                        + " events waiting); event " + event.eventId() + " (" + event.eventType() + ") is lost");
+            }
+            outboxInUse = true;
+        }
+        LockSupport.unpark(relay);
+        return null;
+    }
+
+    /** XADD: the event's position in the stream. */
+    private String append(Event event) {
         var body = new LinkedHashMap<String, String>();
         body.put(FIELD_EVENT_ID, event.eventId());
         // Kept beside the JSON so that readers filter and after() scans without parsing every entry.
         body.put(FIELD_EVENT_TYPE, event.eventType());
         body.put(FIELD_EVENT, Json.write(event));
-        var position = commands.xadd(settings.streamKey(),
+        var position = commands().xadd(settings.streamKey(),
                 new XAddArgs().maxlen(settings.maxLength()).approximateTrimming(), body);
         EventBusTraffic.published();
         return position;
+    }
+
+    /** How many events wait in this process's outbox for Redis (0 without an outbox). */
+    public int outboxSize() {
+        if (outbox == null) {
+            return 0;
+        }
+        synchronized (outboxLock) {
+            return outbox.size();
+        }
+    }
+
+    private void relayLoop() {
+        while (!closed) {
+            try {
+                relayOrphans();
+                relayOwn();
+            } catch (RuntimeException e) {
+                LOG.debug("relaying the event outbox failed, retrying: {}", e.toString());
+            }
+            LockSupport.parkNanos(RELAY_PAUSE.toNanos());
+        }
+    }
+
+    /** One event per turn of the lock, so that publishers wait for one XADD at most. */
+    private void relayOwn() {
+        int relayed = 0;
+        while (!closed) {
+            synchronized (outboxLock) {
+                var oldest = outbox.oldest();
+                if (oldest.isEmpty()) {
+                    outboxInUse = false;
+                    break;
+                }
+                append(oldest.get());
+                outbox.relayed();
+                relayed++;
+            }
+        }
+        if (relayed > 0) {
+            LOG.info("relayed {} events from the outbox to Redis", relayed);
+        }
+    }
+
+    /** Journals a killed process left in the directory: older than anything waiting here, so relayed first. */
+    private void relayOrphans() {
+        if (System.nanoTime() - nextOrphanScan < 0) {
+            return;
+        }
+        nextOrphanScan = System.nanoTime() + ORPHAN_SCAN_EVERY.toNanos();
+        for (var orphan : EventOutbox.orphans(outboxDirectory, outboxCapacity)) {
+            try (orphan) {
+                int relayed = 0;
+                for (var oldest = orphan.oldest(); oldest.isPresent() && !closed; oldest = orphan.oldest()) {
+                    append(oldest.get());
+                    orphan.relayed();
+                    relayed++;
+                }
+                LOG.info("relayed {} events left in {} by a process that stopped", relayed, orphan.file());
+            } catch (RuntimeException e) {
+                // Redis away again: the journal stays, and the next scan comes back to it.
+                nextOrphanScan = System.nanoTime();
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -124,10 +293,14 @@ public final class RedisStreamsEventBus implements EventBus {
         Objects.requireNonNull(handler, "handler");
         requireOpen();
         // Fix the starting point now, not when the reader thread first runs, so nothing published after this call
-        // returns can be missed. An empty stream starts from 0-0, which is "everything that will come".
-        List<StreamMessage<String, String>> last = commands.xrevrange(settings.streamKey(), Range.unbounded(),
-                Limit.from(1));
-        String startId = last.isEmpty() ? "0-0" : last.getFirst().getId();
+        // returns can be missed. While Redis is away, the clock fixes it: entry ids are Redis's milliseconds, so
+        // everything added from now on (events relayed from outboxes included) comes after this id.
+        String startId;
+        try {
+            startId = lastEntryId();
+        } catch (RedisException e) {
+            startId = System.currentTimeMillis() + "-0";
+        }
         return register(new StreamReader(this, eventTypes, handler, startId));
     }
 
@@ -137,7 +310,11 @@ public final class RedisStreamsEventBus implements EventBus {
         var eventTypes = EventTypePattern.of(pattern);
         Objects.requireNonNull(handler, "handler");
         requireOpen();
-        createGroupIfAbsent(group);
+        try {
+            createGroupIfAbsent(group);
+        } catch (RedisException e) {
+            // Redis is away: the member creates the group when it first reaches Redis.
+        }
         int member = claimMemberNumber(group);
         try {
             return register(new GroupReader(this, group, member, eventTypes, handler));
@@ -147,6 +324,13 @@ public final class RedisStreamsEventBus implements EventBus {
         }
     }
 
+    /** The id of the stream's newest entry; an empty stream gives 0-0, which is "everything that will come". */
+    String lastEntryId() {
+        List<StreamMessage<String, String>> last = commands().xrevrange(settings.streamKey(), Range.unbounded(),
+                Limit.from(1));
+        return last.isEmpty() ? "0-0" : last.getFirst().getId();
+    }
+
     /** A connection for one reader's blocking reads (a blocking read would stall the shared connection). */
     StatefulRedisConnection<String, String> connectForReads() {
         return client.connect();
@@ -154,7 +338,7 @@ public final class RedisStreamsEventBus implements EventBus {
 
     /** The shared connection's commands (never for blocking reads). */
     RedisCommands<String, String> commands() {
-        return commands;
+        return connection().sync();
     }
 
     void unregister(DeliveryThread subscription) {
@@ -169,7 +353,7 @@ public final class RedisStreamsEventBus implements EventBus {
 
     void createGroupIfAbsent(String group) {
         try {
-            commands.xgroupCreate(StreamOffset.latest(settings.streamKey()), group, XGroupCreateArgs.Builder.mkstream());
+            commands().xgroupCreate(StreamOffset.latest(settings.streamKey()), group, XGroupCreateArgs.Builder.mkstream());
         } catch (RedisException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
                 throw e;
@@ -204,7 +388,7 @@ public final class RedisStreamsEventBus implements EventBus {
         requireOpen();
         String foundAt = findEntryId(eventId);
         var later = new ArrayList<EventEnvelope>();
-        for (var message : commands.xrange(settings.streamKey(),
+        for (var message : commands().xrange(settings.streamKey(),
                 Range.from(Range.Boundary.excluding(foundAt), Range.Boundary.unbounded()), Limit.from(limit))) {
             EventEnvelope envelope = decode(message);
             if (envelope != null) {
@@ -220,7 +404,7 @@ public final class RedisStreamsEventBus implements EventBus {
         long scanned = 0;
         while (scanned < settings.maxLength()) {
             long pageSize = Math.min(SCAN_PAGE, settings.maxLength() - scanned);
-            var page = commands.xrevrange(settings.streamKey(), Range.from(Range.Boundary.unbounded(), upper),
+            var page = commands().xrevrange(settings.streamKey(), Range.from(Range.Boundary.unbounded(), upper),
                     Limit.from(pageSize));
             for (var message : page) {
                 if (message.getBody() != null && eventId.equals(message.getBody().get(FIELD_EVENT_ID))) {
@@ -243,7 +427,7 @@ public final class RedisStreamsEventBus implements EventBus {
             return false;
         }
         try {
-            String reply = connection.async().ping().get(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            String reply = connection().async().ping().get(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return "PONG".equals(reply);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -259,10 +443,30 @@ public final class RedisStreamsEventBus implements EventBus {
             return;
         }
         closed = true;
+        if (relay != null) {
+            LockSupport.unpark(relay);
+            try {
+                relay.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (DeliveryThread subscription : List.copyOf(subscriptions)) {
             subscription.close();
         }
-        connection.close();
+        if (outbox != null) {
+            synchronized (outboxLock) {
+                if (!outbox.isEmpty()) {
+                    LOG.warn("{} events still wait in {}; the next process on this directory relays them",
+                            outbox.size(), outbox.file());
+                }
+                outbox.close();
+            }
+        }
+        var shared = connection;
+        if (shared != null) {
+            shared.close();
+        }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 

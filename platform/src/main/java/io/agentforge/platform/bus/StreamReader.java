@@ -13,7 +13,7 @@ final class StreamReader extends RedisReader {
     private String lastId;
 
     StreamReader(RedisStreamsEventBus bus, EventTypePattern pattern, Consumer<EventEnvelope> handler, String startId) {
-        super("event-bus-subscriber-" + pattern, handler, bus.connectForReads(), bus::unregister);
+        super("event-bus-subscriber-" + pattern, handler, bus::connectForReads, bus::unregister);
         this.bus = bus;
         this.pattern = pattern;
         this.lastId = startId;
@@ -21,7 +21,7 @@ final class StreamReader extends RedisReader {
 
     @Override
     boolean readOnce() {
-        var messages = reads.sync().xread(XReadArgs.Builder.block(bus.settings().blockTimeout())
+        var messages = reads().xread(XReadArgs.Builder.block(bus.settings().blockTimeout())
                         .count(RedisStreamsEventBus.READ_BATCH),
                 StreamOffset.from(bus.settings().streamKey(), lastId));
         for (var message : messages) {

@@ -1,5 +1,6 @@
 package io.agentforge.platform.health;
 
+import io.agentforge.platform.bus.RedisStreamsEventBus;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
@@ -18,7 +19,13 @@ public final class EventBusCheck {
         long start = System.nanoTime();
         boolean healthy = bus.isHealthy();
         double ms = (System.nanoTime() - start) / 1e6;
-        return healthy ? new DependencyCheck(ServiceStatus.HEALTHY, ms, "publishing")
-                : new DependencyCheck(whenDown, ms, "cannot publish: " + consequence);
+        int waiting = bus instanceof RedisStreamsEventBus redis ? redis.outboxSize() : 0;
+        if (healthy) {
+            return new DependencyCheck(ServiceStatus.HEALTHY, ms, waiting == 0 ? "publishing"
+                    : "publishing; relaying " + waiting + " events kept during an outage");
+        }
+        return new DependencyCheck(whenDown, ms, waiting > 0 || bus instanceof RedisStreamsEventBus
+                ? "cannot reach Redis: " + consequence + "; " + waiting + " events kept in the outbox for later"
+                : "cannot publish: " + consequence);
     }
 }

@@ -12,12 +12,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,18 @@ public final class Database implements AutoCloseable {
     private static final int CHECK_TIMEOUT_SECONDS = 2;
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(CHECK_TIMEOUT_SECONDS);
     private static final Duration SLOW_CHECK = Duration.ofSeconds(1);
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+    /** Longer than any statement may run, so that the server's cancellation arrives before the socket gives up. */
+    private static final Duration SOCKET_TIMEOUT = STATEMENT_TIMEOUT.plusSeconds(15);
+    /**
+     * SQL states that mean the server is going away or cannot serve now, not that our statement is wrong: 57P01
+     * (terminated by an administrator, e.g. a restart or failover), 57P02 (crash shutdown), 57P03 (cannot connect
+     * now, e.g. starting up), 57014 (cancelled, which is how a statement timeout ends). Class 08 (connection
+     * exceptions) is checked by its prefix.
+     */
+    private static final Set<String> OUTAGE_STATES = Set.of("57P01", "57P02", "57P03", "57014");
     /** How long a failed database should make clients wait before they retry. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -96,7 +110,17 @@ public final class Database implements AutoCloseable {
         }
         config.setPoolName(postgres ? "agentforge-postgres" : "agentforge-h2");
         config.setMaximumPoolSize(10);
-        config.setConnectionTimeout(10_000);
+        // A request waits at most this long for a connection, then answers 503 with Retry-After (issue 18): a
+        // database that is down must not hold every request for the pool's default 30 s (or our former 10 s).
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setValidationTimeout(VALIDATION_TIMEOUT.toMillis());
+        if (postgres) {
+            // Bounds for a partition or a stuck server, so that no request hangs: connecting, every read from the
+            // socket, and every statement on the server. URL parameters of the same names take precedence.
+            config.addDataSourceProperty("connectTimeout", Long.toString(CONNECTION_TIMEOUT.toSeconds()));
+            config.addDataSourceProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
+            config.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis());
+        }
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         HikariDataSource dataSource;
         try {
@@ -270,12 +294,18 @@ public final class Database implements AutoCloseable {
         return new DatabaseException(e);
     }
 
-    private static boolean isConnectionFailure(Throwable e) {
-        if (e instanceof SQLTransientConnectionException || e instanceof ConnectException) {
-            return true;
+    static boolean isConnectionFailure(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLTransientConnectionException || cause instanceof ConnectException
+                    || cause instanceof SocketTimeoutException) {
+                return true;
+            }
+            var state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith("08") || OUTAGE_STATES.contains(state))) {
+                return true;
+            }
         }
-        var state = e instanceof SQLException sql ? sql.getSQLState() : null;
-        return state != null && state.startsWith("08");
+        return false;
     }
 
     private static void rollbackQuietly(Connection connection, Throwable cause) {

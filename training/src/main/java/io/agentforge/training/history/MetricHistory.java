@@ -1,144 +1,193 @@
 package io.agentforge.training.history;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.training.MetricBuckets;
 import io.agentforge.contracts.training.MetricColumns;
 import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.platform.persistence.Database;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Metric histories of recently charted jobs as columns in memory, so that a chart of a million-step run is a pass
- * over arrays rather than a million rows read and parsed per zoom. Each request first reads the rows recorded since
- * the last one (by the table's increasing id), so the columns are never staler than the database; any replica
- * answers alike. A run resumed from a checkpoint records its steps after that checkpoint again (the repository
- * drops the old ones first): a new row whose step is not after the last one cut the columns back before appending.
- * The raw rows stay in the database; the cache holds at most {@code maxBytes} of columns, dropping the least
- * recently charted job first. The rows are read through the (job_id, id) index ({@code V2__job_metrics_by_id}).
+ * A job's metric history at a chart's resolution ({@code GET /jobs/{id}/metrics?buckets=N}), answered from the
+ * database with no state of its own, so any replica answers alike and the first request after a start is as quick as
+ * the next. A window of at least 4·N steps is read from the coarsest grain of {@link MetricRollups} that still has N
+ * blocks in it (between N and 4·N blocks), its ragged edges from finer grains and, below the finest, from raw rows; a
+ * smaller window is read from the raw rows ({@code job_metrics}, by its {@code (job_id, step, id)} index). Each
+ * bucket of the answer is the fold of whole blocks, so its max is the raw max of its points: no spike is lost.
  */
 public final class MetricHistory {
-    private static final JsonFactory JSON = new JsonFactory();
-
     private final Database database;
-    private final long maxBytes;
-    private final Map<String, Cached> jobs = new LinkedHashMap<>(16, 0.75f, true);
 
-    public MetricHistory(Database database, long maxBytes) {
+    public MetricHistory(Database database) {
         this.database = database;
-        this.maxBytes = maxBytes;
     }
 
     /** @throws NotFoundException for an unknown job */
     public MetricBuckets buckets(String jobId, MetricWindow window) {
-        Cached cached;
-        synchronized (jobs) {
-            cached = jobs.computeIfAbsent(jobId, id -> new Cached());
-        }
-        MetricBuckets answer;
-        synchronized (cached) {
-            try {
-                database.withConnection(connection -> {
-                    cached.catchUp(connection, jobId);
-                    return null;
-                });
-            } catch (NotFoundException e) {
-                synchronized (jobs) {
-                    jobs.remove(jobId);
-                }
-                throw e;
+        return database.withConnection(connection -> {
+            MetricRollups.ensureBuilt(connection, jobId);
+            int[] recorded = recordedSteps(connection, jobId);
+            if (recorded == null) {
+                return new MetricColumns().bucket(jobId, window);
             }
-            answer = cached.columns.bucket(jobId, window);
-        }
-        evictBeyondBudget();
-        return answer;
+            int from = window.from() == null ? recorded[0] : Math.max(window.from(), recorded[0]);
+            int to = window.to() == null ? recorded[1] : Math.min(window.to(), recorded[1]);
+            long span = (long) to - from + 1;
+            if (span < (long) window.buckets() << MetricRollups.GRAINS[0]) {
+                return rawColumns(connection, jobId, from, to).bucket(jobId, window);
+            }
+            int coarsest = 0;
+            while (coarsest + 1 < MetricRollups.GRAINS.length
+                    && span >> MetricRollups.GRAINS[coarsest + 1] >= window.buckets()) {
+                coarsest++;
+            }
+            var pieces = new ArrayList<MetricFold>();
+            cover(connection, jobId, from, to, coarsest, pieces);
+            return answer(jobId, window, from, span, pieces);
+        });
     }
 
-    private void evictBeyondBudget() {
-        synchronized (jobs) {
-            long total = jobs.values().stream().mapToLong(Cached::bytes).sum();
-            var oldest = jobs.entrySet().iterator();
-            // The most recently used job stays, whatever its size: it is the one being charted.
-            while (total > maxBytes && jobs.size() > 1 && oldest.hasNext()) {
-                total -= oldest.next().getValue().bytes();
-                oldest.remove();
+    /** The job's first and last recorded step, or null when it has none. */
+    private static int[] recordedSteps(Connection connection, String jobId) throws SQLException {
+        try (var select = connection.prepareStatement("SELECT MIN(first_step), MAX(last_step) FROM job_metric_rollups"
+                + " WHERE job_id = ? AND grain = ?")) {
+            select.setString(1, jobId);
+            select.setInt(2, MetricRollups.GRAINS[MetricRollups.GRAINS.length - 1]);
+            try (var rows = select.executeQuery()) {
+                rows.next();
+                int first = rows.getInt(1);
+                return rows.wasNull() ? null : new int[] {first, rows.getInt(2)};
             }
         }
     }
 
-    /** One job's columns and the id of the last row read into them. */
-    private static final class Cached {
-        private final MetricColumns columns = new MetricColumns();
-        private long lastId = -1;
-        private boolean known;
-
-        long bytes() {
-            return columns.bytes();
+    /**
+     * Appends, in step order, folds that hold exactly the points of steps {@code from..to}: the whole blocks of grain
+     * {@code GRAINS[grain]} inside the window, and the edges left over by finer grains, then raw points.
+     */
+    private static void cover(Connection connection, String jobId, int from, int to, int grain, List<MetricFold> pieces)
+            throws SQLException {
+        if (from > to) {
+            return;
         }
-
-        void catchUp(Connection connection, String jobId) throws SQLException {
-            if (!known) {
-                requireExists(connection, jobId);
-                known = true;
-            }
-            try (var select = connection.prepareStatement("SELECT id, step, recorded_at, metrics FROM job_metrics"
-                    + " WHERE job_id = ? AND id > ? ORDER BY id")) {
-                select.setFetchSize(10_000);
-                select.setString(1, jobId);
-                select.setLong(2, lastId);
-                try (var rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        int step = rows.getInt(2);
-                        if (step <= columns.lastStep()) {
-                            columns.truncate(columns.indexOf(step));
-                        }
-                        var recordedAt = rows.getObject(3, OffsetDateTime.class);
-                        int at = columns.append(step, recordedAt == null ? 0 : recordedAt.toInstant().toEpochMilli());
-                        readMetrics(rows.getString(4), at);
-                        lastId = rows.getLong(1);
-                    }
+        if (grain < 0) {
+            rawPoints(connection, jobId, from, to, pieces);
+            return;
+        }
+        int shift = MetricRollups.GRAINS[grain];
+        int first = (int) (((long) from + (1L << shift) - 1) >> shift);
+        int last = (int) ((((long) to + 1) >> shift) - 1);
+        if (first > last) {
+            cover(connection, jobId, from, to, grain - 1, pieces);
+            return;
+        }
+        cover(connection, jobId, from, (first << shift) - 1, grain - 1, pieces);
+        try (var select = connection.prepareStatement("SELECT points, first_step, last_step, last_at, folds"
+                + " FROM job_metric_rollups WHERE job_id = ? AND grain = ? AND bucket BETWEEN ? AND ?"
+                + " ORDER BY bucket")) {
+            select.setFetchSize(5_000);
+            select.setString(1, jobId);
+            select.setInt(2, shift);
+            select.setInt(3, first);
+            select.setInt(4, last);
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    pieces.add(MetricFold.stored(rows.getInt(1), rows.getInt(2), rows.getInt(3), rows.getLong(4),
+                            rows.getString(5)));
                 }
             }
         }
+        cover(connection, jobId, (int) (((long) last + 1) << shift), to, grain - 1, pieces);
+    }
 
-        /** The row's flat {@code {"name": number}} object straight into the columns, without building a map. */
-        private void readMetrics(String json, int at) {
-            try (JsonParser parser = JSON.createParser(json)) {
-                if (parser.nextToken() != JsonToken.START_OBJECT) {
-                    return;
+    private static void rawPoints(Connection connection, String jobId, int from, int to, List<MetricFold> pieces)
+            throws SQLException {
+        readRaw(connection, jobId, from, to, (step, at, json) -> {
+            var point = new MetricFold();
+            point.add(step, at, json);
+            pieces.add(point);
+        });
+    }
+
+    private static MetricColumns rawColumns(Connection connection, String jobId, int from, int to)
+            throws SQLException {
+        var columns = new MetricColumns();
+        readRaw(connection, jobId, from, to, (step, at, json) -> {
+            var point = new MetricFold();
+            point.add(step, at, json);
+            int index = columns.append(step, at);
+            point.metrics().forEach((name, fold) -> columns.set(index, name, fold[2]));
+        });
+        return columns;
+    }
+
+    private interface RawRow {
+        void accept(int step, long epochMillis, String metricsJson);
+    }
+
+    private static void readRaw(Connection connection, String jobId, int from, int to, RawRow each)
+            throws SQLException {
+        try (var select = connection.prepareStatement("SELECT step, recorded_at, metrics FROM job_metrics"
+                + " WHERE job_id = ? AND step BETWEEN ? AND ? ORDER BY step, id")) {
+            select.setFetchSize(5_000);
+            select.setString(1, jobId);
+            select.setInt(2, from);
+            select.setInt(3, to);
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    var at = rows.getObject(2, OffsetDateTime.class);
+                    each.accept(rows.getInt(1), at == null ? 0 : at.toInstant().toEpochMilli(), rows.getString(3));
                 }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    var name = parser.currentName();
-                    var token = parser.nextToken();
-                    if (token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT) {
-                        columns.set(at, name, parser.getDoubleValue());
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("unreadable metrics of a job_metrics row: " + json, e);
             }
         }
+    }
 
-        private static void requireExists(Connection connection, String jobId) throws SQLException {
-            try (var select = connection.prepareStatement("SELECT 1 FROM training_jobs WHERE id = ?")) {
-                select.setString(1, jobId);
-                try (var rows = select.executeQuery()) {
-                    if (!rows.next()) {
-                        throw new NotFoundException("job", jobId);
-                    }
+    /** The pieces (in step order) folded into at most {@code window.buckets()} buckets split evenly over the span. */
+    private static MetricBuckets answer(String jobId, MetricWindow window, int from, long span,
+                                        List<MetricFold> pieces) {
+        var buckets = new ArrayList<MetricFold>();
+        int current = -1;
+        for (var piece : pieces) {
+            int bucket = (int) ((piece.firstStep() - (long) from) * window.buckets() / span);
+            if (bucket != current) {
+                current = bucket;
+                buckets.add(new MetricFold());
+            }
+            buckets.getLast().add(piece);
+        }
+        int count = buckets.size();
+        var steps = new int[count];
+        var times = new long[count];
+        var series = new LinkedHashMap<String, Double[][]>();
+        int total = 0;
+        for (int b = 0; b < count; b++) {
+            var bucket = buckets.get(b);
+            steps[b] = bucket.lastStep();
+            times[b] = bucket.lastAt();
+            total += bucket.points();
+            for (Map.Entry<String, double[]> metric : bucket.metrics().entrySet()) {
+                if (!window.metrics().isEmpty() && !window.metrics().contains(metric.getKey())) {
+                    continue;
+                }
+                var columns = series.computeIfAbsent(metric.getKey(), name -> new Double[3][count]);
+                for (int i = 0; i < 3; i++) {
+                    columns[i][b] = metric.getValue()[i];
                 }
             }
         }
+        var answer = new LinkedHashMap<String, MetricBuckets.Series>();
+        series.forEach((name, columns) -> answer.put(name, new MetricBuckets.Series(columns[0], columns[1],
+                columns[2])));
+        int fromStep = count == 0 ? from : buckets.getFirst().firstStep();
+        int toStep = count == 0 ? from : buckets.getLast().lastStep();
+        return new MetricBuckets(jobId, window.buckets(), fromStep, toStep, total, steps, times, answer);
     }
 }

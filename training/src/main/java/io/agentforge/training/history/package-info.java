@@ -1,6 +1,7 @@
 /**
- * A job's metric history for charts: read from the job_metrics table once into columns, then kept up to date by
- * reading only the rows recorded since, and folded into min/max/last buckets per request. Used by the Training
- * service's jobs package; depends only on the platform's database plumbing and the contracts.
+ * A job's metric history for charts: every recorded point folded, as it is recorded, into min/max/last blocks of
+ * 4 to 65,536 steps ({@code job_metric_rollups}), and bucketed answers read from the coarsest blocks a chart's
+ * resolution allows. Used by the Training service's jobs package; depends only on the platform's database plumbing
+ * and the contracts.
  */
 package io.agentforge.training.history;

@@ -29,27 +29,35 @@ final class JobEvents {
         this.bus = bus;
     }
 
-    void progress(String type, TrainingJob job, TrainingProgress progress, Map<String, Object> extra) {
+    /** @return the published event's id, or null when the bus refused it */
+    String progress(String type, TrainingJob job, TrainingProgress progress, Map<String, Object> extra) {
         @SuppressWarnings("unchecked")
         Map<String, Object> data = new LinkedHashMap<>(Json.mapper().convertValue(progress, Map.class));
         data.put("phase", job.phase().wireName());
         data.put("status", job.status().wireName());
         data.putAll(extra);
         try {
-            bus.publish(Event.of(type, SOURCE, data));
+            var event = Event.of(type, SOURCE, data);
+            bus.publish(event);
+            return event.eventId();
         } catch (RuntimeException e) {
             LOG.warn("could not publish {} for job {}", type, job.jobId(), e);
+            return null;
         }
     }
 
-    /** An event about the job as it stands (started, completed, failed, cancelled, paused). */
-    void state(String type, TrainingJob job, int totalSteps, Map<String, Object> extra) {
+    /**
+     * An event about the job as it stands (started, completed, failed, cancelled, paused).
+     *
+     * @return the published event's id, or null when the bus refused it
+     */
+    String state(String type, TrainingJob job, int totalSteps, Map<String, Object> extra) {
         var progress = new TrainingProgress(job.jobId(), job.progress(), job.currentStep(), totalSteps,
                 job.message(), Map.of(), Instant.now());
         var all = new LinkedHashMap<>(extra);
         if (job.errorMessage() != null) {
             all.put("error_message", job.errorMessage());
         }
-        progress(type, job, progress, all);
+        return progress(type, job, progress, all);
     }
 }

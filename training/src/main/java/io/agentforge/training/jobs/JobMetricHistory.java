@@ -4,6 +4,7 @@ import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Sql;
+import io.agentforge.training.history.MetricRollups;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,7 +14,8 @@ import java.util.List;
 
 /**
  * Each job's metric history (the {@code job_metrics} table): one point per reported step, kept in step order, and
- * the latest point mirrored on the job row while the job runs.
+ * the latest point mirrored on the job row while the job runs. Each point is also folded into the job's chart blocks
+ * ({@link MetricRollups}) in the same transaction, so the blocks never miss a recorded point.
  */
 public final class JobMetricHistory {
     private final Database database;
@@ -96,11 +98,30 @@ public final class JobMetricHistory {
      * @return how many points were dropped
      */
     public int discardMetricsAfter(String jobId, int step) {
-        return database.withConnection(connection -> {
+        return database.inTransaction(connection -> {
             try (var delete = connection.prepareStatement("DELETE FROM job_metrics WHERE job_id = ? AND step > ?")) {
                 delete.setString(1, jobId);
                 delete.setInt(2, step);
-                return delete.executeUpdate();
+                int dropped = delete.executeUpdate();
+                MetricRollups.discardAfter(connection, jobId, step);
+                return dropped;
+            }
+        });
+    }
+
+    /**
+     * The job's {@code tokens_seen} at its last point at or before {@code step} (0 without one): a run resumed from
+     * the checkpoint of that step counts on from there.
+     */
+    public double tokensSeenAt(String jobId, int step) {
+        return database.withConnection(connection -> {
+            try (var select = connection.prepareStatement("SELECT metrics FROM job_metrics WHERE job_id = ?"
+                    + " AND step <= ? ORDER BY step DESC, id DESC LIMIT 1")) {
+                select.setString(1, jobId);
+                select.setInt(2, step);
+                try (var rows = select.executeQuery()) {
+                    return rows.next() ? Sql.numberMap(rows.getString(1)).getOrDefault("tokens_seen", 0.0) : 0.0;
+                }
             }
         });
     }
@@ -126,8 +147,10 @@ public final class JobMetricHistory {
             insert.setInt(4, progress.totalSteps());
             insert.setString(5, Sql.json(progress.metrics()));
             insert.setString(6, progress.message() == null ? "" : progress.message());
-            Sql.setInstant(insert, 7, progress.timestamp() == null ? Sql.now(clock) : progress.timestamp());
+            var at = progress.timestamp() == null ? Sql.now(clock) : progress.timestamp();
+            Sql.setInstant(insert, 7, at);
             insert.executeUpdate();
+            MetricRollups.record(connection, progress.jobId(), progress.currentStep(), at, progress.metrics());
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.List;
 final class JobRows {
     static final String COLUMNS = "id, phase, config, parameters, status, priority, paused, created_at,"
             + " started_at, completed_at, progress, current_step, total_steps, message, error_message, attempts,"
-            + " lease_owner, lease_expires_at, checkpoint_path, traceparent";
+            + " lease_owner, lease_expires_at, checkpoint_path, traceparent, started_event_id";
 
     private JobRows() {
     }
@@ -100,7 +100,8 @@ final class JobRows {
                 Sql.objectMap(rows.getString("parameters")), TaskStatus.parse(rows.getString("status")),
                 Sql.instant(rows, "created_at"), Sql.instant(rows, "started_at"),
                 Sql.instant(rows, "completed_at"), rows.getDouble("progress"), rows.getInt("current_step"),
-                rows.getString("message"), rows.getString("error_message"));
+                rows.getString("message"), rows.getString("error_message"), null,
+                rows.getString("started_event_id"));
         return new QueuedJob(job, rows.getInt("priority"), rows.getInt("total_steps"), rows.getInt("attempts"),
                 rows.getString("lease_owner"), Sql.instant(rows, "lease_expires_at"),
                 rows.getString("checkpoint_path"), rows.getBoolean("paused"), rows.getString("traceparent"));

@@ -35,6 +35,8 @@ final class JobRun {
     private volatile String releasedBecause;
     private volatile int totalSteps;
     private volatile double tokensPerSecond;
+    /** Input tokens trained on so far, summed from each step's counted tokens, carried across resumes. */
+    private double tokensSeen;
     private volatile CompletableFuture<Void> handled = CompletableFuture.completedFuture(null);
 
     JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobStore store, JobQueue queue, JobMetricHistory history,
@@ -86,9 +88,14 @@ final class JobRun {
                     // The run repeats the steps after its checkpoint; the history should read as one run.
                     history.discardMetricsAfter(jobId(), started.resumedFromStep());
                 }
-                events.state(EventTypes.TRAINING_STARTED, running(), totalSteps, Map.of("attempt", spec.attempt(),
-                        "resumed_from_step", started.resumedFromStep(), "worker_pid", started.pid(),
+                tokensSeen = started.resumedFromStep() > 0
+                        ? history.tokensSeenAt(jobId(), started.resumedFromStep()) : 0;
+                var eventId = events.state(EventTypes.TRAINING_STARTED, running(), totalSteps, Map.of("attempt",
+                        spec.attempt(), "resumed_from_step", started.resumedFromStep(), "worker_pid", started.pid(),
                         "instance", owner));
+                if (eventId != null) {
+                    store.rememberStartedEvent(jobId(), eventId);
+                }
             }
             case WorkerMessage.Progress progress -> record(progress);
             case WorkerMessage.Checkpointed checkpointed ->
@@ -117,6 +124,12 @@ final class JobRun {
         var speed = metrics.get("tokens_per_sec");
         if (speed != null) {
             tokensPerSecond = speed;
+        }
+        var tokens = metrics.get("tokens");
+        if (tokens != null) {
+            // Counted, not estimated from the speed: a chart's "tokens seen" axis reads it as it is.
+            tokensSeen += tokens;
+            metrics.put("tokens_seen", tokensSeen);
         }
         int total = Math.max(1, progress.totalSteps());
         var point = new TrainingProgress(jobId(), Math.min(1.0, Math.max(0.0, (double) progress.step() / total)),

@@ -161,6 +161,21 @@ public final class JobStore {
     }
 
     /**
+     * Keeps the id of the run's first {@code training_started} event (a later start, after a pause or a requeue,
+     * leaves it): a client replays the run from it.
+     */
+    public void rememberStartedEvent(String jobId, String eventId) {
+        database.withConnection(connection -> {
+            try (var update = connection.prepareStatement("UPDATE training_jobs SET started_event_id = ?"
+                    + " WHERE id = ? AND started_event_id IS NULL")) {
+                update.setString(1, eventId);
+                update.setString(2, jobId);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    /**
      * Takes a pending or running job out of the queue without finishing it: it becomes pending and paused, its lease
      * is released and its checkpoint kept. The caller stops a running worker first.
      *

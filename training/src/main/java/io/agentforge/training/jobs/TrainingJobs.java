@@ -10,6 +10,7 @@ import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.HealthReport;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.pipeline.PipelineService;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.MetricBuckets;
@@ -26,6 +27,7 @@ import io.agentforge.training.artifacts.PhaseHandoffs;
 import io.agentforge.training.artifacts.TrainedModels;
 import io.agentforge.training.history.MetricHistory;
 import io.agentforge.training.parameters.PhaseParameters;
+import io.agentforge.training.pipeline.PipelineRuns;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Instant;
@@ -41,8 +43,6 @@ import java.util.Set;
  */
 public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static final String NAME = "training";
-    /** Columns of charted histories kept in memory: a million-step run with six metrics takes about 60 MB. */
-    private static final long HISTORY_CACHE_BYTES = 256L * 1024 * 1024;
 
     private final Database database;
     private final EventBus bus;
@@ -53,6 +53,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     private final PhaseStatsStore stats;
     private final MetricHistory history;
     private final Instant startedAt = Instant.now();
+    private volatile PipelineRuns pipeline;
 
     private TrainingJobs(Database database, EventBus bus, JobStore store, JobMetricHistory points,
                          JobScheduler scheduler, PhaseStatsStore stats) {
@@ -63,7 +64,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         this.events = new JobEvents(bus);
         this.scheduler = scheduler;
         this.stats = stats;
-        this.history = new MetricHistory(database, HISTORY_CACHE_BYTES);
+        this.history = new MetricHistory(database);
     }
 
     /** Builds the service and starts its scheduler (which at once recovers jobs a dead instance left running). */
@@ -75,6 +76,9 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
                 new TrainedModels(models), new PhaseHandoffs(models), stats, settings);
         var service = new TrainingJobs(database, bus, store, points, scheduler, stats);
         scheduler.start();
+        // The pipeline queues its phases' jobs through this service, as any client would.
+        service.pipeline = PipelineRuns.start(database, service, models, bus, new PipelineRuns.Settings(
+                settings.owner(), settings.lease(), settings.tick(), settings.datasetsDir()));
         return service;
     }
 
@@ -151,6 +155,11 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     }
 
     @Override
+    public PipelineService pipeline() {
+        return pipeline;
+    }
+
+    @Override
     public List<TrainingProgress> metrics(String jobId) {
         return points.metrics(jobId);
     }
@@ -192,6 +201,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
 
     @Override
     public void close() {
+        pipeline.close();
         scheduler.close();
     }
 }

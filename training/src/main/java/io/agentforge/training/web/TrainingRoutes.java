@@ -3,6 +3,7 @@ package io.agentforge.training.web;
 import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.pipeline.PipelineRequest;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.MetricWindow;
@@ -21,7 +22,9 @@ import java.util.function.Function;
  * {@code POST /jobs}, {@code GET /jobs?phase=&status=&offset=&limit=}, {@code GET /jobs/{id}},
  * {@code DELETE /jobs/{id}} (cancel), {@code POST /jobs/{id}/pause}, {@code POST /jobs/{id}/resume},
  * {@code GET /jobs/{id}/metrics} (bucketed with {@code ?buckets=N&from=&to=&metric=}),
- * {@code GET /phases/implemented} (the phases whose jobs run here). {@code /health} and {@code /metrics} come with the server frame.
+ * {@code GET /phases/implemented} (the phases whose jobs run here), and the pipeline: {@code POST /pipeline/run},
+ * {@code GET /pipeline/status}, {@code POST /pipeline/stop}, {@code POST /pipeline/reset},
+ * {@code GET /pipeline/report}. {@code /health} and {@code /metrics} come with the server frame.
  */
 public final class TrainingRoutes implements HttpService {
     private final TrainingService training;
@@ -39,12 +42,23 @@ public final class TrainingRoutes implements HttpService {
                 .post("/jobs/{id}/pause", this::pause)
                 .post("/jobs/{id}/resume", this::resume)
                 .get("/jobs/{id}/metrics", this::metrics)
-                .get("/phases/implemented", this::implementedPhases);
+                .get("/phases/implemented", this::implementedPhases)
+                .post("/pipeline/run", this::runPipeline)
+                .get("/pipeline/status", (req, res) -> Exchange.ok(res, training.pipeline().status()))
+                .post("/pipeline/stop", (req, res) -> Exchange.ok(res, training.pipeline().stop()))
+                .post("/pipeline/reset", (req, res) -> Exchange.ok(res, training.pipeline().reset()))
+                .get("/pipeline/report", (req, res) -> Exchange.ok(res, training.pipeline().report()));
     }
 
     private void submit(ServerRequest req, ServerResponse res) {
         var job = training.submit(Exchange.body(req, JobRequest.class));
         Exchange.accepted(res, job, "job " + job.jobId() + " queued");
+    }
+
+    private void runPipeline(ServerRequest req, ServerResponse res) {
+        var body = Exchange.bodyOr(req, PipelineRequest.class, PipelineRequest::empty);
+        var status = training.pipeline().run(body);
+        Exchange.accepted(res, status, status.message());
     }
 
     private void list(ServerRequest req, ServerResponse res) {

@@ -156,6 +156,7 @@ final class EngineTrainer implements ModelTrainer {
             metrics.put("lr", progress.learningRate());
             metrics.put("grad_norm", progress.gradNorm());
             metrics.put("tokens_per_sec", progress.tokensPerSec());
+            metrics.put("tokens", (double) progress.tokens());
             if (progress.eval() != null) {
                 metrics.put("eval_loss", progress.eval().loss());
                 if (Double.isFinite(progress.eval().exactMatch())) {

@@ -64,6 +64,13 @@ final class JobSystemFixture implements AutoCloseable {
                 .map(e -> e.data()).toList();
     }
 
+    /** The bus ids of the job's events of a type, in publication order. */
+    List<String> eventIds(String type, TrainingJob job) {
+        return events.stream().map(EventEnvelope::event)
+                .filter(e -> e.eventType().equals(type) && job.jobId().equals(e.data().get("job_id")))
+                .map(e -> e.eventId()).toList();
+    }
+
     int lastStep(TrainingJob job) {
         return events("training_progress", job).stream().mapToInt(d -> ((Number) d.get("current_step")).intValue())
                 .max().orElse(0);

@@ -3,10 +3,12 @@ package io.agentforge.training.jobs;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.contracts.training.MetricWindow;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingConfig;
 import io.agentforge.platform.testing.LegacyDatabase;
 import io.agentforge.training.TrainingServer;
+import io.agentforge.training.history.MetricHistory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -15,12 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A database written before each service owned its tables (one Flyway history for everything) opens with today's
- * Training schema with every job and metric kept, and the queue works on it: on H2 and on PostgreSQL.
+ * Training schema with every job and metric kept (charted from blocks built on first read), and the queue works on
+ * it: on H2 and on PostgreSQL.
  */
 class JobTablesUpgradeTest {
     private static final TrainingConfig CONFIG = new TrainingConfig(100, 8, 1e-3, null, null, null, null);
@@ -54,6 +58,11 @@ class JobTablesUpgradeTest {
                 assertThat(metric.metrics()).containsEntry("loss", 1.25);
                 assertThat(metric.message()).isEqualTo("half way");
             });
+            // Its chart blocks did not exist before: the first bucketed read builds them from the raw rows.
+            var buckets = new MetricHistory(database).buckets("job-old", new MetricWindow(100, null, null, Set.of()));
+            assertThat(buckets.steps()).containsExactly(50);
+            assertThat(buckets.series().get("loss").max()).containsExactly(1.25);
+            assertThat(buckets.times()).containsExactly(CREATED.plusMinutes(2).toInstant().toEpochMilli());
 
             var fresh = store.insert(new JobRequest(ModelPhase.ADAS, CONFIG, Map.of(), 0), TRACEPARENT);
             assertThat(new JobQueue(database).claimNext("replica-1", Duration.ofMinutes(1), 4)).map(QueuedJob::jobId)

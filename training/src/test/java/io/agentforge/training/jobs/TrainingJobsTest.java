@@ -53,6 +53,8 @@ class TrainingJobsTest {
         assertThat(done.startedAt()).isNotNull();
         assertThat(done.completedAt()).isNotNull();
         assertThat(fixture.events("training_started", job)).hasSize(1);
+        // Any client can replay the finished run from its start event.
+        assertThat(done.startedEventId()).isEqualTo(fixture.eventIds("training_started", job).getFirst());
         assertThat(fixture.events("training_progress", job)).hasSize(12);
         var completed = fixture.events("training_completed", job);
         assertThat(completed).hasSize(1);
@@ -60,6 +62,13 @@ class TrainingJobsTest {
         assertThat(history).extracting(TrainingProgress::currentStep).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
         assertThat(history).allSatisfy(p -> assertThat(p.metrics()).containsKeys("loss", "lr", "tokens_per_sec"));
         assertThat(history.getLast().metrics()).containsKeys("eta_seconds", "eval_loss");
+        // Tokens seen: the sum of each step's counted tokens (batch of 4 examples, so at least 4 per step).
+        double sum = 0;
+        for (var point : history) {
+            assertThat(point.metrics().get("tokens")).isGreaterThanOrEqualTo(4.0);
+            sum += point.metrics().get("tokens");
+            assertThat(point.metrics().get("tokens_seen")).isEqualTo(sum);
+        }
 
         var stored = fixture.models.stored();
         assertThat(stored).hasSize(4);
@@ -137,6 +146,19 @@ class TrainingJobsTest {
         assertThat(((Number) starts.getLast().get("resumed_from_step")).intValue()).isGreaterThanOrEqualTo(5);
         var steps = service.metrics(job.jobId()).stream().map(TrainingProgress::currentStep).toList();
         assertThat(steps).hasSize(45).isSorted().doesNotHaveDuplicates();
+        // The resumed run counts its tokens on from its checkpoint's: one sum over the run as if uninterrupted.
+        double sum = 0;
+        for (var point : service.metrics(job.jobId())) {
+            sum += point.metrics().get("tokens");
+            assertThat(point.metrics().get("tokens_seen")).isEqualTo(sum);
+        }
+        assertThat(service.job(job.jobId()).startedEventId())
+                .isEqualTo(fixture.eventIds("training_started", job).getFirst());
+        // The chart blocks dropped the repeated steps with the raw rows: every point once.
+        var chart = service.metricBuckets(job.jobId(), new io.agentforge.contracts.training.MetricWindow(4, null, null,
+                java.util.Set.of()));
+        assertThat(chart.totalPoints()).isEqualTo(45);
+        assertThat(chart.toStep()).isEqualTo(45);
 
         var uninterrupted = service.submit(JobSystemFixture.tinyJob(15, 0));
         await().atMost(LONG).until(() -> service.job(uninterrupted.jobId()).status() == TaskStatus.COMPLETED);
