@@ -43,6 +43,8 @@ class EndToEndTest {
             + "\"max_train_samples\":100,\"max_eval_samples\":10}";
     /** Per-phase overrides that keep each phase's search small. */
     static final String OVERRIDES = "{\"evomerge\":{\"generations\":2,\"population\":4},"
+            + "\"quietstar\":{\"reinforce_steps\":3,\"reinforce_batch\":3,\"thoughts_per_question\":2,"
+            + "\"max_thought_tokens\":24},"
             + "\"adas\":{\"generations\":2,\"population\":3,\"candidate_steps\":6,\"parameter_cap\":120000,"
             + "\"latency_runs\":5}}";
 

@@ -10,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Chat with a stored model: the message is the prompt, and the reply is what the model generates. Sampling settings
+ * Chat with a stored model: the message is the prompt, and the reply is the answer the model generates; a thought it
+ * wrote first (between its thought tokens) comes apart, in {@code metadata.thought}. Sampling settings
  * may come in the request's {@code context} ({@code max_tokens}, {@code temperature}, {@code top_k}); other context
  * keys are kept for the client and ignored here.
  */
@@ -47,6 +48,10 @@ public final class Chat {
         metadata.put("temperature", generationRequest.temperature());
         metadata.put("top_k", generationRequest.topK());
         metadata.put("phase", model.phase().wireName());
+        if (generation.thought() != null) {
+            // The answer is the response; what the model thought before it is shown apart (Quiet-STaR).
+            metadata.put("thought", generation.thought());
+        }
         return new ChatReply(model.modelId(), model.name(), request.message(), generation.text(), metadata,
                 Instant.now());
     }

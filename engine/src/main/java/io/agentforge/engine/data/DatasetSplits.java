@@ -81,20 +81,35 @@ public record DatasetSplits(List<Example> train, List<Example> select, List<Exam
     record Pools(List<Example> train, List<Example> select, List<Example> test, int leftOut) {
 
         static Pools of(List<Example> examples, int contextLength, SplitSettings settings) {
-            var unique = new LinkedHashSet<Example>();
+            return assign(examples, examples.stream().map(DatasetSplits::digest).toList(), contextLength, settings);
+        }
+
+        /**
+         * Splits by a key instead of the example: examples with the same key (the same operands of a problem told
+         * with other names) land in the same split, and only the first of them is kept.
+         */
+        static Pools byKey(List<Example> examples, List<String> keys, int contextLength, SplitSettings settings) {
+            var digests = keys.stream().map(k -> sha256().digest(k.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .toList();
+            return assign(examples, digests, contextLength, settings);
+        }
+
+        private static Pools assign(List<Example> examples, List<byte[]> digests, int contextLength,
+                                    SplitSettings settings) {
+            var unique = new java.util.LinkedHashMap<ByteBuffer, Keyed>();
             int leftOut = 0;
-            for (var example : examples) {
+            for (int i = 0; i < examples.size(); i++) {
+                var example = examples.get(i);
                 if (example.tokens().length > contextLength + 1) {
                     leftOut++;
                 } else {
-                    unique.add(example);
+                    unique.putIfAbsent(ByteBuffer.wrap(digests.get(i)), new Keyed(example, digests.get(i)));
                 }
             }
             var train = new ArrayList<Keyed>();
             var select = new ArrayList<Keyed>();
             var test = new ArrayList<Keyed>();
-            for (var example : unique) {
-                var keyed = new Keyed(example, digest(example));
+            for (var keyed : unique.values()) {
                 double position = unit(keyed.digest);
                 if (position < settings.trainFraction()) {
                     train.add(keyed);

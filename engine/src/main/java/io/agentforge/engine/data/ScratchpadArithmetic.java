@@ -31,10 +31,18 @@ public final class ScratchpadArithmetic {
     }
 
     public static Example example(ByteTokenizer tokenizer, int a, int b) {
-        int[] prompt = tokenizer.encode("Q:" + a + "+" + b + "=");
-        int[] thought = tokenizer.encode(steps(a, b));
-        int[] answer = tokenizer.encode("A:" + (a + b));
-        var tokens = new int[prompt.length + 1 + thought.length + 1 + answer.length + 1];
+        return withThought(tokenizer, "Q:" + a + "+" + b + "=", steps(a, b), "A:" + (a + b));
+    }
+
+    /**
+     * The scratchpad layout every thought task shares: the question, {@code <sot>} worked steps {@code <eot>}, the
+     * answer and {@code <eos>}; the prompt is the question, so a model learns the thought and the answer.
+     */
+    public static Example withThought(ByteTokenizer tokenizer, String question, String steps, String answer) {
+        int[] prompt = tokenizer.encode(question);
+        int[] thought = tokenizer.encode(steps);
+        int[] reply = tokenizer.encode(answer);
+        var tokens = new int[prompt.length + 1 + thought.length + 1 + reply.length + 1];
         int at = 0;
         System.arraycopy(prompt, 0, tokens, at, prompt.length);
         at += prompt.length;
@@ -42,8 +50,8 @@ public final class ScratchpadArithmetic {
         System.arraycopy(thought, 0, tokens, at, thought.length);
         at += thought.length;
         tokens[at++] = SpecialToken.THOUGHT_END.id();
-        System.arraycopy(answer, 0, tokens, at, answer.length);
-        at += answer.length;
+        System.arraycopy(reply, 0, tokens, at, reply.length);
+        at += reply.length;
         tokens[at] = SpecialToken.END_OF_TEXT.id();
         return new Example(tokens, prompt.length);
     }

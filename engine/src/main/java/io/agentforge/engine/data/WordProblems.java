@@ -14,8 +14,8 @@ import java.util.Random;
  */
 public final class WordProblems {
 
-    private static final String[] NAMES = {"Ava", "Ben", "Chloe", "Dan", "Ella", "Finn", "Grace", "Hugo", "Iris", "Jon"};
-    private static final String[] ITEMS = {"apples", "books", "coins", "marbles", "pencils", "stickers", "shells", "cards"};
+    static final String[] NAMES = {"Ava", "Ben", "Chloe", "Dan", "Ella", "Finn", "Grace", "Hugo", "Iris", "Jon"};
+    static final String[] ITEMS = {"apples", "books", "coins", "marbles", "pencils", "stickers", "shells", "cards"};
 
     private WordProblems() {
     }

@@ -6,7 +6,9 @@ import io.agentforge.contracts.models.Generation;
 import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.engine.generation.GenerationSettings;
-import io.agentforge.engine.generation.TextGenerator;
+import io.agentforge.engine.generation.ToolAwareGenerator;
+import io.agentforge.engine.tokenizer.SpecialToken;
+import io.agentforge.engine.tools.Calculator;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.models.storage.Directories;
@@ -63,11 +65,19 @@ public final class ModelInference implements AutoCloseable {
         var prompt = tokenizer.encode(request.prompt());
         return loaded.use(model.modelId(), () -> load(model, artifact), languageModel -> {
             long start = System.nanoTime();
-            var produced = new TextGenerator(languageModel).generate(prompt, settings);
+            // A thought (<sot> … <eot>, closed at its cap) is kept apart from the answer; tool calls are not run here.
+            var answer = new ToolAwareGenerator(new Calculator()).generate(languageModel, prompt,
+                    ToolAwareGenerator.Settings.of(settings, ToolAwareGenerator.RuntimeMode.OFF));
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Generation(model.modelId(), tokenizer.decodeText(produced), prompt.length, produced.length,
-                    languageModel.parameterCount(), seconds > 0 ? produced.length / seconds : 0);
+            int produced = answer.tokens().length;
+            return new Generation(model.modelId(), answer.answer(), prompt.length, produced,
+                    languageModel.parameterCount(), seconds > 0 ? produced / seconds : 0,
+                    thought(answer.tokens()) ? answer.thought() : null);
         });
+    }
+
+    private static boolean thought(int[] tokens) {
+        return java.util.Arrays.stream(tokens).anyMatch(t -> t == SpecialToken.THOUGHT_START.id());
     }
 
     /** Frees a model's memory now (or when its current generations end). */

@@ -127,6 +127,34 @@ class GenerationAndExportTest {
     }
 
     @Test
+    void aModelThatThinksAnswersWithoutItsThoughtAndReturnsTheThoughtApart() throws IOException {
+        // A tiny model taught to think "yes" before it answers "A:yes".
+        var tokenizer = new ByteTokenizer();
+        var train = new java.util.ArrayList<io.agentforge.engine.data.Example>();
+        for (int n = 10; n < 50; n++) {
+            train.add(io.agentforge.engine.data.ScratchpadArithmetic.withThought(tokenizer, "Q:" + n + "=", "yes", "A:yes"));
+        }
+        var run = io.agentforge.engine.training.TrainingRun.builder(TransformerConfig.tiny(),
+                        new io.agentforge.engine.data.DatasetSplits(train, java.util.List.of(), java.util.List.of()))
+                .modelName("thinker").learningRate(1e-2).warmupSteps(5).batchSize(32).maxSteps(40).evalInterval(1000)
+                .grokFast(new io.agentforge.engine.grokfast.GrokFastSettings.Off()).seed(2).build();
+        var thinkerDir = dir.resolve("thinker");
+        try (var thinker = new io.agentforge.engine.training.Trainer().run(run, p -> { },
+                new io.agentforge.engine.training.StopSignal()).model()) {
+            ModelExport.save(thinker, null, thinkerDir);
+        }
+        var id = upload("tiny-thinker", thinkerDir);
+
+        var generation = generate(id, "{\"prompt\":\"Q:42=\",\"max_tokens\":16,\"temperature\":0}");
+
+        assertThat(generation.get("thought").asText()).isEqualTo("yes");
+        assertThat(generation.get("text").asText()).isEqualTo("A:yes");
+        // A model that does not think has no thought.
+        assertThat(generate(firstId, "{\"prompt\":\"Q:42=\",\"max_tokens\":8,\"temperature\":0}").get("thought").isNull())
+                .isTrue();
+    }
+
+    @Test
     void samplingHonoursTheTokenBudget() {
         var generation = generate(firstId, "{\"prompt\":\"abc\",\"max_tokens\":5,\"temperature\":1.0,\"top_k\":5}");
         assertThat(generation.get("generated_tokens").asInt()).isBetween(1, 5);

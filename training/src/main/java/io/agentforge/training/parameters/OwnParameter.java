@@ -50,6 +50,15 @@ public record OwnParameter(String name, boolean integer, double min, double max,
                     new OwnParameter("int4_group_size", true, 0, 4096, 0),
                     new OwnParameter("greedy_prompts", true, 1, 64, 4),
                     new OwnParameter("greedy_tokens", true, 1, 256, 16)),
+            // PHASES.md section 2.4: Stage B samples K thoughts per question (closed at the cap) for a batch of
+            // questions per step, at its own learning rate, with rewards clipped; Stage A's steps are max_steps.
+            ModelPhase.QUIETSTAR, List.of(
+                    new OwnParameter("reinforce_steps", true, 0, 100_000, 30),
+                    new OwnParameter("reinforce_batch", true, 1, 256, 8),
+                    new OwnParameter("thoughts_per_question", true, 2, 16, 4),
+                    new OwnParameter("max_thought_tokens", true, 4, 96, 48),
+                    new OwnParameter("reinforce_learning_rate", false, 1e-7, 1, 1e-4),
+                    new OwnParameter("reward_clip", false, 0.1, 100, 5)),
             // PHASES.md section 3.4: the λ-ramp over ~20% of the run; AdamW's decay, to 0 after the first half.
             ModelPhase.BITNET, List.of(
                     new OwnParameter("ramp_share", false, 0, 1, 0.2),
@@ -65,7 +74,8 @@ public record OwnParameter(String name, boolean integer, double min, double max,
             // candidate_steps and timed over latency_runs forward passes, within parameter_cap; the chosen one is
             // the knee of the front, or (parameter_budget > 0) the lowest select loss within that many parameters,
             // and is distilled from the incoming model for max_steps (distill_weight of the loss on the teacher's
-            // logits at distill_temperature, the rest on the targets).
+            // logits at distill_temperature, the rest on the targets); tool use is measured on tool_use_examples
+            // test questions per model.
             ModelPhase.ADAS, List.of(
                     new OwnParameter("generations", true, 1, 100, 3),
                     new OwnParameter("population", true, 2, 256, 8),
@@ -74,7 +84,8 @@ public record OwnParameter(String name, boolean integer, double min, double max,
                     new OwnParameter("parameter_budget", true, 0, 1_000_000_000, 0),
                     new OwnParameter("latency_runs", true, 5, 1_000, 7),
                     new OwnParameter("distill_weight", false, 0, 1, 0.5),
-                    new OwnParameter("distill_temperature", false, 0.1, 100, 2.0))));
+                    new OwnParameter("distill_temperature", false, 0.1, 100, 2.0),
+                    new OwnParameter("tool_use_examples", true, 0, 100_000, 64))));
 
     public static List<OwnParameter> of(ModelPhase phase) {
         return BY_PHASE.getOrDefault(phase, List.of());

@@ -148,7 +148,8 @@ public final class AdasRun implements PhaseRunner {
                 "tokens", Math.min(ArchitectureFitness.LATENCY_TOKENS, space.contextLength())));
         stats.put("space", Map.of("layers", space.layers(), "d_model", space.dModels(), "heads", space.heads(),
                 "ffn_mult", space.ffnMults(), "tied_head", space.tiedHeads(), "parameter_cap", cap));
-        var metrics = compare(stats, input, export, data, space, own(parameters, "latency_runs"));
+        var metrics = compare(stats, input, export, data, space, own(parameters, "latency_runs"),
+                own(parameters, "tool_use_examples"));
         stats.put("distillation", Map.of("steps", parameters.maxSteps(),
                 "weight", parameters.own().get("distill_weight"), "temperature", parameters.own().get("distill_temperature"),
                 "eval_loss_history", ModelExport.readStats(export).evalLossHistory()));
@@ -265,7 +266,8 @@ public final class AdasRun implements PhaseRunner {
      * the chosen model's parameter count is that of the exported model as loaded. Returns the artifact's metrics.
      */
     private static Map<String, Double> compare(Map<String, Object> stats, InputModel input, Path export,
-                                               DatasetSplits data, ArchitectureSpace space, int latencyRuns) throws IOException {
+                                               DatasetSplits data, ArchitectureSpace space, int latencyRuns,
+                                               int toolUseExamples) throws IOException {
         int tokens = Math.min(ArchitectureFitness.LATENCY_TOKENS, space.contextLength());
         try (var incoming = ModelExport.load(input.directory()); var chosen = ModelExport.load(export)) {
             EvalResult incomingTest = QuantizedTraining.testWithAnswers(incoming, data.test());
@@ -287,6 +289,10 @@ public final class AdasRun implements PhaseRunner {
             stats.put("chosen_latency_ms", chosenLatency);
             stats.put("incoming_latency_ms", incomingLatency);
             stats.put("measured_by", ArchitectureFitness.measuringProcess());
+            if (toolUseExamples > 0) {
+                stats.put("incoming_tool_use", ToolUse.measure(incoming, data.test(), toolUseExamples));
+                stats.put("chosen_tool_use", ToolUse.measure(chosen, data.test(), toolUseExamples));
+            }
             stats.put("still_ternary", chosen.config().quantization() == Quantization.TERNARY
                     && QuantizationReport.of(chosen).ternary());
             var metrics = new LinkedHashMap<String, Double>();

@@ -19,6 +19,7 @@ public final class PhaseRunners {
         RUNNERS.put(ModelPhase.COGNATE, context -> new CognateRun(new EngineTrainer(), context.channel())
                 .run(context.spec(), context.stop()));
         RUNNERS.put(ModelPhase.EVOMERGE, context -> new EvoMergeRun(context.channel()).run(context));
+        RUNNERS.put(ModelPhase.QUIETSTAR, new QuietStarRun());
         RUNNERS.put(ModelPhase.FINAL_COMPRESSION, context -> new FinalCompressionRun(context.channel()).run(context));
         RUNNERS.put(ModelPhase.BITNET, new BitNetRun());
         RUNNERS.put(ModelPhase.FORGE_TRAINING, new ForgeTrainingRun());

@@ -155,4 +155,22 @@ class PhaseParametersTest {
         assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.FORGE_TRAINING, null, Map.of("patience", 0.5), null), dataDir.resolve("datasets")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("patience");
     }
+
+    @Test
+    void adasTakesItsSearchAndDistillationParametersAndRefusesTooFewLatencyRunsByName() {
+        var adas = PhaseParameters.of(new JobRequest(ModelPhase.ADAS, null, Map.of("population", 4, "parameter_budget", 50_000),
+                null), dataDir.resolve("datasets"));
+        assertThat(adas.own()).containsEntry("population", 4L).containsEntry("generations", 3L)
+                .containsEntry("candidate_steps", 120L).containsEntry("parameter_cap", 1_000_000L)
+                .containsEntry("parameter_budget", 50_000L).containsEntry("latency_runs", 7L)
+                .containsEntry("distill_weight", 0.5).containsEntry("distill_temperature", 2.0)
+                .containsEntry("tool_use_examples", 64L);
+        // The issue asks for the median of at least five timed runs.
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.ADAS, null, Map.of("latency_runs", 4), null),
+                dataDir.resolve("datasets"))).isInstanceOf(InvalidRequestException.class).hasMessageContaining("latency_runs");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.ADAS, null, Map.of("distill_weight", 1.5), null),
+                dataDir.resolve("datasets"))).isInstanceOf(InvalidRequestException.class).hasMessageContaining("distill_weight");
+        assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.BITNET, null, Map.of("population", 4), null),
+                dataDir.resolve("datasets"))).isInstanceOf(InvalidRequestException.class).hasMessageContaining("population");
+    }
 }

@@ -73,6 +73,7 @@ class AdasRunTest {
         parameters.put("candidate_steps", 6);
         parameters.put("parameter_cap", CAP);
         parameters.put("latency_runs", 5);
+        parameters.put("tool_use_examples", 6);
         return parameters;
     }
 
@@ -84,7 +85,7 @@ class AdasRunTest {
     static void trainATernaryIncomingModelAndSearch() throws Exception {
         var data = QuantizedTraining.data(parameters(adas()), INCOMING);
         var run = TrainingRun.builder(INCOMING, QuantizedTraining.forTraining(data)).modelName("incoming").learningRate(3e-3)
-                .warmupSteps(5).batchSize(8).maxSteps(40).evalInterval(40).evalBatchSize(40)
+                .warmupSteps(5).batchSize(8).maxSteps(20).evalInterval(20).evalBatchSize(40)
                 .grokFast(new GrokFastSettings.Off()).seed(1).build();
         incoming = dir.resolve("incoming");
         try (var fp = new Trainer().run(run, p -> { }, new io.agentforge.engine.training.StopSignal()).model();
@@ -207,6 +208,11 @@ class AdasRunTest {
             assertThat(QuantizationReport.of(chosen).distinctValuesMax()).isLessThanOrEqualTo(3);
             long real = chosen.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
             assertThat(stats.get("chosen_parameters").asLong()).isEqualTo(real).isEqualTo(space.parameters(genome));
+            var data = QuantizedTraining.data(parameters(adas()), INCOMING);
+            var toolUse = ToolUse.measure(chosen, data.test(), 6);
+            assertThat((int) toolUse.get("examples")).isEqualTo(6);
+            assertThat(Json.mapper().convertValue(toolUse, JsonNode.class)).isEqualTo(stats.get("chosen_tool_use"));
+            assertThat(stats.get("incoming_tool_use").get("accuracy_with_tool").asDouble()).isBetween(0.0, 1.0);
         }
         var front = new ArrayList<double[]>();
         stats.get("pareto_front").forEach(m -> front.add(objectives(m)));
