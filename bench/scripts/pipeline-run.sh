@@ -22,7 +22,7 @@ OUT="bench/results/pipeline-$PRESET-$STAMP"
 DATA="$(mktemp -d)"
 
 case "$PRESET" in
-  tiny) DEFAULT_BODY='{"parameters":{"model_preset":"tiny","max_steps":20,"batch_size":8,"max_train_samples":500,"max_eval_samples":50},"phases":{"evomerge":{"generations":3,"population":6},"adas":{"generations":2,"population":4,"candidate_steps":20,"parameter_cap":200000}}}' ;;
+  tiny) DEFAULT_BODY='{"parameters":{"model_preset":"tiny","max_steps":20,"batch_size":8,"max_train_samples":500,"max_eval_samples":50},"phases":{"evomerge":{"generations":3,"population":6},"quietstar":{"reinforce_steps":10,"reinforce_batch":4},"adas":{"generations":2,"population":4,"candidate_steps":20,"parameter_cap":200000}}}' ;;
   *) DEFAULT_BODY="{\"parameters\":{\"model_preset\":\"$PRESET\"}}" ;;
 esac
 BODY="${BODY:-$DEFAULT_BODY}"

@@ -11,6 +11,7 @@ import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingConfig;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.contracts.training.TrainingProgress;
+import io.agentforge.training.TrainingServer;
 import io.agentforge.platform.testing.PersistenceContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What every database must do for the Training service's tables ({@link JobStore}, {@link JobQueue},
- * {@link JobMetricHistory}); run against H2 and PostgreSQL by the subclasses.
+ * {@link JobMetricHistory}); run on H2 and on PostgreSQL.
  */
-abstract class JobTablesContract extends PersistenceContract {
+class JobTablesTest extends PersistenceContract {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final TrainingConfig CONFIG = new TrainingConfig(500, 16, 3e-4, "/tmp/run", 1000, null, false);
 
-    JobTablesContract() {
-        super("job_metrics", "training_jobs");
+    JobTablesTest() {
+        super(TrainingServer.SCHEMA, "job_metrics", "training_jobs");
     }
 
     private JobStore store;
