@@ -311,7 +311,7 @@ class ChaosDrillTest {
                 start(name).awaitHealthy(START_UP);
                 restarted.incrementAndGet();
                 return;
-            } catch (AssertionError | IOException | InterruptedException e) {
+            } catch (AssertionError | IOException e) {
                 try {
                     Thread.sleep(2_000);
                 } catch (InterruptedException interrupted) {
