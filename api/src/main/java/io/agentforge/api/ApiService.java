@@ -24,6 +24,7 @@ import io.helidon.webserver.cors.CorsSupport;
 
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The API service put together: its logic over the Training and Model services (in-process or HTTP clients, the
@@ -100,7 +101,7 @@ public final class ApiService implements AutoCloseable {
 
     /** The routes served, for tests that hold them against the OpenAPI document. */
     public List<ApiRoutes.Route> routes() {
-        return java.util.stream.Stream.concat(routes.table().stream(), system.table().stream()).toList();
+        return Stream.concat(routes.table().stream(), system.table().stream()).toList();
     }
 
     public ServiceServer server() {

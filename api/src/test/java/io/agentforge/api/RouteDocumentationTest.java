@@ -1,8 +1,8 @@
 package io.agentforge.api;
 
 import io.agentforge.api.testing.ApiClient;
-import io.agentforge.api.testing.JobLedger;
-import io.agentforge.api.testing.ModelShelf;
+import io.agentforge.contracts.testing.JobLedger;
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.api.web.ApiDocument;
 import io.agentforge.contracts.Json;
 import io.agentforge.platform.bus.InProcessEventBus;

@@ -9,14 +9,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class MainTest {
     @TempDir
@@ -83,14 +87,12 @@ class MainTest {
         var process = launcher(Map.of(), "start", "websocket").redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             var listening = Pattern.compile("\\s+websocket\\s+http://localhost:(\\d+)");
-            var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Integer port = null;
-            while (port == null && System.nanoTime() < deadline && process.isAlive()) {
-                var matcher = listening.matcher(Files.readString(output));
-                port = matcher.find() ? Integer.parseInt(matcher.group(1)) : null;
-                Thread.sleep(100);
-            }
-            assertThat(port).as("the launcher prints where the service listens: " + Files.readString(output)).isNotNull();
+            await("the launcher prints where the service listens").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).failFast("the launcher exited", () -> !process.isAlive())
+                    .until(() -> listening.matcher(Files.readString(output)).find());
+            var matcher = listening.matcher(Files.readString(output));
+            assertThat(matcher.find()).isTrue();
+            var port = Integer.parseInt(matcher.group(1));
             assertThat(WebTestClient.of(port).get("/health").json().get("service").asText()).isEqualTo("websocket");
 
             process.destroy(); // SIGTERM, as Ctrl-C or a container stop would send
@@ -112,16 +114,16 @@ class MainTest {
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             var listening = Pattern.compile("\\s+(\\w+)\\s+http://localhost:(\\d+)");
-            var ports = new java.util.LinkedHashMap<String, Integer>();
-            var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (ports.size() < 5 && System.nanoTime() < deadline && process.isAlive()) {
-                var matcher = listening.matcher(Files.readString(output));
-                while (matcher.find()) {
-                    ports.put(matcher.group(1).toLowerCase(java.util.Locale.ROOT), Integer.parseInt(matcher.group(2)));
-                }
-                Thread.sleep(200);
-            }
-            assertThat(ports).as("all five listening: " + Files.readString(output)).hasSize(5);
+            var ports = new LinkedHashMap<String, Integer>();
+            await("all five services listening").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .failFast("the launcher exited", () -> !process.isAlive())
+                    .until(() -> {
+                        var matcher = listening.matcher(Files.readString(output));
+                        while (matcher.find()) {
+                            ports.put(matcher.group(1).toLowerCase(Locale.ROOT), Integer.parseInt(matcher.group(2)));
+                        }
+                        return ports.size() == 5;
+                    });
             for (var entry : ports.entrySet()) {
                 var health = WebTestClient.of(entry.getValue()).get("/health");
                 assertThat(health.status()).as(entry.getKey() + ": " + health.body()).isEqualTo(200);

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -131,7 +132,7 @@ public final class Dashboard implements HttpService {
         if (stepToPixel != null) {
             samples.forEach(sample -> stepToPixel.record(Duration.ofNanos((long) (sample.asDouble() * 1e6))));
         }
-        Exchange.ok(res, java.util.Map.of("recorded", samples.size()));
+        Exchange.ok(res, Map.of("recorded", samples.size()));
     }
 
     /** A browser lists text/html before any JSON type; curl's and clients' {@code *}/{@code *} is not a preference. */

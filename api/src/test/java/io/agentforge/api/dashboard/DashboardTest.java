@@ -2,8 +2,8 @@ package io.agentforge.api.dashboard;
 
 import io.agentforge.api.ApiService;
 import io.agentforge.api.testing.ApiClient;
-import io.agentforge.api.testing.JobLedger;
-import io.agentforge.api.testing.ModelShelf;
+import io.agentforge.contracts.testing.JobLedger;
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.bus.InProcessEventBus;

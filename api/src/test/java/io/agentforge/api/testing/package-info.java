@@ -1,6 +1,6 @@
 /**
- * Small working Training and Model services for the API's tests, until the real ones are merged: jobs kept in
- * memory and announced on the real event bus, artifacts stored in a temporary directory with real checksums. A test
- * decides how each job ends, which is what the API's orchestration must react to.
+ * The API's test client ({@code ApiClient}), which checks every answer against the OpenAPI document; the launcher's
+ * tests use it too. The Training and Model services the API's tests run against are the shared in-memory ones of
+ * {@code io.agentforge.contracts.testing}.
  */
 package io.agentforge.api.testing;

@@ -18,6 +18,8 @@ import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.JobMetricHistory;
 import io.agentforge.training.jobs.JobQueue;
 import io.agentforge.training.jobs.JobStore;
+import io.agentforge.training.jobs.SchedulerSettings;
+import io.agentforge.training.jobs.TrainingJobs;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
 
@@ -65,8 +67,10 @@ public final class ApiBenchmark {
             seedJobs(new JobStore(database), new JobQueue(database), new JobMetricHistory(database));
             seedModels(new ModelRepository(database), 100);
             var models = ModelServer.registry(new ModelServiceConfig(0, dir.resolve("models"), 1 << 30), database, bus);
-            try (var api = new ApiService(new ApiServiceConfig(0, List.of("http://localhost:3000")),
-                    new StoredJobs(new JobStore(database), new JobMetricHistory(database)), models, bus, List.of(), List.of()).start()) {
+            // The real Training service over the seeded tables: it has nothing pending to run, so it only answers reads.
+            try (var training = TrainingJobs.start(database, bus, models, SchedulerSettings.defaults(5, dir));
+                 var api = new ApiService(new ApiServiceConfig(0, List.of("http://localhost:3000")), training, models,
+                         bus, List.of(), List.of()).start()) {
                 var results = new ArrayList<Result>();
                 var helloUrl = "http://127.0.0.1:" + hello.port() + "/hello";
                 var apiUrl = "http://127.0.0.1:" + api.port();

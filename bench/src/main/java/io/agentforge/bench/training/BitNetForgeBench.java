@@ -6,6 +6,7 @@ import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.engine.data.Curriculum;
 import io.agentforge.engine.data.DatasetSource;
+import io.agentforge.engine.data.DatasetSplits;
 import io.agentforge.engine.data.SplitSettings;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.grokfast.GrokFastSettings;
@@ -24,6 +25,8 @@ import io.agentforge.training.worker.WorkerChannel;
 import io.agentforge.training.worker.WorkerSpec;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -115,7 +118,7 @@ public final class BitNetForgeBench {
                 .load(new ByteTokenizer(), config.contextLength(), new SplitSettings(0.8, 0.1,
                         parameters.maxTrainSamples(), parameters.maxEvalSamples(), parameters.seed()));
         int steps = Integer.getInteger("fpSteps", 2000);
-        var run = TrainingRun.builder(config, new io.agentforge.engine.data.DatasetSplits(data.train(), data.select(), List.of()))
+        var run = TrainingRun.builder(config, new DatasetSplits(data.train(), data.select(), List.of()))
                 .modelName("fp").learningRate(Double.parseDouble(System.getProperty("fpLr", "1e-3")))
                 .maxSteps(steps).batchSize(parameters.batchSize()).warmupSteps(Math.min(100, steps / 10))
                 .evalInterval(Math.max(1, steps / 10)).grokFast(new GrokFastSettings.Off()).seed(parameters.seed()).build();
@@ -134,7 +137,7 @@ public final class BitNetForgeBench {
                 PhaseParameters.of(new JobRequest(phase, null, parameters, null), DATASETS), jobDir, 1);
         var model = new InputModel("bench", "bench-input-" + phase.wireName(), input.getFileName().toString(), "winner",
                 "unchecked (given directly)", null, input);
-        try (var out = new PrintStream(Files.newOutputStream(progress), true, java.nio.charset.StandardCharsets.UTF_8)) {
+        try (var out = new PrintStream(Files.newOutputStream(progress), true, StandardCharsets.UTF_8)) {
             int exit = runner.run(new PhaseContext(spec, List.of(model), new WorkerChannel(out), new StopSignal()));
             if (exit != 0) {
                 throw new IllegalStateException(phase.wireName() + " ended with exit code " + exit + "; see " + progress);
@@ -149,7 +152,7 @@ public final class BitNetForgeBench {
         md.append("Written by `io.agentforge.bench.training.BitNetForgeBench`. Machine: ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(Runtime.version())
                 .append(", load average at the end ").append(String.format(Locale.ROOT, "%.1f",
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                 .append(".\n\n");
         md.append("Input: ").append(given ? "the given model " + fp : String.format(Locale.ROOT,
                 "a full-precision model trained here (%.0f s)", fpSeconds)).append(".\n\n");

@@ -12,7 +12,7 @@ import io.agentforge.platform.health.HealthCheck;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
-import io.agentforge.training.jobs.TestModelStore;
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.training.jobs.TrainingJobs;
 
 import java.net.URI;
@@ -90,7 +90,7 @@ public final class ConcurrentJobsBench {
         var dir = Files.createTempDirectory("bench-training-" + mode);
         try (var database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA);
              var bus = new InProcessEventBus()) {
-            var models = new TestModelStore(dir.resolve("models"));
+            var models = new ModelShelf(dir.resolve("models"));
             var training = TrainingJobs.start(database, bus, models, SchedulerSettings.defaults(maxConcurrentJobs, dir));
             var server = TrainingServer.create(new TrainingServiceConfig(0, maxConcurrentJobs, Optional.empty()), dir,
                     List.of(HealthCheck.of("database", database::check)), training).start();

@@ -9,7 +9,7 @@ import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.jobs.SchedulerSettings;
-import io.agentforge.training.jobs.TestModelStore;
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.training.jobs.TrainingJobs;
 
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public final class EvoMergeBench {
                 "java", System.getProperty("java.version"), "load_average_before", loadAverage()));
         try (var database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA);
              var bus = new InProcessEventBus()) {
-            var models = new TestModelStore(dir.resolve("models"));
+            var models = new ModelShelf(dir.resolve("models"));
             var training = TrainingJobs.start(database, bus, models, SchedulerSettings.defaults(1, dir));
             try {
                 var cognate = runJob(training, new JobRequest(ModelPhase.COGNATE, null, cognateParameters, 0));

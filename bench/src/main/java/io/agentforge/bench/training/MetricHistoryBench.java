@@ -15,6 +15,8 @@ import io.agentforge.training.history.MetricHistory;
 import io.agentforge.training.jobs.JobMetricHistory;
 import io.agentforge.training.jobs.JobStore;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -125,8 +127,8 @@ public final class MetricHistoryBench {
         Object run();
     }
 
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean THREADS =
+            ManagementFactory.getThreadMXBean();
     private static double lastCpuMillis;
 
     /**

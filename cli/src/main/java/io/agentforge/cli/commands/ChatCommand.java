@@ -76,19 +76,17 @@ public final class ChatCommand implements Callable<Integer> {
         request.put("message", text);
         request.put("context", sampling());
         var reply = context.api().post("/chat", request, REPLY_TIMEOUT);
-        if (output != Output.TABLE) {
-            Output.print(reply, output, context.out());
-            return;
-        }
-        var metadata = reply.path("metadata");
-        if (metadata.hasNonNull("thought")) {
-            aside("thought: " + metadata.get("thought").asText());
-        }
-        for (var call : metadata.path("tool_calls")) {
-            aside("tool call: " + toolCall(call));
-        }
-        context.out().println(reply.path("model_name").asText(modelId) + "> " + reply.path("response").asText());
-        context.out().flush();
+        Output.show(reply, output, context.out(), out -> {
+            var metadata = reply.path("metadata");
+            if (metadata.hasNonNull("thought")) {
+                aside("thought: " + metadata.get("thought").asText());
+            }
+            for (var call : metadata.path("tool_calls")) {
+                aside("tool call: " + toolCall(call));
+            }
+            out.println(reply.path("model_name").asText(modelId) + "> " + reply.path("response").asText());
+            out.flush();
+        });
     }
 
     private Map<String, Object> sampling() {

@@ -50,20 +50,19 @@ public final class ModelsCommand {
             query.put("phase", phase);
             query.put("limit", limit);
             var listing = context.api().get("/models" + ForgeClient.query(query));
-            if (output != Output.TABLE) {
-                Output.print(output == Output.NDJSON ? listing.path("items") : listing, output, context.out());
-                return ExitCodes.COMPLETED;
-            }
-            var table = new Table("MODEL", "NAME", "PHASE", "VERSION", "PARAMETERS", "SIZE", "WINNER", "CREATED");
-            listing.path("items").forEach(model -> table.row(model.path("model_id").asText(),
-                    model.path("name").asText(), model.path("phase").asText(), model.path("version").asInt(),
-                    model.path("parameters").path("parameter_count").asText("-"), size(model.path("file_size").asLong()),
-                    model.path("is_winner").asBoolean() ? "yes" : "", model.path("created_at").asText()));
-            table.print(context.out());
-            var summary = listing.path("summary");
-            context.out().println(listing.path("total").asLong() + " models, "
-                    + summary.path("total_parameters").asLong() + " parameters, "
-                    + size(summary.path("total_size_bytes").asLong()));
+            var data = output == Output.NDJSON ? listing.path("items") : listing;
+            Output.show(data, output, context.out(), out -> {
+                var table = new Table("MODEL", "NAME", "PHASE", "VERSION", "PARAMETERS", "SIZE", "WINNER", "CREATED");
+                listing.path("items").forEach(model -> table.row(model.path("model_id").asText(),
+                        model.path("name").asText(), model.path("phase").asText(), model.path("version").asInt(),
+                        model.path("parameters").path("parameter_count").asText("-"),
+                        size(model.path("file_size").asLong()), model.path("is_winner").asBoolean() ? "yes" : "",
+                        model.path("created_at").asText()));
+                table.print(out);
+                var summary = listing.path("summary");
+                out.println(listing.path("total").asLong() + " models, " + summary.path("total_parameters").asLong()
+                        + " parameters, " + size(summary.path("total_size_bytes").asLong()));
+            });
             return ExitCodes.COMPLETED;
         }
     }
@@ -107,14 +106,11 @@ public final class ModelsCommand {
         @Override
         public Integer call() {
             var lineage = context.api().get("/models/" + modelId + "/lineage");
-            if (output != Output.TABLE) {
-                Output.print(lineage, output, context.out());
-                return ExitCodes.COMPLETED;
-            }
-            var model = context.api().get("/models/" + modelId);
-            context.out().println(describe(model));
-            print("  derived from", lineage.path("parent_model_ids"));
-            print("  derived into", lineage.path("child_model_ids"));
+            Output.show(lineage, output, context.out(), out -> {
+                out.println(describe(context.api().get("/models/" + modelId)));
+                print("  derived from", lineage.path("parent_model_ids"));
+                print("  derived into", lineage.path("child_model_ids"));
+            });
             return ExitCodes.COMPLETED;
         }
 
@@ -205,14 +201,11 @@ public final class ModelsCommand {
             if (target != null && result.path("download_url").isTextual()) {
                 context.api().download(result.path("download_url").asText(), target);
             }
-            if (output != Output.TABLE) {
-                Output.print(result, output, context.out());
-            } else {
-                context.out().println("export " + manifest.path("export_id").asText() + ": "
-                        + manifest.path("total_models").asInt() + " models as " + manifest.path("format").asText()
-                        + ", " + size(result.path("export").path("size_bytes").asLong())
-                        + (target != null ? ", written to " + target : ", download: forge models export ... --to <file>"));
-            }
+            Output.show(result, output, context.out(), out -> out.println("export "
+                    + manifest.path("export_id").asText() + ": " + manifest.path("total_models").asInt()
+                    + " models as " + manifest.path("format").asText() + ", "
+                    + size(result.path("export").path("size_bytes").asLong())
+                    + (target != null ? ", written to " + target : ", download: forge models export ... --to <file>")));
             return ExitCodes.COMPLETED;
         }
     }

@@ -1,11 +1,13 @@
 package io.agentforge.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.cli.ExitCodes;
 import io.agentforge.cli.follow.PipelineSubject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,7 +110,7 @@ public final class PipelineCommand {
             out.println();
             var lineage = new Table("ROLE", "MODEL", "NAME", "PHASE", "SIZE", "FROM");
             for (var model : report.path("lineage")) {
-                var parents = new java.util.ArrayList<String>();
+                var parents = new ArrayList<String>();
                 model.path("parents").forEach(parent -> parents.add(Table.shortId(parent.asText())));
                 lineage.row(model.path("role").asText(), Table.shortId(model.path("model_id").asText()),
                         model.path("name").asText(null), model.path("phase").asText(null),
@@ -133,7 +135,7 @@ public final class PipelineCommand {
 
         /** A map's scalar entries as {@code key=value}; lists and objects (e.g. Cognate's models) only in JSON. */
         private static String pairs(com.fasterxml.jackson.databind.JsonNode map) {
-            var parts = new java.util.ArrayList<String>();
+            var parts = new ArrayList<String>();
             map.fields().forEachRemaining(entry -> {
                 var value = entry.getValue();
                 if (value.isNumber()) {
@@ -188,15 +190,12 @@ public final class PipelineCommand {
                 context.view(options.output)).exitCode();
     }
 
-    private static void print(Context context, com.fasterxml.jackson.databind.JsonNode status, Output output) {
-        if (output != Output.TABLE) {
-            Output.print(status, output, context.out());
-            return;
-        }
-        context.out().println(String.format(Locale.ROOT, "pipeline %s  %.0f%%  %d/%d phases completed%s  %s",
+    private static void print(Context context, JsonNode status, Output output) {
+        Output.show(status, output, context.out(), out -> out.println(String.format(Locale.ROOT,
+                "pipeline %s  %.0f%%  %d/%d phases completed%s  %s",
                 status.path("status").asText(), status.path("progress").asDouble() * 100,
                 status.path("phases_completed").asInt(), status.path("total_phases").asInt(),
                 status.path("current_phase").isTextual() ? ", at " + status.path("current_phase").asText() : "",
-                status.path("message").asText("")));
+                status.path("message").asText(""))));
     }
 }

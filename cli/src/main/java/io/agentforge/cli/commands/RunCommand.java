@@ -1,8 +1,10 @@
 package io.agentforge.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.cli.ExitCodes;
 import io.agentforge.cli.follow.JobSubject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -45,7 +47,7 @@ public final class RunCommand {
         @Option(names = {"-f", "--follow"}, description = "Stream progress until the job ends.")
         boolean follow;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         FollowOptions options = new FollowOptions();
 
         Start(Context context) {
@@ -58,12 +60,10 @@ public final class RunCommand {
             var started = context.api().post("/phases/" + phase + "/start", body);
             var jobId = started.path("job_id").asText();
             if (!follow && options.timeout == null) {
-                if (options.output == Output.TABLE) {
-                    context.out().println("started job " + jobId + " (" + started.path("phase").asText(phase) + ")");
-                    context.out().println("follow it: forge run watch " + jobId);
-                } else {
-                    Output.print(started, options.output, context.out());
-                }
+                Output.show(started, options.output, context.out(), out -> {
+                    out.println("started job " + jobId + " (" + started.path("phase").asText(phase) + ")");
+                    out.println("follow it: forge run watch " + jobId);
+                });
                 return ExitCodes.COMPLETED;
             }
             if (options.output == Output.TABLE) {
@@ -85,7 +85,7 @@ public final class RunCommand {
                 description = "Show only what came after this event (the id the last watch printed).")
         String since;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         FollowOptions options = new FollowOptions();
 
         Watch(Context context) {
@@ -117,17 +117,13 @@ public final class RunCommand {
             this.context = context;
         }
 
-        abstract com.fasterxml.jackson.databind.JsonNode send();
+        abstract JsonNode send();
 
         @Override
         public Integer call() {
             var job = send();
-            if (output == Output.TABLE) {
-                context.out().println("job " + job.path("job_id").asText(jobId) + ": " + job.path("status").asText()
-                        + " - " + job.path("message").asText(""));
-            } else {
-                Output.print(job, output, context.out());
-            }
+            Output.show(job, output, context.out(), out -> out.println("job " + job.path("job_id").asText(jobId) + ": "
+                    + job.path("status").asText() + " - " + job.path("message").asText("")));
             return ExitCodes.COMPLETED;
         }
     }
@@ -139,7 +135,7 @@ public final class RunCommand {
         }
 
         @Override
-        com.fasterxml.jackson.databind.JsonNode send() {
+        JsonNode send() {
             return context.api().delete("/jobs/" + jobId);
         }
     }
@@ -151,7 +147,7 @@ public final class RunCommand {
         }
 
         @Override
-        com.fasterxml.jackson.databind.JsonNode send() {
+        JsonNode send() {
             return context.api().post("/jobs/" + jobId + "/pause", Map.of());
         }
     }
@@ -163,7 +159,7 @@ public final class RunCommand {
         }
 
         @Override
-        com.fasterxml.jackson.databind.JsonNode send() {
+        JsonNode send() {
             return context.api().post("/jobs/" + jobId + "/resume", Map.of());
         }
     }

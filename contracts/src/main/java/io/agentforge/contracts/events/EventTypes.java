@@ -12,6 +12,11 @@ public final class EventTypes {
     public static final String TRAINING_CANCELLED = "training_cancelled";
     /** A job paused by a caller; it resumes from its last checkpoint. */
     public static final String TRAINING_PAUSED = "training_paused";
+    /**
+     * A running job went back to the queue (its worker died, its replica stopped or died, a dependency was away); its
+     * status is {@code pending} and it continues from its last checkpoint when claimed again.
+     */
+    public static final String TRAINING_REQUEUED = "training_requeued";
     public static final String MODEL_SAVED = "model_saved";
     public static final String MODEL_HANDOFF_CREATED = "model_handoff_created";
     public static final String MODEL_HANDOFF_UPDATED = "model_handoff_updated";

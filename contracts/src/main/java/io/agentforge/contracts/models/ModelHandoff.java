@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.contracts.phases.ModelPhase;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A model passed from one phase to the next (SPEC section 3).
@@ -21,7 +22,7 @@ public record ModelHandoff(String handoffId, ModelPhase fromPhase, ModelPhase to
     public static final String COMPLETED = "completed";
     public static final String REJECTED = "rejected";
     /** Every status, in lifecycle order. */
-    public static final java.util.List<String> STATUSES = java.util.List.of(PENDING, ACCEPTED, COMPLETED, REJECTED);
+    public static final List<String> STATUSES = List.of(PENDING, ACCEPTED, COMPLETED, REJECTED);
 
     public ModelHandoff(String handoffId, ModelPhase fromPhase, ModelPhase toPhase, String modelId, Instant createdAt,
                         String status) {

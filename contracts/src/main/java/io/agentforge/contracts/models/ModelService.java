@@ -2,6 +2,7 @@ package io.agentforge.contracts.models;
 
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.PageRequest;
+import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.phases.ModelPhase;
 
@@ -20,7 +21,7 @@ public interface ModelService extends Service {
      */
     ModelMetadata save(NewModel model, InputStream artifact);
 
-    /** @throws io.agentforge.contracts.errors.NotFoundException for an unknown id */
+    /** @throws NotFoundException for an unknown id */
     ModelMetadata model(String modelId);
 
     Page<ModelMetadata> models(ModelQuery query);

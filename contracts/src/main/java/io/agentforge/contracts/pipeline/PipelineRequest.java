@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.contracts.Parameters;
 import io.agentforge.contracts.errors.InvalidRequestException;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ public record PipelineRequest(Map<String, Object> parameters, Map<String, Map<St
                 copy.put(entry.getKey(), named(entry.getKey(), entry.getValue()));
             }
         }
-        phases = java.util.Collections.unmodifiableMap(copy);
+        phases = Collections.unmodifiableMap(copy);
     }
 
     public static PipelineRequest empty() {

@@ -3,6 +3,7 @@ package io.agentforge.contracts.training;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +21,7 @@ public record MetricBuckets(String jobId, int buckets, int fromStep, int toStep,
                             long[] times, Map<String, Series> series) {
 
     /** The history of {@code history}'s points in the window, bucketed. */
-    public static MetricBuckets of(String jobId, java.util.List<TrainingProgress> history, MetricWindow window) {
+    public static MetricBuckets of(String jobId, List<TrainingProgress> history, MetricWindow window) {
         return MetricColumns.of(history).bucket(jobId, window);
     }
 

@@ -2,6 +2,9 @@ package io.agentforge.contracts.training;
 
 import io.agentforge.contracts.errors.InvalidRequestException;
 
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -35,7 +38,7 @@ public record MetricWindow(int buckets, Integer from, Integer to, Set<String> me
      * @param metrics the {@code metric} values, each a name or a comma-separated list of names
      * @throws InvalidRequestException naming the parameter that is not a number or out of range
      */
-    public static MetricWindow parse(String buckets, String from, String to, java.util.List<String> metrics) {
+    public static MetricWindow parse(String buckets, String from, String to, List<String> metrics) {
         if (blank(buckets)) {
             if (!blank(from) || !blank(to) || !metrics.isEmpty()) {
                 throw new InvalidRequestException("buckets", "an integer from 1 to " + MAX_BUCKETS
@@ -43,8 +46,8 @@ public record MetricWindow(int buckets, Integer from, Integer to, Set<String> me
             }
             return null;
         }
-        var names = new java.util.LinkedHashSet<String>();
-        metrics.forEach(value -> java.util.Arrays.stream(value.split(",")).map(String::trim)
+        var names = new LinkedHashSet<String>();
+        metrics.forEach(value -> Arrays.stream(value.split(",")).map(String::trim)
                 .filter(name -> !name.isEmpty()).forEach(names::add));
         return new MetricWindow(integer("buckets", buckets), blank(from) ? null : integer("from", from),
                 blank(to) ? null : integer("to", to), names);

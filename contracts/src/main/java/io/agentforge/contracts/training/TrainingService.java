@@ -1,10 +1,15 @@
 package io.agentforge.contracts.training;
 
 import io.agentforge.contracts.Page;
+import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.monitoring.Service;
+import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.pipeline.PipelineService;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The Training service: a persistent queue of training jobs run by worker processes. In-process in the all-in-one
@@ -15,7 +20,7 @@ public interface TrainingService extends Service {
     /** Validates and queues a job; it runs when a slot is free. */
     TrainingJob submit(JobRequest request);
 
-    /** @throws io.agentforge.contracts.errors.NotFoundException for an unknown id */
+    /** @throws NotFoundException for an unknown id */
     TrainingJob job(String jobId);
 
     Page<TrainingJob> jobs(JobQuery query);
@@ -36,7 +41,7 @@ public interface TrainingService extends Service {
     List<TrainingProgress> metrics(String jobId);
 
     /** The phases this service can run; {@link #submit} answers 501 for the others. */
-    java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases();
+    Set<ModelPhase> implementedPhases();
 
     /**
      * The job's metric history in the window, at most {@code window.buckets()} points per series as min, max and last
@@ -53,7 +58,7 @@ public interface TrainingService extends Service {
      * service that drives no pipeline answers 501.
      */
     default PipelineService pipeline() {
-        throw new io.agentforge.contracts.errors.NotImplementedException("this Training service runs no pipeline",
-                java.util.Map.of());
+        throw new NotImplementedException("this Training service runs no pipeline",
+                Map.of());
     }
 }

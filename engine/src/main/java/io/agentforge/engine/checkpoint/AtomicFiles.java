@@ -25,17 +25,38 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, null);
+    }
+
+    /**
+     * Like {@link #write(Path, Writer)}, but the file being replaced is kept as {@code previous} (renamed, so also
+     * atomically), for readers that fall back to it when the new one turns out unreadable.
+     */
+    public static void writeKeepingPrevious(Path target, Path previous, Writer writer) throws IOException {
+        write(target, writer, previous);
+    }
+
+    private static void write(Path target, Writer writer, Path previous) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temporary = dir.resolve(target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-            writer.writeTo(out);
-            out.flush();
-            channel.force(true);
+        // A name of its own per write: two writers of one target (two workers on one job directory, a stale one and
+        // its successor) must never write into the same temporary file and rename a mix of both.
+        Path temporary = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                writer.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            if (previous != null && Files.isRegularFile(target)) {
+                Files.move(target, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
         }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
             directory.force(true);
         } catch (IOException ignored) {

@@ -2,6 +2,8 @@ package io.agentforge.engine.compression;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.nio.ByteBuffer;
+
 /** How the scales of the int8, int4 and ternary codecs are stored (little-endian). */
 public enum ScaleType {
     @JsonProperty("fp16") FP16(2),
@@ -22,7 +24,7 @@ public enum ScaleType {
         return this == FP16 ? Float.float16ToFloat(Float.floatToFloat16(value)) : value;
     }
 
-    void put(java.nio.ByteBuffer out, float value) {
+    void put(ByteBuffer out, float value) {
         if (this == FP16) {
             out.putShort(Float.floatToFloat16(value));
         } else {
@@ -30,7 +32,7 @@ public enum ScaleType {
         }
     }
 
-    float get(java.nio.ByteBuffer in) {
+    float get(ByteBuffer in) {
         return this == FP16 ? Float.float16ToFloat(in.getShort()) : in.getFloat();
     }
 }

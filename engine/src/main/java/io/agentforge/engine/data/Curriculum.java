@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Cognate curriculum: four tasks the later phases build on, each a fixed data set split by its examples' hashes.
@@ -56,7 +58,7 @@ public record Curriculum(Mix mix) implements DatasetSource {
 
         /** The wire spelling, e.g. {@code word-problem-heavy}. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -76,7 +78,7 @@ public record Curriculum(Mix mix) implements DatasetSource {
 
     // The data set is fixed, so a process builds it once: a Cognate worker splits it for three runs and its stats.
     private static volatile Map<Task, List<Example>> built;
-    private static final Map<String, DatasetSplits.Pools> POOLS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, DatasetSplits.Pools> POOLS = new ConcurrentHashMap<>();
 
     /** Every task's examples (the same in every process: byte tokens, fixed seeds). */
     public static Map<Task, List<Example>> tasks(ByteTokenizer tokenizer) {
@@ -101,7 +103,7 @@ public record Curriculum(Mix mix) implements DatasetSource {
         tasks.put(Task.MODULAR, modular);
         tasks.put(Task.QUESTIONS, ShortAnswers.generate(tokenizer));
         tasks.replaceAll((task, examples) -> List.copyOf(examples));
-        return java.util.Collections.unmodifiableMap(tasks);
+        return Collections.unmodifiableMap(tasks);
     }
 
     /**

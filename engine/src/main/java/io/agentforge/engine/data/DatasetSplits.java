@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -122,7 +123,7 @@ public record DatasetSplits(List<Example> train, List<Example> select, List<Exam
         }
 
         private static List<Example> sorted(List<Keyed> keyed) {
-            keyed.sort(Comparator.comparing(k -> k.digest, java.util.Arrays::compareUnsigned));
+            keyed.sort(Comparator.comparing(k -> k.digest, Arrays::compareUnsigned));
             return keyed.stream().map(Keyed::example).toList();
         }
     }
@@ -147,7 +148,7 @@ public record DatasetSplits(List<Example> train, List<Example> select, List<Exam
         for (var example : examples) {
             digests.add(digest(example));
         }
-        digests.sort(java.util.Arrays::compareUnsigned);
+        digests.sort(Arrays::compareUnsigned);
         var sha = sha256();
         for (byte[] d : digests) {
             sha.update(d);

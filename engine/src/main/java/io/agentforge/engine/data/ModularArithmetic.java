@@ -1,5 +1,8 @@
 package io.agentforge.engine.data;
 
+import io.agentforge.engine.tokenizer.ByteTokenizer;
+
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +27,7 @@ public final class ModularArithmetic {
         if (modulus < 2 || modulus > 254) {
             throw new IllegalArgumentException("modulus: must be in [2, 254], was " + modulus);
         }
-        if (operation == Operation.DIVIDE && !java.math.BigInteger.valueOf(modulus).isProbablePrime(30)) {
+        if (operation == Operation.DIVIDE && !BigInteger.valueOf(modulus).isProbablePrime(30)) {
             throw new IllegalArgumentException("modulus: division needs a prime modulus, was " + modulus);
         }
         int op = modulus;
@@ -39,7 +42,7 @@ public final class ModularArithmetic {
                     case ADD -> (a + b) % modulus;
                     case SUBTRACT -> Math.floorMod(a - b, modulus);
                     case MULTIPLY -> a * b % modulus;
-                    case DIVIDE -> a * java.math.BigInteger.valueOf(b).modInverse(java.math.BigInteger.valueOf(modulus)).intValue() % modulus;
+                    case DIVIDE -> a * BigInteger.valueOf(b).modInverse(BigInteger.valueOf(modulus)).intValue() % modulus;
                 };
                 examples.add(new Example(new int[] {a, op, b, equals, c}, 4));
             }
@@ -51,7 +54,7 @@ public final class ModularArithmetic {
      * The same equations written as text for a byte-level model, e.g. {@code Q:37*54 mod 97=} then {@code A:58<eos>},
      * so that they can share a vocabulary and a model with the rest of the curriculum.
      */
-    public static List<Example> text(int modulus, Operation operation, io.agentforge.engine.tokenizer.ByteTokenizer tokenizer) {
+    public static List<Example> text(int modulus, Operation operation, ByteTokenizer tokenizer) {
         String symbol = switch (operation) {
             case ADD -> "+";
             case SUBTRACT -> "-";

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.agentforge.engine.data.Example;
 import io.agentforge.engine.tokenizer.SpecialToken;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,8 +31,8 @@ public record Batch(NDArray inputs, NDArray targets, NDArray weights, int scored
         long[] inputs = new long[rows * time];
         long[] targets = new long[rows * time];
         float[] weights = new float[rows * time];
-        java.util.Arrays.fill(inputs, SpecialToken.PADDING.id());
-        java.util.Arrays.fill(targets, SpecialToken.PADDING.id());
+        Arrays.fill(inputs, SpecialToken.PADDING.id());
+        Arrays.fill(targets, SpecialToken.PADDING.id());
         int scored = 0;
         int inputTokens = 0;
         for (int r = 0; r < rows; r++) {

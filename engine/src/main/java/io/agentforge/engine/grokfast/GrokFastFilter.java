@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -176,7 +177,7 @@ public abstract sealed class GrokFastFilter implements AutoCloseable {
             windows.values().forEach(w -> w.forEach(NDArray::close));
             windows.clear();
             state.stream()
-                    .sorted(java.util.Comparator.comparing(NDArray::getName))
+                    .sorted(Comparator.comparing(NDArray::getName))
                     .forEach(array -> windows.computeIfAbsent(parameterOf(array.getName()), n -> new ArrayDeque<>())
                             .addLast(keep(array, array.getName())));
             this.steps = steps;

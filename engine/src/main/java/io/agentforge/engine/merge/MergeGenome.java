@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -97,7 +98,7 @@ public record MergeGenome(
     /** The uniform soup of {@code models} parents. */
     public static MergeGenome uniformSoup(int models) {
         double[] w = new double[models];
-        java.util.Arrays.fill(w, 1.0 / models);
+        Arrays.fill(w, 1.0 / models);
         return linear(w);
     }
 
@@ -127,7 +128,7 @@ public record MergeGenome(
     }
 
     private static MergeGenome of(MergeMethod method, double[] weights, double lambda, double density, double drop) {
-        List<Double> w = java.util.Arrays.stream(weights).boxed().toList();
+        List<Double> w = Arrays.stream(weights).boxed().toList();
         return new MergeGenome(method, List.of(w), lambda, density, drop, 0.5, List.of(0, 1));
     }
 

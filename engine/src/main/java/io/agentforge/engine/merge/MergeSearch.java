@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -181,7 +183,7 @@ public final class MergeSearch {
                 children.add(run.score(g, child));
             }
             // A child that merges exactly like a kept genome would only take a second slot for the same model.
-            var kept = new java.util.HashSet<MergeGenome>();
+            var kept = new HashSet<MergeGenome>();
             population.forEach(s -> kept.add(s.genome.canonical()));
             for (Scored child : children) {
                 if (kept.add(child.genome.canonical())) {
@@ -333,7 +335,7 @@ public final class MergeSearch {
 
     /** Repeats a one-group genome's weights over the configured layer groups. */
     private MergeGenome spread(MergeGenome genome) {
-        var weights = java.util.Collections.nCopies(settings.layerGroups(), genome.weights().getFirst());
+        var weights = Collections.nCopies(settings.layerGroups(), genome.weights().getFirst());
         return new MergeGenome(genome.method(), weights, genome.lambda(), genome.density(), genome.drop(), genome.slerpT(), genome.slerpPair());
     }
 

@@ -1,5 +1,6 @@
 package io.agentforge.engine.merge;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -181,7 +182,7 @@ public final class TensorMerge {
             return;
         }
         if (keep == 0) {
-            java.util.Arrays.fill(tau, 0);
+            Arrays.fill(tau, 0);
             return;
         }
         double[] magnitudes = new double[n];

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A decoder-only transformer: learned token and position embeddings, {@code layers} pre-LayerNorm blocks of causal
@@ -298,7 +299,7 @@ public final class LanguageModel implements AutoCloseable {
         return array;
     }
 
-    private static List<String> difference(java.util.Set<String> a, java.util.Set<String> b) {
+    private static List<String> difference(Set<String> a, Set<String> b) {
         return a.stream().filter(x -> !b.contains(x)).toList();
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 
+import java.util.List;
+
 /**
  * The shape of a model. Written to {@code config.json} with these snake_case names.
  *
@@ -49,7 +51,7 @@ public record TransformerConfig(
     }
 
     /** The preset names {@link #preset} accepts, smallest first. */
-    public static final java.util.List<String> PRESETS = java.util.List.of("tiny", "small", "cognate-6m", "cognate-25m");
+    public static final List<String> PRESETS = List.of("tiny", "small", "cognate-6m", "cognate-25m");
 
     /** Trains in seconds: for tests and demos. Its context holds a whole example of every built-in data set. */
     public static TransformerConfig tiny() {

@@ -3,6 +3,7 @@ package io.agentforge.engine.search;
 import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.model.TransformerConfig;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -25,7 +26,7 @@ public record ArchitectureSpace(List<Integer> layers, List<Integer> dModels, Lis
         if (tiedHeads == null || tiedHeads.isEmpty()) {
             throw new IllegalArgumentException("tied_head: at least one value is needed");
         }
-        tiedHeads = List.copyOf(new java.util.LinkedHashSet<>(tiedHeads));
+        tiedHeads = List.copyOf(new LinkedHashSet<>(tiedHeads));
         checkFits(layers, dModels, heads, ffnMults, tiedHeads, vocabSize, contextLength, parameterCap);
     }
 

@@ -1,6 +1,7 @@
 package io.agentforge.engine.search;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -44,7 +45,7 @@ public final class Hypervolume {
         for (double[] p : points) {
             boolean covered = false;
             for (double[] a : archive) {
-                if (Pareto.dominates(a, p) || java.util.Arrays.equals(a, p)) {
+                if (Pareto.dominates(a, p) || Arrays.equals(a, p)) {
                     covered = true;
                     break;
                 }

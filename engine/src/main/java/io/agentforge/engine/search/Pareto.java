@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Dominance, non-dominated sorting and crowding distance over objective vectors, all minimised. */
 public final class Pareto {
@@ -148,7 +149,7 @@ public final class Pareto {
      * The point with the lowest objective {@code minimise} among those whose objective {@code budgeted} is at most
      * {@code budget} (e.g. the lowest loss under a parameter budget); empty when none fits.
      */
-    public static java.util.OptionalInt lowestUnder(List<double[]> points, int minimise, int budgeted, double budget) {
+    public static OptionalInt lowestUnder(List<double[]> points, int minimise, int budgeted, double budget) {
         int best = -1;
         for (int i = 0; i < points.size(); i++) {
             double[] p = points.get(i);
@@ -156,6 +157,6 @@ public final class Pareto {
                 best = i;
             }
         }
-        return best < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(best);
+        return best < 0 ? OptionalInt.empty() : OptionalInt.of(best);
     }
 }

@@ -1,6 +1,7 @@
 package io.agentforge.engine.search;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -106,6 +107,6 @@ public record RealVectorVariation(double[] lower, double[] upper, double crossov
     }
 
     private static List<Double> box(double[] genes) {
-        return java.util.Arrays.stream(genes).boxed().toList();
+        return Arrays.stream(genes).boxed().toList();
     }
 }

@@ -1,5 +1,7 @@
 package io.agentforge.engine.training;
 
+import io.agentforge.engine.data.Curriculum;
+
 /**
  * The defaults of the phase parameters of SPEC section 7 (docs/SPEC.md; the original system's, where it had them), in
  * one place: the Training service fills a job's parameters with them, and the engine falls back on them for a run
@@ -16,7 +18,7 @@ public final class SpecDefaults {
     public static final double GROKFAST_LAMBDA = 2.0;
     public static final int SEED = 42;
     public static final String MODEL_PRESET = "small";
-    public static final String DATASET = io.agentforge.engine.data.Curriculum.NAME;
+    public static final String DATASET = Curriculum.NAME;
 
     private SpecDefaults() {
     }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a {@link TrainingRun}: per step, forward and backward over {@code accumulationSteps} micro-batches, then the
@@ -116,7 +117,7 @@ public final class Trainer {
         }
 
         private void resume(Path file) throws IOException {
-            try (Checkpoint checkpoint = Checkpoint.read(file)) {
+            try (Checkpoint checkpoint = Checkpoint.readLatest(file)) {
                 CheckpointHeader h = checkpoint.header();
                 if (!h.config().equals(run.model())) {
                     throw new IllegalArgumentException("resume_from: the checkpoint's config " + h.config() + " differs from the run's " + run.model());
@@ -316,7 +317,7 @@ public final class Trainer {
         }
 
         /** Replaces the kept best parameters by copies of {@code arrays}, named by {@code name}. */
-        private void keepBest(NDList arrays, java.util.function.UnaryOperator<String> name) {
+        private void keepBest(NDList arrays, UnaryOperator<String> name) {
             NDManager manager = NDManager.newBaseManager();
             var copies = new NDList();
             for (NDArray array : arrays) {

@@ -1,11 +1,13 @@
 package io.agentforge.engine.training;
 
 import io.agentforge.engine.data.DatasetSplits;
+import io.agentforge.engine.evaluation.EvalSettings;
 import io.agentforge.engine.grokfast.GrokFastSettings;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything a training run needs. Build one with {@link #builder}; the constructor rejects bad values with an
@@ -102,15 +104,15 @@ public record TrainingRun(
     }
 
     /** How select (loss only, during training) and test (loss and generated answers, at the end) are evaluated. */
-    public io.agentforge.engine.evaluation.EvalSettings evalSettings() {
-        return io.agentforge.engine.evaluation.EvalSettings.defaults(evalBatchSize);
+    public EvalSettings evalSettings() {
+        return EvalSettings.defaults(evalBatchSize);
     }
 
     /** How select is evaluated during training: its loss, and every example's generated answer when asked for. */
-    public io.agentforge.engine.evaluation.EvalSettings selectEvalSettings() {
+    public EvalSettings selectEvalSettings() {
         var settings = evalSettings();
         return selectExactMatch
-                ? new io.agentforge.engine.evaluation.EvalSettings(settings.tokenBudget(), Integer.MAX_VALUE, evalBatchSize)
+                ? new EvalSettings(settings.tokenBudget(), Integer.MAX_VALUE, evalBatchSize)
                 : settings.lossOnly();
     }
 
@@ -130,7 +132,7 @@ public record TrainingRun(
 
     private static int longest(DatasetSplits data) {
         int longest = 0;
-        for (var split : java.util.List.of(data.train(), data.select(), data.test())) {
+        for (var split : List.of(data.train(), data.select(), data.test())) {
             for (var example : split) {
                 longest = Math.max(longest, example.tokens().length);
             }
@@ -140,7 +142,7 @@ public record TrainingRun(
 
     private static int maxToken(DatasetSplits data) {
         int max = 0;
-        for (var split : java.util.List.of(data.train(), data.select(), data.test())) {
+        for (var split : List.of(data.train(), data.select(), data.test())) {
             for (var example : split) {
                 for (int token : example.tokens()) {
                     max = Math.max(max, token);

@@ -3,6 +3,8 @@ package io.agentforge.launcher.remote;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.monitoring.HealthReport;
+import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.pipeline.PipelineService;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.MetricBuckets;
@@ -12,6 +14,7 @@ import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.contracts.training.TrainingService;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The Training service reached over HTTP (distributed mode), through its REST routes on port 8001.
@@ -28,7 +31,7 @@ public final class RemoteTrainingService implements TrainingService {
     }
 
     @Override
-    public io.agentforge.contracts.pipeline.PipelineService pipeline() {
+    public PipelineService pipeline() {
         return pipeline;
     }
 
@@ -76,8 +79,8 @@ public final class RemoteTrainingService implements TrainingService {
     }
 
     @Override
-    public java.util.Set<io.agentforge.contracts.phases.ModelPhase> implementedPhases() {
-        return client.get("/phases/implemented", new TypeReference<java.util.Set<io.agentforge.contracts.phases.ModelPhase>>() {
+    public Set<ModelPhase> implementedPhases() {
+        return client.get("/phases/implemented", new TypeReference<Set<ModelPhase>>() {
         });
     }
 

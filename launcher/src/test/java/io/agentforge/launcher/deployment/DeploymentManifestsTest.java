@@ -330,6 +330,18 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void kubernetesAndComposeWaitLongerThanTheTrainingServiceNeedsToHandItsJobsBack() throws IOException {
+        var handBack = io.agentforge.training.jobs.SchedulerSettings.defaults(1, Path.of("data")).handBackLimit();
+        var pod = deployment("training").getSpec().getTemplate().getSpec();
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("terminationGracePeriodSeconds of training")
+                .isGreaterThan(handBack.toSeconds() + 5);
+        var compose = YAML.readTree(root.resolve("docker-compose.yml").toFile()).get("services");
+        var grace = compose.get("training").path("stop_grace_period").asText();
+        assertThat(grace).as("stop_grace_period of training").matches("\\d+s");
+        assertThat(Long.parseLong(grace.replace("s", ""))).isGreaterThan(handBack.toSeconds() + 5);
+    }
+
+    @Test
     void prometheusScrapesEveryServiceOnItsPort() throws IOException {
         var prometheus = YAML.readTree(root.resolve("deployment/prometheus/prometheus.yml").toFile());
         var job = prometheus.get("scrape_configs").get(0);

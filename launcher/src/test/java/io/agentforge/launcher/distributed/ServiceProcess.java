@@ -1,6 +1,8 @@
 package io.agentforge.launcher.distributed;
 
 import io.agentforge.launcher.Main;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * One service started as {@code java -cp <test class path> io.agentforge.launcher.Main start <service>} in a JVM of its
@@ -101,28 +106,25 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Waits until {@code GET /health} answers 200; fails with the end of the log if the process dies first. */
-    void awaitHealthy(Duration timeout) throws InterruptedException {
-        var deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " before it was healthy:\n"
-                        + logTail(60));
-            }
-            try {
-                var response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = response.statusCode() + " " + response.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(250);
+    void awaitHealthy(Duration timeout) {
+        var last = new AtomicReference<>("no answer yet");
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .failFast(name + " exited before it was healthy", () -> !process.isAlive())
+                    .until(() -> {
+                        try {
+                            var response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/health"))
+                                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                            last.set(response.statusCode() + " " + response.body());
+                            return response.statusCode() == 200;
+                        } catch (IOException e) {
+                            last.set(e.toString());
+                            return false;
+                        }
+                    });
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + " (last: " + last.get() + "):\n" + logTail(60), e);
         }
-        throw new AssertionError(name + " was not healthy within " + timeout + " (last: " + last + "):\n"
-                + logTail(60));
     }
 
     /** The last lines of the process's output. */

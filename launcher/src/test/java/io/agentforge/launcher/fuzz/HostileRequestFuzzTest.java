@@ -5,6 +5,7 @@ import io.agentforge.contracts.Json;
 import io.agentforge.launcher.Wiring;
 import io.agentforge.launcher.config.AgentForgeConfig;
 import io.agentforge.platform.config.ServiceName;
+import io.agentforge.platform.web.WebTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,13 +108,9 @@ class HostileRequestFuzzTest {
     }
 
     private static HttpResponse<byte[]> send(HttpClient http, int port, HostileRequests.Request request) {
-        var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + request.pathAndQuery()))
-                .timeout(Duration.ofSeconds(60))
-                // A large body waits for the server's word, as a real client's should: a server that refuses it by its
-                // Content-Length answers and closes, and a client still writing would read a reset instead.
-                .expectContinue(request.body() != null && request.body().length > 64 * 1024)
-                .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        var builder = WebTestClient.withBody(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + request.pathAndQuery())).timeout(Duration.ofSeconds(60)),
+                request.method(), request.body());
         request.headers().forEach(builder::header);
         try {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());

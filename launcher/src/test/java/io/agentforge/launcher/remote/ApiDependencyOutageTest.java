@@ -2,7 +2,7 @@ package io.agentforge.launcher.remote;
 
 import io.agentforge.api.ApiService;
 import io.agentforge.api.testing.ApiClient;
-import io.agentforge.api.testing.ModelShelf;
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.api.ApiServiceConfig;

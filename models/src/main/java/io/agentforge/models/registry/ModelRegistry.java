@@ -207,13 +207,7 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
             throw new InvalidRequestException("to_phase", "one of " + ModelPhase.wireNames(), null);
         }
         var handoff = handoffs.insertHandoff(SafeNames.id("model_id", modelId), from, to);
-        var data = new LinkedHashMap<String, Object>();
-        data.put("handoff_id", handoff.handoffId());
-        data.put("model_id", handoff.modelId());
-        data.put("from_phase", handoff.fromPhase().wireName());
-        data.put("to_phase", handoff.toPhase().wireName());
-        data.put("status", handoff.status());
-        publish(EventTypes.MODEL_HANDOFF_CREATED, data);
+        publish(EventTypes.MODEL_HANDOFF_CREATED, handoffEvent(handoff));
         return handoff;
     }
 
@@ -225,15 +219,21 @@ public final class ModelRegistry implements ModelService, AutoCloseable {
     @Override
     public ModelHandoff updateHandoff(String handoffId, String status, String reason) {
         var handoff = handoffs.updateHandoffStatus(SafeNames.id("handoff_id", handoffId), status, reason);
+        var data = handoffEvent(handoff);
+        data.put("reason", handoff.reason());
+        publish(EventTypes.MODEL_HANDOFF_UPDATED, data);
+        return handoff;
+    }
+
+    /** What both handoff events say about the handoff. */
+    private static Map<String, Object> handoffEvent(ModelHandoff handoff) {
         var data = new LinkedHashMap<String, Object>();
         data.put("handoff_id", handoff.handoffId());
         data.put("model_id", handoff.modelId());
         data.put("from_phase", handoff.fromPhase().wireName());
         data.put("to_phase", handoff.toPhase().wireName());
         data.put("status", handoff.status());
-        data.put("reason", handoff.reason());
-        publish(EventTypes.MODEL_HANDOFF_UPDATED, data);
-        return handoff;
+        return data;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Sql;
 
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -144,7 +145,7 @@ public final class ModelRepository {
     }
 
     /** Totals over every model the query's filters match (its page is ignored). */
-    private static final java.math.BigDecimal LONG_MAX = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
     public ModelSummary summary(ModelQuery query) {
         var filter = Filter.of(query);

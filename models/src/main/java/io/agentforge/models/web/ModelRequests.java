@@ -12,6 +12,7 @@ import io.helidon.common.parameters.Parameters;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -112,7 +113,7 @@ final class ModelRequests {
     }
 
     private static boolean bool(String name, String value) {
-        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "true", "1" -> true;
             case "false", "0" -> false;
             default -> throw new InvalidRequestException(name, "true or false", value);

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Model service's REST routes (port 8002). Uploads and downloads stream: neither holds an artifact in memory.
@@ -110,7 +111,7 @@ public final class ModelRoutes implements HttpService {
     }
 
     private void handoffs(ServerRequest req, ServerResponse res) {
-        ModelRequests.known(req.query(), java.util.Set.of("from_phase", "to_phase"));
+        ModelRequests.known(req.query(), Set.of("from_phase", "to_phase"));
         Exchange.ok(res, registry.handoffs(ModelRequests.optionalPhase(req.query(), "from_phase"),
                 ModelRequests.optionalPhase(req.query(), "to_phase")));
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * Probes every target once per {@link #checkAll()} round, all in parallel on virtual threads, and keeps one
@@ -41,7 +42,9 @@ public final class HealthMonitor implements AutoCloseable {
     private final int windowSize;
     private final ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration startupGrace;
-    /** Targets that have not answered since being watched, with the end of their grace (System.nanoTime()). */
+    /** The monotonic time that the grace runs on; tests pass one they move by hand. */
+    private final LongSupplier nanoTime;
+    /** Targets that have not answered since being watched, with the end of their grace (on {@link #nanoTime}). */
     private final Map<String, Long> starting = new ConcurrentHashMap<>();
 
     /** A monitor without start-up grace: a target that does not answer is unhealthy from its first check. */
@@ -55,6 +58,12 @@ public final class HealthMonitor implements AutoCloseable {
      *                     answered, or the grace is over, every failure counts
      */
     public HealthMonitor(EventBus bus, String sourceService, Duration timeout, int windowSize, Duration startupGrace) {
+        this(bus, sourceService, timeout, windowSize, startupGrace, System::nanoTime);
+    }
+
+    HealthMonitor(EventBus bus, String sourceService, Duration timeout, int windowSize, Duration startupGrace,
+                  LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.bus = bus;
         this.sourceService = sourceService;
         this.timeout = timeout;
@@ -68,7 +77,7 @@ public final class HealthMonitor implements AutoCloseable {
         windows.put(target.name(), new CheckWindow(windowSize));
         latest.remove(target.name());
         if (startupGrace.isPositive()) {
-            starting.put(target.name(), System.nanoTime() + startupGrace.toNanos());
+            starting.put(target.name(), nanoTime.getAsLong() + startupGrace.toNanos());
         }
     }
 
@@ -96,7 +105,7 @@ public final class HealthMonitor implements AutoCloseable {
         if (graceEnds == null) {
             return false;
         }
-        if (probed.status() == ServiceStatus.UNHEALTHY && System.nanoTime() - graceEnds < 0) {
+        if (probed.status() == ServiceStatus.UNHEALTHY && nanoTime.getAsLong() - graceEnds < 0) {
             LOG.debug("service {} has not answered yet and is within its start-up grace: {}", name, probed.error());
             return true;
         }

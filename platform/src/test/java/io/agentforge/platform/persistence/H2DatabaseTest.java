@@ -8,23 +8,20 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Database contract on the embedded default: an H2 file in a fresh data directory. */
-class H2DatabaseTest extends DatabaseContract {
+/** What only the embedded database does (the contract of every database is {@link DatabaseTest}). */
+class H2DatabaseTest {
     @TempDir
-    static Path dataDir;
-
-    @Override
-    protected Database openDatabase() {
-        return Database.open(null, dataDir, NOTES);
-    }
-
-    @Override
-    protected boolean expectsPostgres() {
-        return false;
-    }
+    Path dataDir;
 
     @Test
     void aSecondProcessSharesTheEmbeddedFileWhileThisOneHoldsIt() throws Exception {
+        try (var database = Database.open(null, dataDir, DatabaseTest.NOTES)) {
+            runSecondProcess();
+            assertThat(DatabaseTest.count(database, "notes WHERE id = 'from-child'")).isEqualTo(1);
+        }
+    }
+
+    private void runSecondProcess() throws Exception {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 H2SecondProcess.class.getName(), dataDir.toString(), "from-child")
@@ -33,11 +30,12 @@ class H2DatabaseTest extends DatabaseContract {
                 .start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child finished").isTrue();
         assertThat(child.exitValue()).as("child exit code; see child.log").isZero();
-        assertThat(count(database, "notes WHERE id = 'from-child'")).isEqualTo(1);
     }
 
     @Test
     void theFileLivesInTheDataDirectory() {
-        assertThat(dataDir.resolve("agentforge.mv.db")).exists();
+        try (var ignored = Database.open(null, dataDir, DatabaseTest.NOTES)) {
+            assertThat(dataDir.resolve("agentforge.mv.db")).exists();
+        }
     }
 }

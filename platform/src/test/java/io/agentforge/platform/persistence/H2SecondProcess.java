@@ -8,7 +8,7 @@ final class H2SecondProcess {
     }
 
     public static void main(String[] args) {
-        try (var database = Database.open(null, Path.of(args[0]), DatabaseContract.NOTES)) {
+        try (var database = Database.open(null, Path.of(args[0]), DatabaseTest.NOTES)) {
             database.withConnection(connection -> {
                 try (var insert = connection.prepareStatement("INSERT INTO notes (id, body) VALUES (?, 'child')")) {
                     insert.setString(1, args[1]);

@@ -9,22 +9,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Database contract on a real PostgreSQL, reached through a DATABASE_URL of the usual URL form. */
-class PostgresDatabaseTest extends DatabaseContract {
-    private final PostgresServerFixture.Target target = PostgresServerFixture.freshDatabase();
-
-    @Override
-    protected Database openDatabase() {
-        return Database.open(target.url(), null, NOTES);
-    }
-
-    @Override
-    protected boolean expectsPostgres() {
-        return true;
-    }
-
+/** What only PostgreSQL does (the contract of every database is {@link DatabaseTest}). */
+class PostgresDatabaseTest {
     @Test
     void aJdbcUrlOpensTheSameDatabase() {
+        var target = PostgresServerFixture.freshDatabase();
         try (var viaJdbc = Database.open(target.jdbcUrl(), null)) {
             assertThat(viaJdbc.isPostgres()).isTrue();
             assertThat(viaJdbc.check().status()).isEqualTo(ServiceStatus.HEALTHY);

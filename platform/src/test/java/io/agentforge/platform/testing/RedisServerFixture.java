@@ -6,6 +6,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
@@ -21,8 +23,22 @@ import java.net.ServerSocket;
 public final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     private static final int START_ATTEMPTS = 3;
 
+    private final Path dataDirectory;
     private RedisServer server;
     private int port;
+
+    /** Without persistence: a restart starts empty, as a cache would. */
+    public RedisServerFixture() {
+        this(null);
+    }
+
+    /**
+     * With an append-only file in {@code dataDirectory}, written through on every command, so that a stop and start
+     * keeps the streams, as a production Redis with a volume does.
+     */
+    public RedisServerFixture(Path dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
 
     /** Starts the server, on the port it had before if it was stopped; does nothing if it is running. */
     public synchronized RedisServerFixture start() {
@@ -30,7 +46,7 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
             return this;
         }
         if (port != 0) {
-            server = launch(port);
+            server = launch(port, dataDirectory);
             return this;
         }
         IOException lastFailure = null;
@@ -38,7 +54,7 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             int candidate = freePort();
             try {
-                server = launch(candidate);
+                server = launch(candidate, dataDirectory);
                 port = candidate;
                 return this;
             } catch (UncheckedIOException e) {
@@ -49,15 +65,22 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
                 lastFailure);
     }
 
-    private static RedisServer launch(int port) {
+    private static RedisServer launch(int port, Path dataDirectory) {
         try {
-            RedisServer redis = RedisServer.newRedisServer()
+            var builder = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
                     .port(port)
-                    // Tests need no persistence; without this it would write dump files beside the binary.
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
+                    // No snapshots; without this it would write dump files beside the binary.
+                    .setting("save \"\"");
+            if (dataDirectory == null) {
+                builder.setting("appendonly no");
+            } else {
+                Files.createDirectories(dataDirectory);
+                builder.setting("dir " + dataDirectory.toAbsolutePath())
+                        .setting("appendonly yes")
+                        .setting("appendfsync always");
+            }
+            RedisServer redis = builder.build();
             redis.start();
             return redis;
         } catch (IOException e) {

@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The handoffs between phases, through their lifecycle: a completed phase hands its models on ({@code pending});
@@ -87,9 +89,9 @@ public final class PhaseHandoffs {
                     + phase.previous().wireName() + " first");
         }
         var newestJob = models.model(earlier.getFirst().modelId()).trainingJobId();
-        var handed = new java.util.LinkedHashSet<String>();
+        var handed = new LinkedHashSet<String>();
         for (var handoff : earlier.reversed()) {
-            if (java.util.Objects.equals(newestJob, models.model(handoff.modelId()).trainingJobId())
+            if (Objects.equals(newestJob, models.model(handoff.modelId()).trainingJobId())
                     && handed.add(handoff.modelId())) {
                 models.handoff(handoff.modelId(), phase.previous(), phase);
             }

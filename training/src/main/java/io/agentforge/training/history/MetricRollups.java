@@ -3,6 +3,7 @@ package io.agentforge.training.history;
 import io.agentforge.contracts.errors.NotFoundException;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -189,12 +190,12 @@ public final class MetricRollups {
         }
     }
 
-    private static java.sql.PreparedStatement insert(Connection connection) throws SQLException {
+    private static PreparedStatement insert(Connection connection) throws SQLException {
         return connection.prepareStatement("INSERT INTO job_metric_rollups (job_id, grain, bucket, points, first_step,"
                 + " last_step, last_at, folds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
-    private static void bind(java.sql.PreparedStatement insert, String jobId, int grain, int bucket, MetricFold block)
+    private static void bind(PreparedStatement insert, String jobId, int grain, int bucket, MetricFold block)
             throws SQLException {
         insert.setString(1, jobId);
         insert.setInt(2, grain);

@@ -38,7 +38,7 @@ public final class JobMetricHistory {
      */
     public boolean updateProgress(TrainingProgress progress) {
         validate(progress);
-        return database.withConnection(connection -> updateProgress(connection, progress));
+        return database.withConnection(connection -> updateProgress(connection, progress, null));
     }
 
     /** Appends one point to the job's metric history. */
@@ -58,9 +58,20 @@ public final class JobMetricHistory {
      * @return false when the job is not running
      */
     public boolean recordProgress(TrainingProgress progress) {
+        return recordProgress(progress, null);
+    }
+
+    /**
+     * {@link #recordProgress(TrainingProgress)} only while {@code owner} holds the job's lease: a replica that lost
+     * the job (its lease expired and another runs it) must not write over the new run's progress.
+     *
+     * @param owner the lease owner the job must have, or null for no check
+     * @return false when the job is not running (under that owner)
+     */
+    public boolean recordProgress(TrainingProgress progress, String owner) {
         validate(progress);
         return database.inTransaction(connection -> {
-            if (!updateProgress(connection, progress)) {
+            if (!updateProgress(connection, progress, owner)) {
                 JobRows.requireExists(connection, progress.jobId());
                 return false;
             }
@@ -126,14 +137,19 @@ public final class JobMetricHistory {
         });
     }
 
-    private boolean updateProgress(Connection connection, TrainingProgress progress) throws SQLException {
+    private boolean updateProgress(Connection connection, TrainingProgress progress, String owner)
+            throws SQLException {
         try (var update = connection.prepareStatement("UPDATE training_jobs SET progress = ?, current_step = ?,"
-                + " total_steps = ?, message = COALESCE(?, message) WHERE id = ? AND status = 'running'")) {
+                + " total_steps = ?, message = COALESCE(?, message) WHERE id = ? AND status = 'running'"
+                + (owner == null ? "" : " AND lease_owner = ?"))) {
             update.setDouble(1, progress.progress());
             update.setInt(2, progress.currentStep());
             update.setInt(3, progress.totalSteps());
             update.setString(4, progress.message());
             update.setString(5, progress.jobId());
+            if (owner != null) {
+                update.setString(6, owner);
+            }
             return update.executeUpdate() == 1;
         }
     }

@@ -157,29 +157,21 @@ public final class JobQueue {
      */
     public boolean handBack(String jobId, String owner, String reason) {
         JobRows.requireOwner(owner);
-        return database.withConnection(connection -> {
-            try (var update = connection.prepareStatement("UPDATE training_jobs SET status = 'pending',"
-                    + " lease_owner = NULL, lease_expires_at = NULL, message = ?"
-                    + " WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
-                update.setString(1, reason == null ? "requeued" : reason);
-                update.setString(2, jobId);
-                update.setString(3, owner);
-                return update.executeUpdate() == 1;
-            }
-        });
+        return database.withConnection(connection -> JobRows.handBack(connection, jobId, owner, reason));
     }
 
     /**
-     * Recovers a job whose lease ran out (its replica died or stalled): back to the queue while it has retries left
-     * (counting the attempt), otherwise failed with the reason. Nothing changes when the job is no longer running
-     * with an expired lease, e.g. its owner renewed it meanwhile or another replica recovered it first; the job's
-     * row is locked while deciding, so concurrent recoveries of one job act once.
+     * Recovers a job whose lease ran out (its replica died or stalled): back to the queue, to continue from its
+     * checkpoint, <b>without spending an attempt</b>: the service's death is not the job's fault (the job's own
+     * faults kill its worker, a separate process, which the living service sees and counts). Nothing changes when the
+     * job is no longer running with an expired lease, e.g. its owner renewed it meanwhile or another replica recovered
+     * it first; the job's row is locked while deciding, so concurrent recoveries of one job act once. This is the only
+     * way a replica takes back another's job.
      *
-     * @param now        the time against which the lease is judged expired
-     * @param maxRetries how many times a job may be requeued before it fails
-     * @return the job as recovered (pending or failed), or empty when there was nothing to recover
+     * @param now the time against which the lease is judged expired
+     * @return the job as recovered (pending), or empty when there was nothing to recover
      */
-    public Optional<QueuedJob> recoverExpired(String jobId, Instant now, int maxRetries, String reason) {
+    public Optional<QueuedJob> recoverExpired(String jobId, Instant now, String reason) {
         return database.inTransaction(connection -> {
             QueuedJob current;
             try (var lock = connection.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM training_jobs WHERE id = ?"
@@ -195,12 +187,7 @@ public final class JobQueue {
                     || !current.leaseExpiresAt().isBefore(now)) {
                 return Optional.empty();
             }
-            if (current.attempts() < maxRetries) {
-                JobRows.requeue(connection, jobId, current.leaseOwner(), reason);
-            } else {
-                JobRows.finish(connection, Sql.now(clock), jobId, current.leaseOwner(), TaskStatus.FAILED, reason,
-                        reason + " (after " + current.attempts() + " retries)");
-            }
+            JobRows.handBack(connection, jobId, current.leaseOwner(), reason);
             return Optional.of(JobRows.queued(connection, jobId));
         });
     }

@@ -62,6 +62,19 @@ final class JobRows {
         }
     }
 
+    /** Back to the queue without counting an attempt, while {@code owner} holds the job. */
+    static boolean handBack(Connection connection, String jobId, String owner, String reason) throws SQLException {
+        requireOwner(owner);
+        try (var update = connection.prepareStatement("UPDATE training_jobs SET status = 'pending',"
+                + " lease_owner = NULL, lease_expires_at = NULL, message = ?"
+                + " WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
+            update.setString(1, reason == null ? "requeued" : reason);
+            update.setString(2, jobId);
+            update.setString(3, owner);
+            return update.executeUpdate() == 1;
+        }
+    }
+
     static QueuedJob queued(Connection connection, String jobId) throws SQLException {
         try (var select = connection.prepareStatement("SELECT " + COLUMNS + " FROM training_jobs WHERE id = ?")) {
             select.setString(1, jobId);

@@ -1,5 +1,6 @@
 package io.agentforge.training.jobs;
 
+import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingJob;
@@ -13,6 +14,8 @@ import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +41,9 @@ final class JobRun {
     /** Input tokens trained on so far, summed from each step's counted tokens, carried across resumes. */
     private double tokensSeen;
     private volatile CompletableFuture<Void> handled = CompletableFuture.completedFuture(null);
+    /** Progress the database could not take yet; only the worker's reader thread touches it. */
+    private final Deque<TrainingProgress> unrecorded = new ArrayDeque<>();
+    private static final int MAX_UNRECORDED = 10_000;
 
     JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobStore store, JobQueue queue, JobMetricHistory history,
            JobEvents events) {
@@ -101,7 +107,8 @@ final class JobRun {
             case WorkerMessage.Checkpointed checkpointed ->
                     queue.saveCheckpoint(jobId(), owner, spec.jobDir().toString());
             case WorkerMessage.Heartbeat ignored -> {
-                // Its arrival is the news: WorkerProcess.lastHeard() moved.
+                // Its arrival is the news (WorkerProcess.lastHeard() moved), and a chance to write what waits.
+                recordWaiting();
             }
             case WorkerMessage.Completed ignored -> {
                 // Decided when the process has exited: JobScheduler.finished.
@@ -134,12 +141,34 @@ final class JobRun {
         int total = Math.max(1, progress.totalSteps());
         var point = new TrainingProgress(jobId(), Math.min(1.0, Math.max(0.0, (double) progress.step() / total)),
                 progress.step(), progress.totalSteps(), progress.message(), metrics, Instant.now());
-        if (history.recordProgress(point)) {
-            events.progress(EventTypes.TRAINING_PROGRESS, running(), point, Map.of());
-        } else if (store.findQueued(jobId()).paused()) {
-            // Paused: the worker runs on to its checkpoint, and the resumed run continues after it, so these steps
-            // belong to the history (the resumed run discards any after its checkpoint).
-            history.appendMetric(point);
+        if (unrecorded.size() >= MAX_UNRECORDED) {
+            unrecorded.pollFirst();
+        }
+        unrecorded.addLast(point);
+        recordWaiting();
+    }
+
+    /**
+     * Writes, then announces, the points the database has not taken yet, oldest first. While the database is away
+     * they wait here (the worker trains on), so that its return leaves no hole in the history or the events.
+     */
+    private void recordWaiting() {
+        while (!unrecorded.isEmpty()) {
+            var point = unrecorded.peekFirst();
+            boolean recorded;
+            try {
+                recorded = history.recordProgress(point, owner);
+            } catch (DependencyUnavailableException e) {
+                return;
+            }
+            unrecorded.pollFirst();
+            if (recorded) {
+                events.progress(EventTypes.TRAINING_PROGRESS, running(), point, Map.of());
+            } else if (store.findQueued(jobId()).paused()) {
+                // Paused: the worker runs on to its checkpoint, and the resumed run continues after it, so these
+                // steps belong to the history (the resumed run discards any after its checkpoint).
+                history.appendMetric(point);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.agentforge.training.jobs;
 
+import io.agentforge.contracts.errors.DependencyUnavailableException;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TaskStatus;
@@ -103,17 +104,28 @@ final class JobScheduler implements AutoCloseable {
         }
     }
 
+    /** Only through the lease check: a job whose owner renewed meanwhile, or that another replica took, is left. */
     private void recoverExpired() {
-        for (var job : queue.findExpiredLeases(Instant.now())) {
+        var now = Instant.now();
+        for (var job : queue.findExpiredLeases(now)) {
             if (runs.containsKey(job.jobId())) {
                 continue;
             }
             var reason = "the Training service instance running it (" + job.leaseOwner()
-                    + ") stopped renewing its lease";
+                    + ") stopped renewing its lease; continues from its last checkpoint";
             try (var ignored = JobRun.workingOn(job)) {
-                endLostRun(job, job.leaseOwner(), reason, WorkerLog.latestTail(settings.jobDir(job.jobId())), true);
+                queue.recoverExpired(job.jobId(), now, reason).ifPresent(recovered -> {
+                    LOG.warn("job {}: {}", job.jobId(), reason);
+                    requeued(recovered, "lease_expired");
+                });
             }
         }
+    }
+
+    /** Tells followers that a job they saw running waits in the queue again. */
+    private void requeued(QueuedJob job, String cause) {
+        events.state(EventTypes.TRAINING_REQUEUED, job.job(), job.totalSteps(),
+                Map.of("cause", cause, "attempts", job.attempts()));
     }
 
     private void claimFreeSlots() {
@@ -159,6 +171,9 @@ final class JobScheduler implements AutoCloseable {
         } catch (IllegalStateException nothingHandedOver) {
             fail(claimed, nothingHandedOver.getMessage(), "");
             return;
+        } catch (DependencyUnavailableException e) {
+            handBack(claimed, "its input models could not be fetched yet: " + e.getMessage(), "dependency_unavailable");
+            return;
         } catch (RuntimeException e) {
             endLostRun(claimed, settings.owner(), "its input models could not be fetched: " + e.getMessage(), "", true);
             return;
@@ -185,11 +200,15 @@ final class JobScheduler implements AutoCloseable {
             }
             if (closing) {
                 // A clean stop (a deploy, a scale-down) is no failure: the job keeps its retries.
-                queue.handBack(run.jobId(), settings.owner(), "the service stopped; continues from its checkpoint");
+                handBack(run.claimed(), "the service stopped; continues from its checkpoint", "service_stopped");
                 return;
             }
             if (exit.completed()) {
                 complete(run, (WorkerMessage.Completed) exit.last());
+            } else if (exit.stopped()) {
+                // Terminated from outside (SIGTERM) and it checkpointed on its way out: no fault of the job's.
+                handBack(run.claimed(), "its worker was terminated and stopped at a checkpoint; continues from it",
+                        "worker_stopped");
             } else {
                 endLostRun(run.claimed(), settings.owner(), "its worker died: " + exit.reason(), exit.logTail(),
                         exit.retryable());
@@ -222,6 +241,12 @@ final class JobScheduler implements AutoCloseable {
             stats.save(run.jobId(), resolved);
             handoffs.handOn(phase, jobDir, saved, completed.artifacts(), winner);
             handoffs.complete(jobDir);
+        } catch (DependencyUnavailableException e) {
+            // The Model service (or the database) is away: not the job's fault, so no attempt is spent. The trained
+            // weights stay in the job directory, and the next run finds the finished checkpoint.
+            handBack(run.claimed(), "saving its models waits for the Model service: " + e.getMessage(),
+                    "dependency_unavailable");
+            return;
         } catch (RuntimeException e) {
             endLostRun(run.claimed(), settings.owner(), "handing over its models failed: " + e.getMessage(), "", true);
             return;
@@ -241,6 +266,7 @@ final class JobScheduler implements AutoCloseable {
                     + settings.maxAttempts() + ")";
             if (queue.requeueIfOwner(job.jobId(), owner, message)) {
                 LOG.warn("job {}: {}", job.jobId(), message);
+                requeued(store.findQueued(job.jobId()), "worker_fault");
             }
             return;
         }
@@ -250,6 +276,14 @@ final class JobScheduler implements AutoCloseable {
                 () -> handoffs.reject(settings.jobDir(job.jobId()), "job " + job.jobId() + " failed: " + why));
         if (queue.finishIfOwner(job.jobId(), owner, TaskStatus.FAILED, "failed: " + why, error)) {
             events.state(EventTypes.TRAINING_FAILED, store.find(job.jobId()), job.totalSteps(), Map.of());
+        }
+    }
+
+    /** Back to the queue without spending an attempt: nothing the job did went wrong. */
+    private void handBack(QueuedJob job, String reason, String cause) {
+        if (queue.handBack(job.jobId(), settings.owner(), reason)) {
+            LOG.warn("job {}: {}", job.jobId(), reason);
+            requeued(store.findQueued(job.jobId()), cause);
         }
     }
 
@@ -313,7 +347,7 @@ final class JobScheduler implements AutoCloseable {
         }
         for (var run : List.copyOf(runs.values())) {
             // Until the exit is handled, so that the job is handed back before this returns.
-            run.handled().orTimeout(settings.stopGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS)
+            run.handled().orTimeout(settings.handBackLimit().toMillis(), TimeUnit.MILLISECONDS)
                     .exceptionally(e -> null).join();
         }
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.agentforge.contracts.Json;
 import io.agentforge.platform.persistence.Database;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,8 +53,8 @@ final class PhaseStatsStore {
         try {
             return Json.mapper().readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {
             });
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -51,11 +51,22 @@ public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration le
         jobsDir = jobsDir.toAbsolutePath().normalize();
     }
 
-    /** The production defaults: a 30 s lease renewed every 2 s, 3 attempts, workers sharing this machine's cores. */
+    /**
+     * The production defaults: a 30 s lease renewed every 2 s, a 20 s stop grace, 3 attempts, workers sharing this
+     * machine's cores.
+     */
     public static SchedulerSettings defaults(int maxConcurrentJobs, Path dataDir) {
         return new SchedulerSettings(newOwner(), maxConcurrentJobs, Duration.ofSeconds(30), Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofSeconds(120), 3, dataDir.resolve("jobs"),
+                Duration.ofSeconds(20), Duration.ofSeconds(120), 3, dataDir.resolve("jobs"),
                 WorkerLaunch.forConcurrentJobs(maxConcurrentJobs));
+    }
+
+    /**
+     * The longest a clean stop of the service (SIGTERM) takes to hand its jobs back: the workers' checkpoint within
+     * the stop grace, and then the hand-back itself. Orchestrators must allow more than this before they kill.
+     */
+    public Duration handBackLimit() {
+        return stopGrace.plusSeconds(5);
     }
 
     public SchedulerSettings withOwner(String newOwner) {

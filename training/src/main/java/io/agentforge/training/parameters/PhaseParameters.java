@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record PhaseParameters(int maxSteps, int batchSize, double learningRate, 
                               int checkpointInterval, Map<String, Object> own) {
 
     public PhaseParameters {
-        own = own == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(own));
+        own = own == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(own));
     }
 
     public static final List<String> PRESETS = TransformerConfig.PRESETS;

@@ -11,10 +11,12 @@ import io.agentforge.contracts.training.TrainingService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -204,11 +206,11 @@ final class PipelineReports {
         return accuracy;
     }
 
-    private java.util.Optional<ModelMetadata> model(String modelId, Map<String, ModelMetadata> metadata) {
+    private Optional<ModelMetadata> model(String modelId, Map<String, ModelMetadata> metadata) {
         if (!metadata.containsKey(modelId)) {
             metadata.put(modelId, safeModel(modelId));
         }
-        return java.util.Optional.ofNullable(metadata.get(modelId));
+        return Optional.ofNullable(metadata.get(modelId));
     }
 
     /** A model that was deleted since is shown without its metadata rather than failing the report. */
@@ -243,6 +245,6 @@ final class PipelineReports {
                 "spearman_params_loss"));
         keys.put(ModelPhase.FINAL_COMPRESSION, List.of("input_bytes", "artifact_bytes", "ratio", "loss_before",
                 "loss_quantised", "loss_unpacked", "delta", "greedy_tokens_match"));
-        return java.util.Collections.unmodifiableMap(keys);
+        return Collections.unmodifiableMap(keys);
     }
 }

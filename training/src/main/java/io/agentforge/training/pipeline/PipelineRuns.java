@@ -4,6 +4,7 @@ import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.errors.ServiceException;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
@@ -275,7 +276,7 @@ public final class PipelineRuns implements PipelineService, AutoCloseable {
         TrainingJob job;
         try {
             job = training.submit(new JobRequest(phase, null, run.parametersOf(phase), null));
-        } catch (InvalidRequestException | io.agentforge.contracts.errors.NotImplementedException
+        } catch (InvalidRequestException | NotImplementedException
                  | ConflictException refused) {
             // A phase without a runner (501) or refused parameters end the run here, with the reason as given.
             var why = phase.displayName() + " refused: " + refused.getMessage();

@@ -24,10 +24,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The ADAS phase (PHASES.md section 6): an NSGA-II search over architectures whose three objectives are measured,
@@ -48,13 +50,6 @@ public final class AdasRun implements PhaseRunner {
     static final String NOISE_FILE = "noise_floor.json";
     /** The share of the distillation over which λ rises to ternary (BitNet's ramp). */
     static final double RAMP_SHARE = 0.2;
-
-    /** Thrown from the search's callbacks when the supervisor asks the worker to stop; ends the search there. */
-    private static final class StopRequested extends RuntimeException {
-        StopRequested() {
-            super(null, null, false, false);
-        }
-    }
 
     @Override
     public int run(PhaseContext context) throws Exception {
@@ -83,14 +78,14 @@ public final class AdasRun implements PhaseRunner {
         var measured = new LinkedHashMap<ArchitectureGenome, ArchitectureFitness.Evaluation>();
         log.read().forEach(e -> measured.putIfAbsent(e.config(), e));
         channel.send(new WorkerMessage.Started(totalWork, measured.size(), ProcessHandle.current().pid()));
-        var search = new Search(fitness, log, measured, channel, context.stop(), totalWork, parameters.seed());
+        var search = new ArchitectureSearch(fitness, log, measured, channel, context.stop(), totalWork, parameters.seed());
         Nsga2.Result<ArchitectureGenome> result;
         try {
             var resumed = measured.values().stream()
                     .map(e -> new Nsga2.Evaluated<>(e.config(), e.objectives(), e.generation())).toList();
             result = new Nsga2<>(new Nsga2.Settings(population, generations, parameters.seed(), null), space)
                     .run(search, resumed, search);
-        } catch (StopRequested e) {
+        } catch (ArchitectureSearch.StopRequested e) {
             channel.send(new WorkerMessage.Stopped(measured.size()));
             return WorkerMain.EXIT_STOPPED;
         } catch (UncheckedIOException e) {
@@ -193,7 +188,7 @@ public final class AdasRun implements PhaseRunner {
     /** The chosen architecture's short run again with the next seed: how far apart two runs of one config land. */
     private static Map<String, Object> noiseFloor(Path jobDir, ArchitectureFitness fitness,
                                                   ArchitectureFitness.Evaluation chosen, long seed,
-                                                  java.util.function.BooleanSupplier stop) throws IOException {
+                                                  BooleanSupplier stop) throws IOException {
         var file = jobDir.resolve(NOISE_FILE);
         if (Files.isRegularFile(file)) {
             return Json.mapper().readValue(file.toFile(), Map.class);
@@ -212,7 +207,7 @@ public final class AdasRun implements PhaseRunner {
         noise.put("rerun_latency_ms", again.latencyMs());
         var temporary = jobDir.resolve(NOISE_FILE + ".tmp");
         Files.writeString(temporary, Json.write(noise));
-        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         return Json.mapper().readValue(file.toFile(), Map.class);
     }
 
@@ -313,84 +308,6 @@ public final class AdasRun implements PhaseRunner {
 
     private static int own(PhaseParameters parameters, String name) {
         return ((Number) parameters.own().get(name)).intValue();
-    }
-
-    /** Evaluates the search's candidates one by one, logging and reporting each, and counts the generations. */
-    private static final class Search implements Nsga2.Objectives<ArchitectureGenome>, Nsga2.Listener<ArchitectureGenome> {
-        private final ArchitectureFitness fitness;
-        private final EvaluationLog<ArchitectureFitness.Evaluation> log;
-        private final Map<ArchitectureGenome, ArchitectureFitness.Evaluation> measured;
-        private final WorkerChannel channel;
-        private final java.util.function.BooleanSupplier stop;
-        private final int totalWork;
-        private final long seed;
-        private final long startNanos = System.nanoTime();
-        private final int resumed;
-        private int generation;
-
-        Search(ArchitectureFitness fitness, EvaluationLog<ArchitectureFitness.Evaluation> log,
-               Map<ArchitectureGenome, ArchitectureFitness.Evaluation> measured, WorkerChannel channel,
-               java.util.function.BooleanSupplier stop, int totalWork, long seed) {
-            this.fitness = fitness;
-            this.log = log;
-            this.measured = measured;
-            this.channel = channel;
-            this.stop = stop;
-            this.totalWork = totalWork;
-            this.seed = seed;
-            this.resumed = measured.size();
-        }
-
-        @Override
-        public List<double[]> evaluate(List<ArchitectureGenome> genomes) {
-            var objectives = new ArrayList<double[]>();
-            for (var genome : genomes) {
-                if (stop.getAsBoolean()) {
-                    throw new StopRequested();
-                }
-                ArchitectureFitness.Evaluation evaluation;
-                try {
-                    evaluation = fitness.evaluate(genome, generation, seed, stop);
-                    if (evaluation == null) {
-                        throw new StopRequested();
-                    }
-                    log.append(evaluation);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                measured.put(genome, evaluation);
-                objectives.add(evaluation.objectives());
-                report(evaluation);
-            }
-            return objectives;
-        }
-
-        private void report(ArchitectureFitness.Evaluation e) {
-            int done = measured.size();
-            var metrics = new LinkedHashMap<String, Double>();
-            metrics.put("generation", (double) e.generation());
-            metrics.put("select_loss", e.selectLoss());
-            metrics.put("parameters", (double) e.parameters());
-            metrics.put("latency_ms", e.latencyMs());
-            metrics.put("evaluations", (double) done);
-            double perEvaluation = (System.nanoTime() - startNanos) / 1e9 / Math.max(1, done - resumed);
-            // An upper bound for the search: repeated genomes are answered from the cache.
-            metrics.put("eta_seconds", perEvaluation * Math.max(0, totalWork - done));
-            var config = e.config();
-            channel.send(new WorkerMessage.Progress(done, totalWork, String.format(
-                    "generation %d: %d layers, d_model %d, %d heads, ffn x%d%s: select loss %.4f, %d parameters, %.2f ms",
-                    e.generation(), config.layers(), config.dModel(), config.heads(), config.ffnMult(),
-                    config.tiedHead() ? ", tied" : "", e.selectLoss(), e.parameters(), e.latencyMs()), metrics));
-        }
-
-        @Override
-        public void generationDone(int done, List<Nsga2.Evaluated<ArchitectureGenome>> population,
-                                   List<Nsga2.Evaluated<ArchitectureGenome>> evaluations, double hypervolume) {
-            generation = done + 1;
-            if (stop.getAsBoolean()) {
-                throw new StopRequested();
-            }
-        }
     }
 
     /** The distillation's steps, counted after the search's work units. */

@@ -3,6 +3,7 @@ package io.agentforge.training.worker;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.agentforge.engine.data.DatasetSplits;
+import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.quantization.Ternarization;
 import io.agentforge.engine.search.ArchitectureGenome;
@@ -15,6 +16,7 @@ import io.agentforge.engine.training.TrainingRun;
 import io.agentforge.training.parameters.PhaseParameters;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -94,7 +96,7 @@ final class ArchitectureFitness {
     }
 
     private Evaluation measure(ArchitectureGenome genome, int generation, long seed, TrainingResult result,
-                               io.agentforge.engine.model.LanguageModel model, double trainSeconds) {
+                               LanguageModel model, double trainSeconds) {
         try (var ternary = Ternarization.ternarize(model)) {
             var history = result.stats().evalLossHistory();
             boolean diverged = result.outcome() == TrainingResult.Outcome.DIVERGED || history.isEmpty()
@@ -111,7 +113,7 @@ final class ArchitectureFitness {
     static String measuringProcess() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             host = "unknown-host";
         }

@@ -7,7 +7,7 @@ import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.quantization.QuantizationReport;
 import io.agentforge.engine.quantization.Ternarization;
 import io.agentforge.engine.training.TrainingResult;
-import io.agentforge.engine.training.TrainingRun;
+import io.agentforge.training.parameters.PhaseParameters;
 
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
@@ -40,18 +40,9 @@ public final class BitNetRun implements PhaseRunner {
         var data = QuantizedTraining.data(parameters, fpConfig);
         int steps = parameters.maxSteps();
         int rampSteps = (int) Math.round(own(parameters, "ramp_share") * steps);
-        var builder = TrainingRun.builder(fpConfig.withQuantization(Quantization.BITNET), QuantizedTraining.forTraining(data))
-                .modelName("bitnet")
-                .optimizer(QuantizedTraining.adamW(parameters.learningRate(), own(parameters, "weight_decay")))
+        var builder = QuantizedTraining.baseRun("bitnet", fpConfig.withQuantization(Quantization.BITNET), data, parameters)
                 .weightDecayUntil(own(parameters, "weight_decay_until"))
-                .quantizationRampSteps(rampSteps)
-                .grokFast(QuantizedTraining.grokFast(parameters))
-                .maxSteps(steps)
-                .batchSize(parameters.batchSize())
-                .warmupSteps(Math.min(100, steps / 10))
-                .evalInterval(parameters.evalInterval())
-                .evalBatchSize(QuantizedTraining.EVAL_BATCH)
-                .seed(parameters.seed());
+                .quantizationRampSteps(rampSteps);
         var runDir = spec.jobDir().resolve(RUN_DIR);
         var export = runDir.resolve(QuantizedTraining.EXPORT);
         var progress = new QuantizedTraining.SingleRun(context.channel(), steps, "bitnet QAT");
@@ -132,7 +123,7 @@ public final class BitNetRun implements PhaseRunner {
         return WorkerMain.EXIT_COMPLETED;
     }
 
-    static double own(io.agentforge.training.parameters.PhaseParameters parameters, String name) {
+    static double own(PhaseParameters parameters, String name) {
         return ((Number) parameters.own().get(name)).doubleValue();
     }
 }

@@ -9,21 +9,19 @@ import io.agentforge.engine.evaluation.Evaluator;
 import io.agentforge.engine.data.DatasetSource;
 import io.agentforge.engine.data.SplitSettings;
 import io.agentforge.engine.export.ModelExport;
-import io.agentforge.engine.grokfast.GrokFastSettings;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.engine.training.ProgressListener;
 import io.agentforge.engine.training.StepProgress;
 import io.agentforge.engine.training.StopSignal;
-import io.agentforge.engine.training.Trainer;
 import io.agentforge.engine.training.TrainingResult;
 import io.agentforge.engine.training.TrainingRun;
 import io.agentforge.training.parameters.PhaseParameters;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -97,54 +95,29 @@ final class EngineTrainer implements ModelTrainer {
     public boolean train(Path initialState, Path runDir, long dataSeed, Curriculum.Mix mix, PhaseParameters parameters,
                          StepListener listener, BooleanSupplier stop) throws Exception {
         var config = TransformerConfig.preset(parameters.modelPreset());
-        var data = data(parameters, dataSeed, mix);
-        var checkpointDir = runDir.resolve("checkpoint");
-        Files.createDirectories(checkpointDir);
-        var checkpoint = checkpointDir.resolve(Trainer.CHECKPOINT_FILE);
-        boolean resuming = Files.isRegularFile(checkpoint);
-        var run = TrainingRun.builder(config, data)
+        var builder = TrainingRun.builder(config, data(parameters, dataSeed, mix))
                 .modelName(runDir.getFileName().toString())
                 .learningRate(parameters.learningRate())
-                .grokFast(parameters.useGrokfast()
-                        ? new GrokFastSettings.Ema(parameters.grokfastAlpha(), parameters.grokfastLambda(), 0)
-                        : new GrokFastSettings.Off())
+                .grokFast(QuantizedTraining.grokFast(parameters))
                 .maxSteps(parameters.maxSteps())
                 .batchSize(parameters.batchSize())
                 .warmupSteps(Math.min(100, parameters.maxSteps() / 10))
                 .evalInterval(parameters.evalInterval())
-                .seed(dataSeed)
-                .checkpointDir(checkpointDir)
-                .checkpointInterval(parameters.checkpointInterval())
-                .resumeFrom(resuming ? checkpoint : null)
-                .initialState(resuming ? null : initialState)
-                .build();
-        var engineStop = new StopSignal();
-        if (stop.getAsBoolean()) {
-            engineStop.request();
-        }
-        var relay = new Relay(listener, stop, engineStop, parameters.checkpointInterval());
-        TrainingResult result = new Trainer().run(run, relay, engineStop);
-        try (var model = result.model()) {
-            relay.finalCheckpoint(result);
-            return switch (result.outcome()) {
-                case STOPPED -> false;
-                case DIVERGED -> throw new RunFailure("the loss diverged (NaN or infinite) at step "
-                        + result.stats().totalSteps() + "; lower learning_rate or grokfast_lambda");
-                case COMPLETED, EARLY_STOPPED -> {
-                    var export = runDir.resolve(CognateRun.EXPORT);
-                    var temporary = runDir.resolve(CognateRun.EXPORT + ".tmp");
-                    CognateRun.deleteRecursively(temporary);
-                    ModelExport.save(model, result.stats(), temporary);
-                    writeTestResults(temporary.resolve(TEST_RESULTS), result);
-                    Files.move(temporary, export, StandardCopyOption.ATOMIC_MOVE);
-                    yield true;
-                }
-            };
-        }
+                .seed(dataSeed);
+        var outcome = QuantizedTraining.train(builder, initialState, runDir, parameters, listener, stop,
+                (model, result, run, dir) -> {
+                    if (result.outcome() == TrainingResult.Outcome.DIVERGED) {
+                        throw new RunFailure("the loss diverged (NaN or infinite) at step "
+                                + result.stats().totalSteps() + "; lower learning_rate or grokfast_lambda");
+                    }
+                    ModelExport.save(model, result.stats(), dir);
+                    writeTestResults(dir.resolve(TEST_RESULTS), result);
+                });
+        return outcome != null;
     }
 
     /** Each test example's prompt, reference, greedy answer and whether it counted, one JSON object per line. */
-    private static void writeTestResults(Path file, TrainingResult result) throws java.io.IOException {
+    private static void writeTestResults(Path file, TrainingResult result) throws IOException {
         if (result.test() == null) {
             return;
         }

@@ -2,6 +2,7 @@ package io.agentforge.training.worker;
 
 import io.agentforge.contracts.Json;
 import io.agentforge.engine.data.Curriculum;
+import io.agentforge.engine.data.DatasetSplits;
 import io.agentforge.engine.evaluation.EvalSettings;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.merge.MergeGenome;
@@ -19,6 +20,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The EvoMerge phase (PHASES.md section 1): Cognate's models are merged relative to their shared ancestor, the recipe
@@ -148,7 +151,7 @@ public final class EvoMergeRun {
      * test, whatever its sign; and the interpolation barrier of the first two parents on {@code select}.
      */
     private static Map<String, Object> phaseStats(PhaseContext context, MergeFitness fitness,
-                                                  io.agentforge.engine.data.DatasetSplits splits,
+                                                  DatasetSplits splits,
                                                   MergeSearch.Result result, int fitnessTokens,
                                                   List<InputModel> parentInputs) {
         var parameters = context.spec().parameters();
@@ -156,7 +159,7 @@ public final class EvoMergeRun {
         int n = fitness.parents();
         var known = new HashMap<MergeGenome, Double>();
         result.evaluations().forEach(e -> known.put(e.genome(), -e.fitness()));
-        java.util.function.Function<MergeGenome, Double> selectLoss = genome -> known.computeIfAbsent(
+        Function<MergeGenome, Double> selectLoss = genome -> known.computeIfAbsent(
                 genome.canonical(), g -> fitness.loss(g, "select", splits.select(), fitnessTokens));
 
         var parents = new ArrayList<Map<String, Object>>();
@@ -235,12 +238,12 @@ public final class EvoMergeRun {
     private final class ProgressRelay implements MergeSearch.Listener {
         private final EvaluationLog<MergeSearch.Evaluation> log;
         private final int totalSteps;
-        private final java.util.function.BooleanSupplier stop;
+        private final BooleanSupplier stop;
         private final long startNanos = System.nanoTime();
         private final int resumed;
         private int evaluations;
 
-        ProgressRelay(EvaluationLog<MergeSearch.Evaluation> log, int totalSteps, java.util.function.BooleanSupplier stop, int resumed) {
+        ProgressRelay(EvaluationLog<MergeSearch.Evaluation> log, int totalSteps, BooleanSupplier stop, int resumed) {
             this.log = log;
             this.totalSteps = totalSteps;
             this.stop = stop;

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -173,11 +174,11 @@ public final class FinalCompressionRun {
         for (Manifest.Tensor tensor : report.manifest().tensors()) {
             var entry = new LinkedHashMap<String, Object>();
             entry.put("name", tensor.name());
-            entry.put("codec", tensor.codec().name().toLowerCase(java.util.Locale.ROOT));
+            entry.put("codec", tensor.codec().name().toLowerCase(Locale.ROOT));
             entry.put("bytes", tensor.storedBytes());
             entry.put("bits_per_weight", tensor.bitsPerWeight());
             entry.put("compression", tensor.streams().stream()
-                    .map(s -> s.role() + ":" + s.compression().name().toLowerCase(java.util.Locale.ROOT)).toList());
+                    .map(s -> s.role() + ":" + s.compression().name().toLowerCase(Locale.ROOT)).toList());
             streams.add(entry);
         }
         return streams;

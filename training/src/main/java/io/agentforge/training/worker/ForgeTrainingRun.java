@@ -1,11 +1,11 @@
 package io.agentforge.training.worker;
 
+import io.agentforge.contracts.Json;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.model.Quantization;
 import io.agentforge.engine.quantization.QuantizationReport;
 import io.agentforge.engine.quantization.Ternarization;
 import io.agentforge.engine.training.TrainingResult;
-import io.agentforge.engine.training.TrainingRun;
 
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
@@ -35,16 +35,8 @@ public final class ForgeTrainingRun implements PhaseRunner {
         var runConfig = ternary ? inputConfig.withQuantization(Quantization.BITNET) : inputConfig;
         var data = QuantizedTraining.data(parameters, inputConfig);
         int steps = parameters.maxSteps();
-        var builder = TrainingRun.builder(runConfig, QuantizedTraining.forTraining(data))
-                .modelName("forge-training")
-                .optimizer(QuantizedTraining.adamW(parameters.learningRate(), BitNetRun.own(parameters, "weight_decay")))
+        var builder = QuantizedTraining.baseRun("forge-training", runConfig, data, parameters)
                 .quantizationRampSteps(0)
-                .grokFast(QuantizedTraining.grokFast(parameters))
-                .maxSteps(steps)
-                .batchSize(parameters.batchSize())
-                .warmupSteps(Math.min(100, steps / 10))
-                .evalInterval(parameters.evalInterval())
-                .evalBatchSize(QuantizedTraining.EVAL_BATCH)
                 .earlyStoppingPatience((int) BitNetRun.own(parameters, "patience"))
                 .earlyStoppingMinDelta(BitNetRun.own(parameters, "min_delta"))
                 .restoreBest(true)
@@ -68,7 +60,7 @@ public final class ForgeTrainingRun implements PhaseRunner {
                             outcomeFile.put("best_step", result.bestStep());
                             outcomeFile.put("last_step", result.stats().totalSteps());
                             outcomeFile.put("select_loss_returned", QuantizedTraining.selectLoss(saved, run));
-                            Files.writeString(dir.resolve(OUTCOME_FILE), io.agentforge.contracts.Json.write(outcomeFile));
+                            Files.writeString(dir.resolve(OUTCOME_FILE), Json.write(outcomeFile));
                         }
                     });
             if (outcome == null) {
@@ -78,7 +70,7 @@ public final class ForgeTrainingRun implements PhaseRunner {
         }
         progress.announce(steps);
 
-        var outcome = io.agentforge.contracts.Json.mapper().readTree(export.resolve(OUTCOME_FILE).toFile());
+        var outcome = Json.mapper().readTree(export.resolve(OUTCOME_FILE).toFile());
         var trained = ModelExport.readStats(export);
         var stats = new LinkedHashMap<String, Object>();
         stats.put("phase", "forge-training");

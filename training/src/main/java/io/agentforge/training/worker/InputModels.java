@@ -4,8 +4,10 @@ import io.agentforge.contracts.models.ModelArchive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,7 +42,7 @@ final class InputModels {
                 try (InputStream in = Files.newInputStream(input.archive())) {
                     ModelArchive.unpack(in, temporary, input.modelId(), MAX_EXPANDED_BYTES);
                 }
-                Files.move(temporary, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temporary, dir, StandardCopyOption.ATOMIC_MOVE);
             }
             prepared.add(input.unpackedInto(dir));
         }
@@ -49,7 +51,7 @@ final class InputModels {
 
     static String sha256(Path file) throws IOException {
         try (var in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);

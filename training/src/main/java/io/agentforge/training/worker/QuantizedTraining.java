@@ -1,5 +1,6 @@
 package io.agentforge.training.worker;
 
+import io.agentforge.engine.checkpoint.Checkpoint;
 import io.agentforge.engine.data.Curriculum;
 import io.agentforge.engine.data.DatasetSource;
 import io.agentforge.engine.data.DatasetSplits;
@@ -26,11 +27,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the BitNet and Forge Training runners share: the phase's one input model, the task data at the input model's
- * context length, the test and select measurements of the one evaluation harness, and one checkpointed engine run
- * whose result is exported atomically.
+ * context length, the run they both start from, the test and select measurements of the one evaluation harness, and
+ * one checkpointed engine run whose result is exported atomically (which Cognate's {@link EngineTrainer} runs too).
  */
 final class QuantizedTraining {
     static final String EXPORT = CognateRun.EXPORT;
@@ -79,6 +81,26 @@ final class QuantizedTraining {
         return new DatasetSplits(splits.train(), splits.select(), List.of(), splits.leftOut());
     }
 
+    /**
+     * The engine run both phases start from: the task data without test, AdamW with the phase's {@code weight_decay},
+     * GrokFast as asked, a warm-up of a tenth of the steps (at most 100), the select evaluation every
+     * {@code eval_interval} steps.
+     */
+    static TrainingRun.Builder baseRun(String phase, TransformerConfig runConfig, DatasetSplits data,
+                                       PhaseParameters parameters) {
+        int steps = parameters.maxSteps();
+        return TrainingRun.builder(runConfig, forTraining(data))
+                .modelName(phase)
+                .optimizer(adamW(parameters.learningRate(), BitNetRun.own(parameters, "weight_decay")))
+                .grokFast(grokFast(parameters))
+                .maxSteps(steps)
+                .batchSize(parameters.batchSize())
+                .warmupSteps(Math.min(100, steps / 10))
+                .evalInterval(parameters.evalInterval())
+                .evalBatchSize(EVAL_BATCH)
+                .seed(parameters.seed());
+    }
+
     static GrokFastSettings grokFast(PhaseParameters parameters) {
         return parameters.useGrokfast()
                 ? new GrokFastSettings.Ema(parameters.grokfastAlpha(), parameters.grokfastLambda(), 0)
@@ -115,11 +137,11 @@ final class QuantizedTraining {
      */
     static TrainingResult.Outcome train(TrainingRun.Builder builder, Path initialState, Path runDir,
                                         PhaseParameters parameters, ModelTrainer.StepListener listener,
-                                        java.util.function.BooleanSupplier stop, Exporter export) throws Exception {
+                                        BooleanSupplier stop, Exporter export) throws Exception {
         var checkpointDir = runDir.resolve("checkpoint");
         Files.createDirectories(checkpointDir);
         var checkpoint = checkpointDir.resolve(Trainer.CHECKPOINT_FILE);
-        boolean resuming = Files.isRegularFile(checkpoint);
+        boolean resuming = Checkpoint.exists(checkpoint);
         var run = builder
                 .checkpointDir(checkpointDir)
                 .checkpointInterval(parameters.checkpointInterval())

@@ -2,6 +2,8 @@ package io.agentforge.training.worker;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +18,8 @@ public final class WorkerMain {
     public static final int EXIT_STOPPED = 3;
     public static final int EXIT_ORPHANED = 4;
     static final long HEARTBEAT_MILLIS = 2_000;
+    /** How long a worker told to terminate may take for its checkpoint; shorter than the service's stop grace. */
+    static final Duration SIGTERM_GRACE = Duration.ofSeconds(15);
 
     private WorkerMain() {
     }
@@ -28,7 +32,34 @@ public final class WorkerMain {
             System.exit(EXIT_USAGE);
         }
         var channel = new WorkerChannel(protocol);
-        System.exit(run(Path.of(args[0]), channel, StopSignal.listen(System.in, WorkerMain::orphaned)));
+        var stop = StopSignal.listen(System.in, WorkerMain::orphaned);
+        var finished = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("worker-sigterm")
+                .unstarted(() -> stopCleanly(stop, finished)));
+        int code = run(Path.of(args[0]), channel, stop);
+        finished.countDown();
+        System.exit(code);
+    }
+
+    /**
+     * SIGTERM (a container stopping, a Ctrl-C on the process group, an operator's {@code kill}): the same as the
+     * supervisor's {@code stop}, so the run checkpoints and reports {@code stopped} before the JVM goes, instead of
+     * dying mid-step and costing the job an attempt. The JVM waits for that up to {@link #SIGTERM_GRACE}.
+     */
+    private static void stopCleanly(StopSignal stop, CountDownLatch finished) {
+        if (finished.getCount() == 0) {
+            return; // an ordinary exit
+        }
+        System.err.println("worker " + ProcessHandle.current().pid() + ": terminated; checkpointing before exit");
+        stop.request();
+        try {
+            if (!finished.await(SIGTERM_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                System.err.println("worker " + ProcessHandle.current().pid() + ": no checkpoint within "
+                        + SIGTERM_GRACE + "; exiting without one");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void orphaned() {

@@ -2,6 +2,7 @@ package io.agentforge.training.jobs;
 
 import io.agentforge.contracts.events.EventEnvelope;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.contracts.training.JobRequest;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.platform.bus.InProcessEventBus;
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class JobSystemFixture implements AutoCloseable {
     final Database database;
     final InProcessEventBus bus = new InProcessEventBus();
-    final TestModelStore models;
+    final ModelShelf models;
     final List<EventEnvelope> events = new CopyOnWriteArrayList<>();
     final List<TrainingJobs> instances = new ArrayList<>();
     final Path dir;
@@ -33,7 +34,7 @@ final class JobSystemFixture implements AutoCloseable {
     JobSystemFixture(Path dir, String databaseUrl) {
         this.dir = dir;
         this.database = Database.open(databaseUrl, dir.resolve("db"), TrainingServer.SCHEMA);
-        this.models = new TestModelStore(dir.resolve("models"));
+        this.models = new ModelShelf(dir.resolve("models"));
         bus.subscribe("training_*", events::add);
     }
 

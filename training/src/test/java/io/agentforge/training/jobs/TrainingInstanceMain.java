@@ -1,5 +1,6 @@
 package io.agentforge.training.jobs;
 
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;
@@ -19,7 +20,7 @@ public final class TrainingInstanceMain {
         var dataDir = Path.of(args[1]);
         var database = Database.open(args[0], dataDir.resolve("db"), TrainingServer.SCHEMA);
         var settings = JobSystemFixture.settings(dataDir, Integer.parseInt(args[2]), 3);
-        TrainingJobs.start(database, new InProcessEventBus(), new TestModelStore(dataDir.resolve("models")), settings);
+        TrainingJobs.start(database, new InProcessEventBus(), new ModelShelf(dataDir.resolve("models")), settings);
         System.out.println("ready");
         Thread.currentThread().join();
     }

@@ -183,6 +183,30 @@ class TrainingJobsTest {
         assertThat(((Number) restart.get("resumed_from_step")).intValue()).isGreaterThanOrEqualTo(5);
         assertThat(((Number) restart.get("attempt")).intValue()).isEqualTo(2);
         assertThat(service.job(job.jobId()).status()).isEqualTo(TaskStatus.RUNNING);
+        // Followers learn that the job went back to the queue, instead of seeing "running" until it starts again.
+        assertThat(fixture.events("training_requeued", job)).singleElement()
+                .satisfies(requeued -> assertThat(requeued).containsEntry("cause", "worker_fault")
+                        .containsEntry("status", "pending"));
+    }
+
+    @Test
+    void aWorkerTerminatedWithSigtermCheckpointsAndIsRequeuedWithoutSpendingAnAttempt() {
+        // One attempt in all: a worker stopped from outside must not use it up.
+        var service = fixture.start(2, 1);
+        var job = service.submit(JobSystemFixture.tinyJob(400, 0));
+        await().atMost(LONG).until(() -> fixture.lastStep(job) >= 3);
+        int before = fixture.lastStep(job);
+
+        fixture.latestWorker(job).orElseThrow().destroy();
+
+        await().atMost(LONG).until(() -> fixture.events("training_started", job).size() == 2);
+        assertThat(fixture.events("training_requeued", job)).singleElement()
+                .satisfies(requeued -> assertThat(requeued).containsEntry("cause", "worker_stopped"));
+        var restart = fixture.events("training_started", job).getLast();
+        // It checkpointed on its way out, at or after the step seen when it was told to stop.
+        assertThat(((Number) restart.get("resumed_from_step")).intValue()).isGreaterThanOrEqualTo(before);
+        assertThat(((Number) restart.get("attempt")).intValue()).isEqualTo(1);
+        service.cancel(job.jobId());
     }
 
     @Test
@@ -209,9 +233,12 @@ class TrainingJobsTest {
         await().atMost(LONG).until(() -> fixture.lastStep(job) >= 7);
 
         first.scheduler().halt();
-        var second = fixture.start(2, 3);
+        // One attempt in all: taking over a crashed instance's job must not spend it (the job did nothing wrong).
+        var second = fixture.start(2, 1);
 
         await().atMost(LONG).until(() -> second.job(job.jobId()).status() == TaskStatus.COMPLETED);
+        assertThat(fixture.events("training_requeued", job)).singleElement()
+                .satisfies(requeued -> assertThat(requeued).containsEntry("cause", "lease_expired"));
         var restart = fixture.events("training_started", job).getLast();
         assertThat(((Number) restart.get("resumed_from_step")).intValue()).isGreaterThanOrEqualTo(5);
         var steps = second.metrics(job.jobId()).stream().map(TrainingProgress::currentStep).toList();
@@ -255,6 +282,8 @@ class TrainingJobsTest {
         var queued = new JobStore(fixture.database).findQueued(job.jobId());
         assertThat(queued.job().status()).isEqualTo(TaskStatus.PENDING);
         assertThat(queued.attempts()).isZero();
+        assertThat(fixture.events("training_requeued", job)).singleElement()
+                .satisfies(requeued -> assertThat(requeued).containsEntry("cause", "service_stopped"));
         assertThat(dir.resolve("jobs").resolve(job.jobId()).resolve("run-42/checkpoint/checkpoint.ckpt")).exists();
         var second = fixture.start(2, 3);
         await().atMost(LONG).until(() -> fixture.events("training_started", job).size() == 2);

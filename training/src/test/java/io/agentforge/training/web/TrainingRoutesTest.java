@@ -2,6 +2,7 @@ package io.agentforge.training.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
+import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.training.TrainingServiceConfig;
 import io.agentforge.platform.health.HealthCheck;
@@ -49,7 +50,7 @@ class TrainingRoutesTest {
     void start() throws Exception {
         database = Database.open(null, dir.resolve("db"), TrainingServer.SCHEMA);
         bus = new InProcessEventBus();
-        training = TrainingJobs.start(database, bus, new io.agentforge.training.jobs.TestModelStore(dir.resolve("models")),
+        training = TrainingJobs.start(database, bus, new ModelShelf(dir.resolve("models")),
                 SchedulerSettings.defaults(2, dir));
         server = TrainingServer.create(new TrainingServiceConfig(0, 2, Optional.empty()), dir,
                 List.of(HealthCheck.of("database", database::check)), training).start();

@@ -23,7 +23,8 @@ public final class TopicBridge {
         var data = event.data();
         switch (event.eventType()) {
             case EventTypes.TRAINING_STARTED, EventTypes.TRAINING_PROGRESS, EventTypes.TRAINING_COMPLETED,
-                 EventTypes.TRAINING_FAILED, EventTypes.TRAINING_CANCELLED, EventTypes.TRAINING_PAUSED -> {
+                 EventTypes.TRAINING_FAILED, EventTypes.TRAINING_CANCELLED, EventTypes.TRAINING_PAUSED,
+                 EventTypes.TRAINING_REQUEUED -> {
                 add(messages, Topics.TRAINING_UPDATES, event, event.eventType(), data, false);
                 var phaseUpdate = phaseUpdate(event);
                 if (phaseUpdate != null) {
@@ -74,6 +75,7 @@ public final class TopicBridge {
             case EventTypes.TRAINING_FAILED -> "cancelled".equals(data.get("status")) ? "cancelled" : "failed";
             case EventTypes.TRAINING_CANCELLED -> "cancelled";
             case EventTypes.TRAINING_PAUSED -> "paused";
+            case EventTypes.TRAINING_REQUEUED -> "pending";
             default -> "running";
         };
         var progress = switch (event.eventType()) {

@@ -1,4 +1,4 @@
-package io.agentforge.api.testing;
+package io.agentforge.contracts.testing;
 
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.Page;
@@ -10,6 +10,7 @@ import io.agentforge.contracts.models.GenerationRequest;
 import io.agentforge.contracts.models.ModelExport;
 import io.agentforge.contracts.models.ModelExportRequest;
 import io.agentforge.contracts.models.ModelHandoff;
+import io.agentforge.contracts.models.ModelLineage;
 import io.agentforge.contracts.models.ModelMetadata;
 import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelService;
@@ -40,13 +41,19 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A Model service over a temporary directory: artifacts on disk with their sha256, verified when opened; metadata and
- * handoffs in memory. Its "model" for generation is a character bigram table of the artifact's text, so a reply is
- * computed from the stored model, greedily.
+ * The in-memory Model service of the tests, over a directory: artifacts on disk with their sha256, verified when
+ * opened; metadata, what the producer asked for (including the parent ids that {@link ModelMetadata} does not show)
+ * and handoffs in memory. Its "model" for generation is a character bigram table of the artifact's text, so a reply
+ * is computed from the stored model, greedily.
  */
 public final class ModelShelf implements ModelService {
+    /** A saved model and the request it was saved with. */
+    public record Stored(ModelMetadata metadata, NewModel request) {
+    }
+
     private final Path dir;
     private final Map<String, ModelMetadata> models = new ConcurrentHashMap<>();
+    private final Map<String, NewModel> requests = new ConcurrentHashMap<>();
     private final List<ModelHandoff> handoffs = new CopyOnWriteArrayList<>();
 
     public ModelShelf(Path dir) {
@@ -64,8 +71,14 @@ public final class ModelShelf implements ModelService {
         return List.copyOf(handoffs);
     }
 
+    /** Every model saved and not deleted, with its request. */
+    public List<Stored> stored() {
+        return models.values().stream().map(m -> new Stored(m, requests.get(m.modelId()))).toList();
+    }
+
     public void clear() {
         models.clear();
+        requests.clear();
         handoffs.clear();
     }
 
@@ -74,11 +87,13 @@ public final class ModelShelf implements ModelService {
         var id = UUID.randomUUID().toString();
         var file = dir.resolve(id + ".bin");
         try (var digesting = new DigestInputStream(artifact, sha256())) {
+            Files.createDirectories(dir);
             var size = Files.copy(digesting, file);
             var version = (int) models.values().stream().filter(m -> m.name().equals(model.name())).count() + 1;
             var metadata = new ModelMetadata(id, model.name(), model.phase(), version, file.toString(), size,
                     HexFormat.of().formatHex(digesting.getMessageDigest().digest()), Instant.now(),
                     model.trainingJobId(), model.parameters(), model.metrics(), false, model.tags());
+            requests.put(id, model);
             models.put(id, metadata);
             return metadata;
         } catch (IOException e) {
@@ -97,8 +112,8 @@ public final class ModelShelf implements ModelService {
 
     /** The shelf records no parents: every model it holds stands alone. */
     @Override
-    public io.agentforge.contracts.models.ModelLineage lineage(String modelId) {
-        return new io.agentforge.contracts.models.ModelLineage(model(modelId).modelId(), List.of(), List.of());
+    public ModelLineage lineage(String modelId) {
+        return new ModelLineage(model(modelId).modelId(), List.of(), List.of());
     }
 
     @Override
@@ -133,6 +148,7 @@ public final class ModelShelf implements ModelService {
     public void delete(String modelId) {
         var model = model(modelId);
         models.remove(modelId);
+        requests.remove(modelId);
         try {
             Files.deleteIfExists(Path.of(model.filePath()));
         } catch (IOException e) {
@@ -150,7 +166,8 @@ public final class ModelShelf implements ModelService {
     @Override
     public ModelHandoff handoff(String modelId, ModelPhase from, ModelPhase to) {
         model(modelId);
-        var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Instant.now(), "pending");
+        var handoff = new ModelHandoff(UUID.randomUUID().toString(), from, to, modelId, Instant.now(),
+                ModelHandoff.PENDING);
         handoffs.add(handoff);
         return handoff;
     }
@@ -166,7 +183,7 @@ public final class ModelShelf implements ModelService {
                 return updated;
             }
         }
-        throw new io.agentforge.contracts.errors.NotFoundException("handoff", handoffId);
+        throw new NotFoundException("handoff", handoffId);
     }
 
     @Override
@@ -273,5 +290,4 @@ public final class ModelShelf implements ModelService {
             throw new IllegalStateException(e);
         }
     }
-
 }

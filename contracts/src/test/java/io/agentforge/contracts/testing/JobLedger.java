@@ -1,9 +1,10 @@
-package io.agentforge.api.testing;
+package io.agentforge.contracts.testing;
 
 import io.agentforge.contracts.Page;
 import io.agentforge.contracts.errors.ConflictException;
 import io.agentforge.contracts.errors.InvalidRequestException;
 import io.agentforge.contracts.errors.NotFoundException;
+import io.agentforge.contracts.errors.NotImplementedException;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventTypes;
@@ -32,7 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A Training service whose jobs a test finishes: submit validates like the real one (unknown parameters, max_steps
+ * The in-memory Training service of the tests, whose jobs a test finishes: submit validates like the real one (unknown parameters, max_steps
  * range, phases that are not implemented), and {@link #complete}/{@link #fail} end a job and publish the
  * {@code training_*} events the real service publishes.
  */
@@ -75,8 +76,8 @@ public final class JobLedger implements TrainingService {
     @Override
     public TrainingJob submit(JobRequest request) {
         if (!runnable.contains(request.phase())) {
-            throw new io.agentforge.contracts.errors.NotImplementedException("phase " + request.phase()
-                    + " is not implemented yet", java.util.Map.of("phase", request.phase().wireName()));
+            throw new NotImplementedException("phase " + request.phase() + " is not implemented yet",
+                    Map.of("phase", request.phase().wireName()));
         }
         for (var name : request.parameters().keySet()) {
             if (!PARAMETERS.contains(name)) {

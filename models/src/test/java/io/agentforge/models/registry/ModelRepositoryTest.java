@@ -9,6 +9,7 @@ import io.agentforge.contracts.models.ModelQuery;
 import io.agentforge.contracts.models.ModelSummary;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
+import io.agentforge.models.ModelServer;
 import io.agentforge.platform.testing.PersistenceContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,12 +24,12 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What every database must do for model metadata; run against H2 and PostgreSQL by the subclasses. */
-abstract class ModelRepositoryContract extends PersistenceContract {
+/** What every database must do for model metadata; run on H2 and on PostgreSQL. */
+class ModelRepositoryTest extends PersistenceContract {
     private static final String CHECKSUM = "a".repeat(64);
 
-    ModelRepositoryContract() {
-        super("model_handoffs", "model_parents", "model_tags", "models", "model_counts");
+    ModelRepositoryTest() {
+        super(ModelServer.SCHEMA, "model_handoffs", "model_parents", "model_tags", "models", "model_counts");
     }
 
     private ModelRepository models;

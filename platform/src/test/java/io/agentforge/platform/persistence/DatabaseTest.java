@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Opening, migrating, transactions and health of a database, with the test schema {@code notes} (one table) standing
- * in for a service's; run against H2 and PostgreSQL by the subclasses.
+ * in for a service's; run on H2 and on PostgreSQL.
  */
-abstract class DatabaseContract extends PersistenceContract {
+class DatabaseTest extends PersistenceContract {
     static final Schema NOTES = new Schema("notes");
 
-    DatabaseContract() {
-        super("notes");
+    DatabaseTest() {
+        super(NOTES, "notes");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.agentforge.contracts.PageRequest;
 import io.agentforge.contracts.errors.NotFoundException;
 import io.agentforge.contracts.monitoring.Alert;
 import io.agentforge.contracts.monitoring.Severity;
+import io.agentforge.monitoring.MonitoringServer;
 import io.agentforge.platform.testing.PersistenceContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,12 +16,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What every database must do for alerts; run against H2 and PostgreSQL by the subclasses. */
-abstract class AlertRepositoryContract extends PersistenceContract {
+/** What every database must do for alerts; run on H2 and on PostgreSQL. */
+class AlertRepositoryTest extends PersistenceContract {
     private AlertRepository alerts;
 
-    AlertRepositoryContract() {
-        super("alerts");
+    AlertRepositoryTest() {
+        super(MonitoringServer.SCHEMA, "alerts");
     }
 
     @BeforeEach
