@@ -1,7 +1,7 @@
 package io.agentforge.api;
 
 import io.agentforge.api.testing.ApiClient;
-import io.agentforge.api.testing.JobLedger;
+import io.agentforge.contracts.testing.JobLedger;
 import io.agentforge.contracts.models.ModelArchive;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
