@@ -27,11 +27,15 @@ final class GroupReader extends RedisReader {
     /** Own pending entries are re-read first: at start, and after a failure that may have lost a reply. */
     private boolean readPendingFirst = true;
     private boolean groupReady;
+    /** Where a group created late starts (the time of the subscription), or null when it existed at subscription. */
+    private final String createFrom;
     private long nextClaimAt = System.nanoTime();
 
     GroupReader(RedisStreamsEventBus bus, String group, int memberNumber, EventTypePattern pattern,
-                java.util.function.Consumer<EventEnvelope> handler) {
+                java.util.function.Consumer<EventEnvelope> handler, String createFrom) {
         super("event-bus-group-" + group, handler, bus::connectForReads, bus::unregister);
+        this.createFrom = createFrom;
+        this.groupReady = createFrom == null;
         this.bus = bus;
         this.group = group;
         this.memberNumber = memberNumber;
@@ -43,7 +47,7 @@ final class GroupReader extends RedisReader {
     boolean readOnce() {
         if (!groupReady) {
             // Redis was away when the member subscribed.
-            bus.createGroupIfAbsent(group);
+            bus.createGroupIfAbsent(group, createFrom);
             groupReady = true;
         }
         if (readPendingFirst) {

@@ -310,14 +310,17 @@ public final class RedisStreamsEventBus implements EventBus {
         var eventTypes = EventTypePattern.of(pattern);
         Objects.requireNonNull(handler, "handler");
         requireOpen();
+        String createFrom = null;
         try {
             createGroupIfAbsent(group);
         } catch (RedisException e) {
-            // Redis is away: the member creates the group when it first reaches Redis.
+            // Redis is away: the member creates the group when it first reaches Redis, from the time of this call
+            // (as a plain subscriber starts then), so that what is published after it is not skipped.
+            createFrom = System.currentTimeMillis() + "-0";
         }
         int member = claimMemberNumber(group);
         try {
-            return register(new GroupReader(this, group, member, eventTypes, handler));
+            return register(new GroupReader(this, group, member, eventTypes, handler, createFrom));
         } catch (RuntimeException e) {
             releaseMemberNumber(group, member);
             throw e;
@@ -352,8 +355,15 @@ public final class RedisStreamsEventBus implements EventBus {
     }
 
     void createGroupIfAbsent(String group) {
+        createGroupIfAbsent(group, null);
+    }
+
+    /** @param fromId the first entry id the new group delivers, or null for "entries added from now on" */
+    void createGroupIfAbsent(String group, String fromId) {
+        var offset = fromId == null ? StreamOffset.latest(settings.streamKey())
+                : StreamOffset.from(settings.streamKey(), fromId);
         try {
-            commands().xgroupCreate(StreamOffset.latest(settings.streamKey()), group, XGroupCreateArgs.Builder.mkstream());
+            commands().xgroupCreate(offset, group, XGroupCreateArgs.Builder.mkstream());
         } catch (RedisException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
                 throw e;
