@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,13 +87,13 @@ class CheckpointTest {
         try (var pool = Executors.newFixedThreadPool(2)) {
             var writers = List.of(1f, 2f).stream().map(value -> (Future<?>) pool.submit(() -> {
                 for (int round = 0; round < 20; round++) {
-                    start.await();
+                    start.await(30, TimeUnit.SECONDS);
                     write(file, (long) (value * 1000) + round, value);
                 }
                 return null;
             })).toList();
             for (var writer : writers) {
-                writer.get();
+                writer.get(60, TimeUnit.SECONDS);
             }
         }
         // Whoever renamed last, the file is one writer's whole checkpoint, and no temporary file is left behind.
