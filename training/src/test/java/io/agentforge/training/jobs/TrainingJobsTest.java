@@ -302,9 +302,11 @@ class TrainingJobsTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("max_stepz");
         assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.COGNATE, null, Map.of("max_steps", -3), 0)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("max_steps");
-        assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.QUIETSTAR, null, Map.of(), 0)))
-                .isInstanceOf(io.agentforge.contracts.errors.NotImplementedException.class)
-                .hasMessageContaining("phase quietstar is not implemented yet");
+        // Every phase has a runner now: a Quiet-STaR request is checked like the others.
+        assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.QUIETSTAR, null,
+                Map.of("reinforce_stepz", 3), 0)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("reinforce_stepz");
+        assertThat(service.implementedPhases()).containsExactlyInAnyOrder(ModelPhase.values());
         // BitNet and Forge Training run here: their requests are checked, another phase's parameter is a 400.
         assertThatThrownBy(() -> service.submit(new JobRequest(ModelPhase.BITNET, null, Map.of("patience", 3), 0)))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("patience");
