@@ -140,7 +140,9 @@ export function pipelinePage(app) {
         { label: 'proof', cell: (r) => keyValues(r.p.metrics) },
         { label: 'message', cell: (r) => r.p.message || r.p.error || '' },
       ]));
-      loadReport();
+      // No run since the last reset has no report: asking would be a 404 in the browser's console.
+      if (pipeline.status === 'idle') reportEl.replaceChildren(h('p', { class: 'muted' }, 'no run since the last reset'));
+      else loadReport();
     } catch (e) {
       errorEl.replaceChildren(failure(e));
     }
