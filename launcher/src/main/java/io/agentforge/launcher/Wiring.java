@@ -189,7 +189,8 @@ public final class Wiring implements AutoCloseable {
 
         private TrainingService startTraining(ModelService models) {
             var jobs = owned(TrainingJobs.start(database, bus, models,
-                    SchedulerSettings.defaults(config.training().maxConcurrentJobs(), config.dataDir())));
+                    SchedulerSettings.defaults(config.training().maxConcurrentJobs(), config.dataDir())
+                            .withLease(config.training().jobLease())));
             var server = owned(TrainingServer.create(config.training(), config.dataDir(), dependencies, jobs,
                     config.security()));
             startServer(ServiceName.TRAINING, server::start);

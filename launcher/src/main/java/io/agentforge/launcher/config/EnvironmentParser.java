@@ -51,7 +51,8 @@ final class EnvironmentParser {
         var training = new TrainingServiceConfig(
                 port(Variable.TRAINING_SERVICE_PORT),
                 positiveInt(Variable.MAX_CONCURRENT_JOBS),
-                cudaDevices());
+                cudaDevices(),
+                jobLease());
         var models = new ModelServiceConfig(
                 port(Variable.MODEL_SERVICE_PORT),
                 path(Variable.STORAGE_PATH),
@@ -133,6 +134,18 @@ final class EnvironmentParser {
         }
         problem(variable, "a positive number of seconds such as 30", text);
         return Duration.ofSeconds(1);
+    }
+
+    /** Renewed every 2 s (the scheduler's tick), a lease must leave room for a renewal or two to be late. */
+    private Duration jobLease() {
+        int known = problems.size();
+        var lease = seconds(Variable.JOB_LEASE);
+        if (problems.size() == known && lease.compareTo(Duration.ofSeconds(5)) < 0) {
+            problem(Variable.JOB_LEASE, "a number of seconds of at least 5 (leases are renewed every 2 s)",
+                    raw(Variable.JOB_LEASE).orElseThrow());
+            return Duration.ofSeconds(5);
+        }
+        return lease;
     }
 
     private long size(Variable variable) {

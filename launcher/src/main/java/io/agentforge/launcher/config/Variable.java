@@ -11,6 +11,7 @@ public enum Variable {
     WEBSOCKET_SERVICE_PORT("8003", "Port of the WebSocket service."),
     MONITORING_SERVICE_PORT("8004", "Port of the Monitoring service."),
     MAX_CONCURRENT_JOBS("5", "Training jobs run at the same time by one Training service; more wait in the queue."),
+    JOB_LEASE("30", "Seconds a Training service's claim on a job (and on the pipeline run it drives) holds without renewal; renewed every 2 s, so at least 5. The jobs of a replica that died are taken over this long after its last renewal."),
     CUDA_VISIBLE_DEVICES(null, "GPU indices or UUIDs, comma-separated (e.g. `0,1`); accepted, the CPU is used when no GPU is present."),
     STORAGE_PATH("./data/models", "Directory of the model artifacts."),
     MAX_FILE_SIZE("1GB", "Largest model artifact accepted: bytes, or a number with KB, MB, GB or TB (binary: 1KB = 1024 bytes)."),

@@ -45,6 +45,7 @@ class AgentForgeConfigTest {
         assertThat(config.monitoring().port()).isEqualTo(8004);
         assertThat(config.training().maxConcurrentJobs()).isEqualTo(5);
         assertThat(config.training().cudaVisibleDevices()).isEmpty();
+        assertThat(config.training().jobLease()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.models().storagePath()).isEqualTo(Path.of("data", "models").toAbsolutePath());
         assertThat(config.models().maxFileSizeBytes()).isEqualTo(1024L * 1024 * 1024);
         assertThat(config.websocket().maxConnections()).isEqualTo(1000);
@@ -69,7 +70,7 @@ class AgentForgeConfigTest {
         var config = parse(
                 "API_SERVICE_PORT", "9000", "TRAINING_SERVICE_PORT", "9001", "MODEL_SERVICE_PORT", "9002",
                 "WEBSOCKET_SERVICE_PORT", "9003", "MONITORING_SERVICE_PORT", "9004",
-                "MAX_CONCURRENT_JOBS", "2", "CUDA_VISIBLE_DEVICES", "0, 1", "STORAGE_PATH", "/srv/models",
+                "MAX_CONCURRENT_JOBS", "2", "JOB_LEASE", "12", "CUDA_VISIBLE_DEVICES", "0, 1", "STORAGE_PATH", "/srv/models",
                 "MAX_FILE_SIZE", "500MB", "MAX_CONNECTIONS", "10", "PING_INTERVAL", "5",
                 "CORS_ORIGINS", "[\"https://forge.example.com\", \"http://localhost:5173/\"]",
                 "CHECK_INTERVAL", "1.5", "ALERT_THRESHOLDS", "{\"cpu\": 0.5, \"disk\": 0.95}",
@@ -81,6 +82,7 @@ class AgentForgeConfigTest {
         assertThat(List.of(config.api().port(), config.training().port(), config.models().port(),
                 config.websocket().port(), config.monitoring().port())).containsExactly(9000, 9001, 9002, 9003, 9004);
         assertThat(config.training().maxConcurrentJobs()).isEqualTo(2);
+        assertThat(config.training().jobLease()).isEqualTo(Duration.ofSeconds(12));
         assertThat(config.training().cudaVisibleDevices()).contains(List.of("0", "1"));
         assertThat(config.models().storagePath()).isEqualTo(Path.of("/srv/models"));
         assertThat(config.models().maxFileSizeBytes()).isEqualTo(500L * 1024 * 1024);
@@ -110,6 +112,13 @@ class AgentForgeConfigTest {
                 .endsWith("got \"{bad\"");
         assertThat(failureOf("MAX_FILE_SIZE", "1XB"))
                 .isEqualTo("MAX_FILE_SIZE: expected a size such as 1GB, 500MB, 64KB or a number of bytes, got \"1XB\"");
+    }
+
+    @Test
+    void aJobLeaseThatTheTwoSecondRenewalCouldNotKeepIsRefused() {
+        assertThat(failureOf("JOB_LEASE", "3"))
+                .isEqualTo("JOB_LEASE: expected a number of seconds of at least 5 (leases are renewed every 2 s), got \"3\"");
+        assertThat(failureOf("JOB_LEASE", "soon")).isEqualTo("JOB_LEASE: expected a positive number of seconds such as 30, got \"soon\"");
     }
 
     @ParameterizedTest

@@ -69,6 +69,12 @@ public record SchedulerSettings(String owner, int maxConcurrentJobs, Duration le
         return stopGrace.plusSeconds(5);
     }
 
+    /** The same with another lease ({@code JOB_LEASE}); it must stay longer than the tick. */
+    public SchedulerSettings withLease(Duration newLease) {
+        return new SchedulerSettings(owner, maxConcurrentJobs, newLease, tick, stopGrace, silenceLimit, maxAttempts,
+                jobsDir, launch, implementedPhases);
+    }
+
     public SchedulerSettings withOwner(String newOwner) {
         return new SchedulerSettings(newOwner, maxConcurrentJobs, lease, tick, stopGrace, silenceLimit, maxAttempts,
                 jobsDir, launch, implementedPhases);
