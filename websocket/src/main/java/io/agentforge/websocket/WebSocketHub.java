@@ -194,7 +194,10 @@ public final class WebSocketHub implements WebSocketService, AutoCloseable {
             while (replayed.size() < settings.resumeLimit()) {
                 var page = bus.after(cursor, Math.min(REPLAY_PAGE, settings.resumeLimit() - replayed.size()));
                 for (EventEnvelope envelope : page) {
-                    replayed.add(envelope.event().eventId());
+                    if (!replayed.add(envelope.event().eventId())) {
+                        // In the history twice (an outbox relay whose first attempt reached Redis after all).
+                        continue;
+                    }
                     for (var message : bridge.route(envelope.event(), topic)) {
                         if (!connection.outbox().put(message.json(), settings.pingInterval().toMillis())) {
                             drop(connection, POLICY_VIOLATION, "too slow: could not take the replay");

@@ -34,6 +34,35 @@ class ResumeTest {
         }
     }
 
+    @Test
+    void anEventTwiceInTheHistoryIsReplayedOnce() {
+        // An outbox relay whose first XADD reached Redis after all leaves the same event twice in the stream.
+        try (var server = LiveServer.start(WebSocketSettings.defaults(), new InProcessEventBus())) {
+            String lastSeen;
+            try (var first = server.connect().subscribe("training_updates")) {
+                publish(server.bus, 1);
+                lastSeen = first.next(EventTypes.TRAINING_PROGRESS).path("event_id").asText();
+            }
+            var relayedTwice = progress(2);
+            server.bus.publish(relayedTwice);
+            server.bus.publish(relayedTwice);
+            publish(server.bus, 3);
+
+            try (var second = server.connect()) {
+                second.send(Map.of("type", "subscribe", "topic", "training_updates", "since", lastSeen));
+                second.next("subscription_confirmed");
+                // A live event after the replay marks its end.
+                publish(server.bus, 4);
+                var steps = new ArrayList<Integer>();
+                while (steps.isEmpty() || steps.getLast() < 4) {
+                    steps.add(second.next(EventTypes.TRAINING_PROGRESS).path("data").path("step").asInt());
+                }
+
+                assertThat(steps).containsExactly(2, 3, 4);
+            }
+        }
+    }
+
     /** Shared with the Redis variant: the same behaviour must hold over either bus. */
     static void resumesWithoutGapOrDuplicate(LiveServer server) throws Exception {
         var bus = server.bus;
@@ -82,7 +111,11 @@ class ResumeTest {
     }
 
     private static void publish(EventBus bus, int step) {
-        bus.publish(Event.of(EventTypes.TRAINING_PROGRESS, "training", Map.of("job_id", "j-resume", "step", step)));
+        bus.publish(progress(step));
+    }
+
+    private static Event progress(int step) {
+        return Event.of(EventTypes.TRAINING_PROGRESS, "training", Map.of("job_id", "j-resume", "step", step));
     }
 
     private static void sleep() {
