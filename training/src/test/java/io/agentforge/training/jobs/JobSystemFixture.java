@@ -1,6 +1,7 @@
 package io.agentforge.training.jobs;
 
 import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.contracts.models.ModelService;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.testing.ModelShelf;
 import io.agentforge.contracts.training.JobRequest;
@@ -45,7 +46,12 @@ final class JobSystemFixture implements AutoCloseable {
     }
 
     TrainingJobs start(int maxConcurrentJobs, int maxAttempts) {
-        var service = TrainingJobs.start(database, bus, models, settings(dir, maxConcurrentJobs, maxAttempts));
+        return start(maxConcurrentJobs, maxAttempts, models);
+    }
+
+    /** An instance that reaches the models through {@code modelService} (e.g. one that is sometimes away). */
+    TrainingJobs start(int maxConcurrentJobs, int maxAttempts, ModelService modelService) {
+        var service = TrainingJobs.start(database, bus, modelService, settings(dir, maxConcurrentJobs, maxAttempts));
         instances.add(service);
         return service;
     }
