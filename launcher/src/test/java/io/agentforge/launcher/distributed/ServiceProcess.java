@@ -56,10 +56,18 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(String name, String service, int port, Map<String, String> environment, Path dir)
             throws IOException {
+        return start(name, service, port, environment, dir, List.of());
+    }
+
+    /** @param jvmOptions added to the JVM's command line, e.g. cheaper compilation for a drill that restarts often */
+    static ServiceProcess start(String name, String service, int port, Map<String, String> environment, Path dir,
+                                List<String> jvmOptions) throws IOException {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var command = List.of(java, "-cp", classPath, "-Xmx512m", "-Dai.djl.offline=true",
-                "--enable-native-access=ALL-UNNAMED", Main.class.getName(), "start", service);
+        var command = new ArrayList<>(List.of(java, "-cp", classPath, "-Xmx512m", "-Dai.djl.offline=true",
+                "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(Main.class.getName(), "start", service));
         var log = dir.resolve(name + ".log");
         var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(key -> OWN_VARIABLES.stream().anyMatch(key::endsWith));
