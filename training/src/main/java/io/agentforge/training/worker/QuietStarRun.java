@@ -15,7 +15,7 @@ import io.agentforge.engine.quietstar.ThoughtReinforce;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.engine.training.AdamOptimizer;
 import io.agentforge.engine.training.TrainingResult;
-import io.agentforge.engine.training.TrainingRun;
+import io.agentforge.engine.training.OptimizerSettings;
 import io.agentforge.training.parameters.PhaseParameters;
 
 import java.nio.file.Files;
@@ -70,16 +70,9 @@ public final class QuietStarRun implements PhaseRunner {
         var stageAExport = stageA.resolve(QuantizedTraining.EXPORT);
         var progress = new QuantizedTraining.SingleRun(context.channel(), total, "quietstar stage A (supervised scratchpads)");
         if (!Files.isDirectory(stageAExport)) {
-            var builder = TrainingRun.builder(config, QuantizedTraining.forTraining(data))
-                    .modelName("quietstar-stage-a")
-                    .learningRate(parameters.learningRate())
-                    .grokFast(QuantizedTraining.grokFast(parameters))
-                    .maxSteps(stageASteps)
-                    .batchSize(parameters.batchSize())
-                    .warmupSteps(Math.min(100, stageASteps / 10))
-                    .evalInterval(parameters.evalInterval())
-                    .evalBatchSize(EVAL_BATCH)
-                    .seed(parameters.seed());
+            // AdamW with the engine's default decay, as Cognate trains.
+            var builder = QuantizedTraining.baseRun("quietstar-stage-a", config, data, parameters,
+                    OptimizerSettings.adamW(parameters.learningRate()).weightDecay());
             var outcome = QuantizedTraining.train(builder, input.directory(), stageA, parameters, progress,
                     context.stop(), (model, result, run, dir) -> {
                         if (result.outcome() == TrainingResult.Outcome.DIVERGED) {
