@@ -1,43 +1,29 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
 
-import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;
-import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventEnvelope;
-import io.lettuce.core.ClientOptions;
+import io.agentforge.platform.bus.DeliveryThread;
+import io.agentforge.platform.bus.EventBusTraffic;
+import io.agentforge.platform.bus.EventTypePattern;
+import io.agentforge.platform.bus.InProcessEventBus;
+import io.agentforge.platform.bus.RemoteEventBus;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.XGroupCreateArgs;
-import io.lettuce.core.XReadArgs.StreamOffset;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -61,48 +47,30 @@ import java.util.function.Consumer;
  *       instead of holding the entry, or it will be run twice.</li>
  *   <li>{@link #after} scans back over at most {@link RedisStreamSettings#maxLength()} entries for the event id.</li>
  * </ul>
- * Lettuce reconnects on its own; while Redis is away the readers retry with back-off and then continue from where
- * they were, and {@link #isHealthy()} is a real PING with a short timeout.
+ * Lettuce reconnects on its own ({@link RedisConnections}); while Redis is away the readers retry with back-off and
+ * then continue from where they were, and {@link #isHealthy()} is a real PING with a short timeout.
  *
  * <p><b>Outages.</b> With an outbox directory, an event that cannot be added to the stream (Redis down, or events
- * still waiting from an earlier failure) is written to this process's {@link EventOutbox} on local disk instead, and
- * a relay thread adds the waiting events to the stream in their order once Redis answers again; {@link #publish} then
- * returns null (the event has no stream position yet). The bus also starts while Redis is down: connections,
+ * still waiting from an earlier failure) is written to this process's outbox on local disk instead and relayed in
+ * order once Redis answers again ({@link OutboxRelay}); {@link #publish} then returns null (the event has no stream
+ * position yet). The bus also starts while Redis is down: connections,
  * consumer groups and starting positions are made on first use. Without an outbox directory {@link #publish} throws
  * while Redis is away.
  */
-public final class RedisStreamsEventBus implements EventBus {
+public final class RedisStreamsEventBus implements RemoteEventBus {
     private static final Logger LOG = LoggerFactory.getLogger(RedisStreamsEventBus.class);
-    private static final String FIELD_EVENT_ID = "event_id";
-    private static final String FIELD_EVENT_TYPE = "event_type";
-    private static final String FIELD_EVENT = "event";
     static final int READ_BATCH = 100;
     private static final int SCAN_PAGE = 500;
 
     /** How many events may wait in the outbox while Redis is away (about 10 MB of journal at most). */
     public static final int DEFAULT_OUTBOX_CAPACITY = 20_000;
-    private static final Duration RELAY_PAUSE = Duration.ofMillis(250);
-    private static final Duration ORPHAN_SCAN_EVERY = Duration.ofSeconds(10);
-    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
 
     private final RedisStreamSettings settings;
-    private final RedisClient client;
-    /** Shared by publish, ack, after and ping; never used for blocking reads. Null until Redis was first reached. */
-    private volatile StatefulRedisConnection<String, String> connection;
-    private final Path outboxDirectory;
-    private final int outboxCapacity;
-    /** Null without an outbox directory; guarded by {@link #outboxLock}. */
-    private final EventOutbox outbox;
-    private final Object outboxLock = new Object();
-    /** Whether events wait in the outbox: while they do, new events queue behind them to keep the order. */
-    private volatile boolean outboxInUse;
-    private final Thread relay;
-    private long nextOrphanScan;
-    private final ReentrantLock connecting = new ReentrantLock();
-    private volatile long nextConnectAttempt = System.nanoTime();
+    private final RedisConnections connections;
+    private final ConsumerGroups groups;
+    /** Null without an outbox directory. */
+    private final OutboxRelay outbox;
     private final Set<DeliveryThread> subscriptions = ConcurrentHashMap.newKeySet();
-    /** Member numbers in use per group, so a restarted member gets the same consumer name and its pending entries. */
-    private final Map<String, Set<Integer>> groupMembers = new HashMap<>();
     private volatile boolean closed;
 
     /** Without an outbox: {@link #publish} throws while Redis is away. */
@@ -118,63 +86,19 @@ public final class RedisStreamsEventBus implements EventBus {
      */
     public RedisStreamsEventBus(RedisStreamSettings settings, Path outboxDirectory, int outboxCapacity) {
         this.settings = settings;
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(settings.redisUrl());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("REDIS_URL is not a Redis URL (" + RedisStreamSettings.redacted(
-                    settings.redisUrl()) + "): " + e.getMessage(), e);
-        }
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                // Fail fast while disconnected: publishers turn to the outbox and PING-based health turns false at
-                // once, instead of commands queueing up until Redis returns.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
-                .timeoutOptions(TimeoutOptions.enabled(settings.blockTimeout().plusSeconds(5)))
-                .build());
-        this.outboxDirectory = outboxDirectory;
-        this.outboxCapacity = outboxCapacity;
+        this.connections = new RedisConnections(settings, () -> closed);
+        this.groups = new ConsumerGroups(settings.streamKey(), connections::commands);
         this.outbox = outboxDirectory == null ? null
-                : EventOutbox.open(outboxDirectory, settings.consumerName(), outboxCapacity);
-        this.outboxInUse = outbox != null && !outbox.isEmpty();
+                : new OutboxRelay(outboxDirectory, settings.consumerName(), outboxCapacity, this::append);
         try {
-            connection();
+            connections.shared();
         } catch (RedisException e) {
             LOG.warn("Redis for the event bus at {} (REDIS_URL) is not reachable yet ({}); {}",
                     RedisStreamSettings.redacted(settings.redisUrl()), e.getMessage(), outbox == null
                             ? "publishing fails until it is" : "events wait in the outbox until it is");
         }
-        this.relay = outbox == null ? null
-                : Thread.ofVirtual().name("event-bus-outbox-relay").start(this::relayLoop);
-    }
-
-    /**
-     * The shared connection, made on first use after Redis was away at start. One caller at a time tries, at most
-     * once a second; everyone else fails at once instead of queueing behind a connect (a health check must answer).
-     */
-    private StatefulRedisConnection<String, String> connection() {
-        var current = connection;
-        if (current != null) {
-            return current;
-        }
-        requireOpen();
-        if (System.nanoTime() - nextConnectAttempt < 0 || !connecting.tryLock()) {
-            throw new RedisConnectionException("Redis is not reachable yet");
-        }
-        try {
-            if (connection == null) {
-                try {
-                    connection = client.connect();
-                } catch (RedisException e) {
-                    nextConnectAttempt = System.nanoTime() + RECONNECT_PAUSE.toNanos();
-                    throw e;
-                }
-            }
-            return connection;
-        } finally {
-            connecting.unlock();
+        if (outbox != null) {
+            outbox.start();
         }
     }
 
@@ -183,108 +107,29 @@ public final class RedisStreamsEventBus implements EventBus {
     }
 
     @Override
+    public String server() {
+        return "Redis";
+    }
+
+    @Override
     public String publish(Event event) {
         InProcessEventBus.requireValid(event);
         requireOpen();
         event = InProcessEventBus.inCurrentTrace(event);
-        if (outbox == null) {
-            return append(event);
-        }
-        if (!outboxInUse) {
-            try {
-                return append(event);
-            } catch (RedisException e) {
-                LOG.warn("Redis is not answering ({}); events wait in the outbox {} until it does", e.getMessage(),
-                        outbox.file());
-            }
-        }
-        synchronized (outboxLock) {
-            if (!outbox.append(event)) {
-                throw new IllegalStateException("Redis is away and the event outbox is full (" + outbox.capacity()
-                        + " events waiting); event " + event.eventId() + " (" + event.eventType() + ") is lost");
-            }
-            outboxInUse = true;
-        }
-        LockSupport.unpark(relay);
-        return null;
+        return outbox == null ? append(event) : outbox.publish(event);
     }
 
-    /** XADD: the event's position in the stream. */
+    /** XADD with approximate trimming: the event's position in the stream. */
     private String append(Event event) {
-        var body = new LinkedHashMap<String, String>();
-        body.put(FIELD_EVENT_ID, event.eventId());
-        // Kept beside the JSON so that readers filter and after() scans without parsing every entry.
-        body.put(FIELD_EVENT_TYPE, event.eventType());
-        body.put(FIELD_EVENT, Json.write(event));
-        var position = commands().xadd(settings.streamKey(),
-                new XAddArgs().maxlen(settings.maxLength()).approximateTrimming(), body);
+        var position = connections.commands().xadd(settings.streamKey(),
+                new XAddArgs().maxlen(settings.maxLength()).approximateTrimming(), StreamEntries.body(event));
         EventBusTraffic.published();
         return position;
     }
 
-    /** How many events wait in this process's outbox for Redis (0 without an outbox). */
+    @Override
     public int outboxSize() {
-        if (outbox == null) {
-            return 0;
-        }
-        synchronized (outboxLock) {
-            return outbox.size();
-        }
-    }
-
-    private void relayLoop() {
-        while (!closed) {
-            try {
-                relayOrphans();
-                relayOwn();
-            } catch (RuntimeException e) {
-                LOG.debug("relaying the event outbox failed, retrying: {}", e.toString());
-            }
-            LockSupport.parkNanos(RELAY_PAUSE.toNanos());
-        }
-    }
-
-    /** One event per turn of the lock, so that publishers wait for one XADD at most. */
-    private void relayOwn() {
-        int relayed = 0;
-        while (!closed) {
-            synchronized (outboxLock) {
-                var oldest = outbox.oldest();
-                if (oldest.isEmpty()) {
-                    outboxInUse = false;
-                    break;
-                }
-                append(oldest.get());
-                outbox.relayed();
-                relayed++;
-            }
-        }
-        if (relayed > 0) {
-            LOG.info("relayed {} events from the outbox to Redis", relayed);
-        }
-    }
-
-    /** Journals a killed process left in the directory: older than anything waiting here, so relayed first. */
-    private void relayOrphans() {
-        if (System.nanoTime() - nextOrphanScan < 0) {
-            return;
-        }
-        nextOrphanScan = System.nanoTime() + ORPHAN_SCAN_EVERY.toNanos();
-        for (var orphan : EventOutbox.orphans(outboxDirectory, outboxCapacity)) {
-            try (orphan) {
-                int relayed = 0;
-                for (var oldest = orphan.oldest(); oldest.isPresent() && !closed; oldest = orphan.oldest()) {
-                    append(oldest.get());
-                    orphan.relayed();
-                    relayed++;
-                }
-                LOG.info("relayed {} events left in {} by a process that stopped", relayed, orphan.file());
-            } catch (RuntimeException e) {
-                // Redis away again: the journal stays, and the next scan comes back to it.
-                nextOrphanScan = System.nanoTime();
-                throw e;
-            }
-        }
+        return outbox == null ? 0 : outbox.size();
     }
 
     @Override
@@ -312,17 +157,17 @@ public final class RedisStreamsEventBus implements EventBus {
         requireOpen();
         String createFrom = null;
         try {
-            createGroupIfAbsent(group);
+            groups.createIfAbsent(group, null);
         } catch (RedisException e) {
             // Redis is away: the member creates the group when it first reaches Redis, from the time of this call
             // (as a plain subscriber starts then), so that what is published after it is not skipped.
             createFrom = System.currentTimeMillis() + "-0";
         }
-        int member = claimMemberNumber(group);
+        int member = groups.claimMember(group);
         try {
             return register(new GroupReader(this, group, member, eventTypes, handler, createFrom));
         } catch (RuntimeException e) {
-            releaseMemberNumber(group, member);
+            groups.releaseMember(group, member);
             throw e;
         }
     }
@@ -336,12 +181,16 @@ public final class RedisStreamsEventBus implements EventBus {
 
     /** A connection for one reader's blocking reads (a blocking read would stall the shared connection). */
     StatefulRedisConnection<String, String> connectForReads() {
-        return client.connect();
+        return connections.forReads();
     }
 
     /** The shared connection's commands (never for blocking reads). */
     RedisCommands<String, String> commands() {
-        return connection().sync();
+        return connections.commands();
+    }
+
+    ConsumerGroups groups() {
+        return groups;
     }
 
     void unregister(DeliveryThread subscription) {
@@ -352,41 +201,6 @@ public final class RedisStreamsEventBus implements EventBus {
         subscriptions.add(subscription);
         subscription.start();
         return subscription;
-    }
-
-    void createGroupIfAbsent(String group) {
-        createGroupIfAbsent(group, null);
-    }
-
-    /** @param fromId the first entry id the new group delivers, or null for "entries added from now on" */
-    void createGroupIfAbsent(String group, String fromId) {
-        var offset = fromId == null ? StreamOffset.latest(settings.streamKey())
-                : StreamOffset.from(settings.streamKey(), fromId);
-        try {
-            commands().xgroupCreate(offset, group, XGroupCreateArgs.Builder.mkstream());
-        } catch (RedisException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
-                throw e;
-            }
-            // The group exists: it continues after its last delivered entry, which is the point of a group.
-        }
-    }
-
-    private synchronized int claimMemberNumber(String group) {
-        Set<Integer> taken = groupMembers.computeIfAbsent(group, g -> new TreeSet<>());
-        int number = 1;
-        while (taken.contains(number)) {
-            number++;
-        }
-        taken.add(number);
-        return number;
-    }
-
-    synchronized void releaseMemberNumber(String group, int number) {
-        groupMembers.computeIfPresent(group, (name, taken) -> {
-            taken.remove(number);
-            return taken;
-        });
     }
 
     @Override
@@ -400,7 +214,7 @@ public final class RedisStreamsEventBus implements EventBus {
         var later = new ArrayList<EventEnvelope>();
         for (var message : commands().xrange(settings.streamKey(),
                 Range.from(Range.Boundary.excluding(foundAt), Range.Boundary.unbounded()), Limit.from(limit))) {
-            EventEnvelope envelope = decode(message);
+            EventEnvelope envelope = StreamEntries.decode(message);
             if (envelope != null) {
                 later.add(envelope);
             }
@@ -417,7 +231,7 @@ public final class RedisStreamsEventBus implements EventBus {
             var page = commands().xrevrange(settings.streamKey(), Range.from(Range.Boundary.unbounded(), upper),
                     Limit.from(pageSize));
             for (var message : page) {
-                if (message.getBody() != null && eventId.equals(message.getBody().get(FIELD_EVENT_ID))) {
+                if (StreamEntries.isEvent(message, eventId)) {
                     return message.getId();
                 }
             }
@@ -433,18 +247,7 @@ public final class RedisStreamsEventBus implements EventBus {
 
     @Override
     public boolean isHealthy() {
-        if (closed) {
-            return false;
-        }
-        try {
-            String reply = connection().async().ping().get(settings.healthTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return "PONG".equals(reply);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
+        return !closed && connections.ping(settings.healthTimeout());
     }
 
     @Override
@@ -453,56 +256,18 @@ public final class RedisStreamsEventBus implements EventBus {
             return;
         }
         closed = true;
-        if (relay != null) {
-            LockSupport.unpark(relay);
-            try {
-                relay.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (outbox != null) {
+            outbox.close();
         }
         for (DeliveryThread subscription : List.copyOf(subscriptions)) {
             subscription.close();
         }
-        if (outbox != null) {
-            synchronized (outboxLock) {
-                if (!outbox.isEmpty()) {
-                    LOG.warn("{} events still wait in {}; the next process on this directory relays them",
-                            outbox.size(), outbox.file());
-                }
-                outbox.close();
-            }
-        }
-        var shared = connection;
-        if (shared != null) {
-            shared.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        connections.close();
     }
 
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("the event bus is closed");
         }
-    }
-
-    /** Null for entries that are not ours to deliver: trimmed away while pending, or not an event we can read. */
-    EventEnvelope decode(StreamMessage<String, String> message) {
-        Map<String, String> body = message.getBody();
-        String json = body == null ? null : body.get(FIELD_EVENT);
-        if (json == null) {
-            return null;
-        }
-        try {
-            return new EventEnvelope(message.getId(), Json.read(json, Event.class));
-        } catch (UncheckedIOException | IllegalArgumentException e) {
-            LOG.warn("skipping unreadable entry {} of stream {}: {}", message.getId(), settings.streamKey(),
-                    e.getMessage());
-            return null;
-        }
-    }
-
-    static boolean matches(EventTypePattern pattern, StreamMessage<String, String> message) {
-        return message.getBody() != null && pattern.matches(message.getBody().get(FIELD_EVENT_TYPE));
     }
 }
