@@ -123,12 +123,13 @@ function css(name) {
 
 // The four panels of a run. Rebuilt on a mode change (x-axis, log, smoothing); appended to in place otherwise.
 export class RunCharts {
-  constructor(container, series, options, hooks = {}) {
+  constructor(container, series, options, markers, hooks = {}) {
     this.container = container;
     this.series = series;
     this.options = options;           // { xMode, log, smoothing }
     this.hooks = hooks;               // { onZoom(fromStep, toStep), onDrawn() }
-    this.markers = [];                // { step?, time?, kind, label }
+    this.markers = markers;           // { step?, time?, kind, label }, shared with the page that adds them
+    this.drawnMarkers = [];           // what the loss panel last drew: { kind, label, x } (x in CSS pixels)
     this.charts = {};
     this.frame = 0;
     this.zoomed = false;
@@ -237,7 +238,13 @@ export class RunCharts {
       case 'wall': return s.times[i] / 1000;
       case 'relative': return (s.times[i] - s.times[0]) / 1000;
       case 'tokens': {
-        // Tokens seen, from each step's measured tokens/s over the time since the previous point.
+        // Tokens seen as the run counted them (tokens_seen); a run that does not report it is approximated from
+        // each step's measured tokens/s over the time since the previous point.
+        const seen = s.last.tokens_seen && s.last.tokens_seen[i];
+        if (seen !== null && seen !== undefined) {
+          chart.tokens = seen;
+          return seen;
+        }
         const dt = i > 0 ? (s.times[i] - s.times[i - 1]) / 1000 : 0;
         chart.tokens += (tps[i] || 0) * dt;
         return chart.tokens;
@@ -246,18 +253,22 @@ export class RunCharts {
     }
   }
 
-  // Asks for one redraw in the next animation frame, however many steps arrived since the last one.
+  // Asks for one redraw in the next animation frame, however many steps arrived since the last one (without new
+  // points, e.g. a new marker, a plain redraw).
   update() {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       for (const chart of Object.values(this.charts)) {
-        if (chart.generation !== this.series.generation) {
+        const before = chart.synced;
+        const fresh = chart.generation !== this.series.generation;
+        if (fresh) {
           this.reset(chart);
         } else {
           this.sync(chart);
         }
-        chart.u.setData(chart.data, !this.zoomed);
+        if (!fresh && chart.synced === before) chart.u.redraw(false);
+        else chart.u.setData(chart.data, !this.zoomed);
       }
     });
   }
@@ -268,13 +279,17 @@ export class RunCharts {
   }
 
   drawn(u, panel) {
-    this.drawMarkers(u);
-    if (panel.key === 'loss' && this.hooks.onDrawn) this.hooks.onDrawn();
+    const drawn = this.drawMarkers(u);
+    if (panel.key === 'loss') {
+      this.drawnMarkers = drawn;
+      if (this.hooks.onDrawn) this.hooks.onDrawn();
+    }
   }
 
   // Vertical lines at phase boundaries and alerts, placed by step (or by time, for alerts).
   drawMarkers(u) {
-    if (!this.markers.length) return;
+    const drawn = [];
+    if (!this.markers.length) return drawn;
     const ctx = u.ctx;
     const top = u.bbox.top;
     const height = u.bbox.height;
@@ -294,8 +309,10 @@ export class RunCharts {
       ctx.lineTo(x, top + height);
       ctx.stroke();
       ctx.fillText(marker.label, x + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+      drawn.push({ kind: marker.kind, label: marker.label, x: x / devicePixelRatio });
     }
     ctx.restore();
+    return drawn;
   }
 
   // A drag selection zooms the x scale (uPlot does that); the page then asks the server for finer buckets.
