@@ -573,10 +573,13 @@ class DashboardBrowserTest {
         return found == null ? null : Map.of("x", ((Number) found.get("x")).doubleValue());
     }
 
-    /** Where the chart draws a step, in CSS pixels of its canvas (the x of the first point at or after it). */
+    /**
+     * Where the chart draws a step, in CSS pixels of its whole canvas, axis included, as the markers are drawn (the
+     * x of the first point at or after it).
+     */
     private double pixelOf(String chart, int step) {
         return ((Number) script("const u = __forge.charts[arguments[0]]; const i = __forge.series.indexOf(arguments[1]);"
-                + "return u.valToPos(u.data[0][i], 'x')", chart, step)).doubleValue();
+                + "return u.valToPos(u.data[0][i], 'x', true) / devicePixelRatio", chart, step)).doubleValue();
     }
 
     private String theme() {
