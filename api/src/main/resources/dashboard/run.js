@@ -3,10 +3,12 @@
 // With ?since=<event id>&speed=10x it replays the run from the bus instead, at that speed: any run that started
 // offers it, from the id of its first training_started event (the job's started_event_id).
 import { api } from './api.js';
-import { h, fmt, chip, jobState, keyValues, failure } from './dom.js';
+import { h, fmt, chip, jobState, keyValues, failure, FrameThrottle } from './dom.js';
 import { RunCharts, RunSeries, X_MODES } from './chart.js';
 
 const LOG_LINES = 200;
+// The log tail and the latest values are text for people: rewritten at most five times a second, not per event.
+const TEXT_REPAINT_MS = 200;
 
 export function runPage(app, jobId, query) {
   const series = new RunSeries();
@@ -136,16 +138,16 @@ export function runPage(app, jobId, query) {
     repaint();
   }
 
-  // The log and the latest values change with every event, but are written once per animation frame.
+  // The log and the latest values change with every event, but are rewritten together, at most every TEXT_REPAINT_MS.
+  const text = new FrameThrottle(() => {
+    const atBottom = logEl.scrollTop + logEl.clientHeight >= logEl.scrollHeight - 4;
+    logEl.textContent = view.log.join('\n');
+    if (atBottom) logEl.scrollTop = logEl.scrollHeight;
+    showValues();
+  }, TEXT_REPAINT_MS);
+
   function repaint() {
-    if (view.frame) return;
-    view.frame = requestAnimationFrame(() => {
-      view.frame = 0;
-      const atBottom = logEl.scrollTop + logEl.clientHeight >= logEl.scrollHeight - 4;
-      logEl.textContent = view.log.join('\n');
-      if (atBottom) logEl.scrollTop = logEl.scrollHeight;
-      showValues();
-    });
+    text.request();
   }
 
   function onEvent(message) {
@@ -328,7 +330,7 @@ export function runPage(app, jobId, query) {
   return () => {
     view.stopped = true;
     clearTimeout(view.replayTimer);
-    cancelAnimationFrame(view.frame);
+    text.cancel();
     unsubscribe();
     unsubscribeAlerts();
     removeEventListener('forge-theme', repaintTheme);
