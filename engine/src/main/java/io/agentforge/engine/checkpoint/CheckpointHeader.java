@@ -9,6 +9,8 @@ import java.util.List;
  * from a permutation derived from (seed, epoch), and nothing else in a training step draws random numbers (no dropout).
  *
  * @param bestStep the step of the best select evaluation (0 before any, and in checkpoints written before it existed)
+ * @param skippedSteps steps skipped by the NaN guard so far, and {@code badStepsInARow} of them the last ones (both 0 in
+ *                 checkpoints written before the guard skipped steps)
  */
 public record CheckpointHeader(
         String modelName,
@@ -25,5 +27,7 @@ public record CheckpointHeader(
         List<Double> trainingLossHistory,
         List<Double> learningRateHistory,
         List<Double> evalLossHistory,
-        long bestStep) {
+        long bestStep,
+        long skippedSteps,
+        int badStepsInARow) {
 }

@@ -73,6 +73,8 @@ public final class Trainer {
         private double bestEvalLoss = Double.POSITIVE_INFINITY;
         private int evalsWithoutImprovement;
         private long bestStep;
+        private long skippedSteps;
+        private int badStepsInARow;
         /** With {@link TrainingRun#restoreBest()}: copies of the parameters at {@link #bestStep}, named as they are. */
         private NDManager bestManager;
         private NDList best;
@@ -132,6 +134,8 @@ public final class Trainer {
                 bestEvalLoss = h.bestEvalLoss();
                 evalsWithoutImprovement = h.evalsWithoutImprovement();
                 bestStep = h.bestStep();
+                skippedSteps = h.skippedSteps();
+                badStepsInARow = h.badStepsInARow();
                 NDList saved = checkpoint.arrays(BEST_PREFIX);
                 if (run.restoreBest() && !saved.isEmpty()) {
                     keepBest(saved, name -> name.substring(BEST_PREFIX.length()));
@@ -157,14 +161,23 @@ public final class Trainer {
                     model.setQuantizationStrength(run.quantizationStrengthAt(step));
                 }
                 StepMeasure measure = step(engine, root, lr);
-                if (!Double.isFinite(measure.loss)) {
-                    LOG.warn("{}: loss {} at step {}; stopping", run.modelName(), measure.loss, step);
-                    listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, measure.tokens, null));
-                    outcome = TrainingResult.Outcome.DIVERGED;
-                    break;
+                if (!measure.applied) {
+                    skippedSteps++;
+                    badStepsInARow++;
+                    if (badStepsInARow >= run.badStepLimit()) {
+                        LOG.warn("{}: loss {}, gradient norm {} at step {}, the {} such step(s) in a row; stopping",
+                                run.modelName(), measure.loss, measure.gradNorm, step, badStepsInARow);
+                        listener.onStep(new StepProgress(step, run.maxSteps(), measure.loss, lr, measure.gradNorm, measure.tokensPerSec, measure.tokens, null));
+                        outcome = TrainingResult.Outcome.DIVERGED;
+                        break;
+                    }
+                    LOG.warn("{}: loss {}, gradient norm {} at step {}; skipped without an update", run.modelName(),
+                            measure.loss, measure.gradNorm, step);
+                } else {
+                    badStepsInARow = 0;
+                    lossHistory.add(measure.loss);
+                    learningRateHistory.add(lr);
                 }
-                lossHistory.add(measure.loss);
-                learningRateHistory.add(lr);
                 EvalResult eval = null;
                 if ((step % run.evalInterval() == 0 || step == run.maxSteps()) && !run.data().select().isEmpty()) {
                     eval = Evaluator.evaluate(model, "select", run.data().select(), run.selectEvalSettings(), root);
@@ -207,12 +220,13 @@ public final class Trainer {
                     && !run.data().test().isEmpty()) {
                 test = Evaluator.evaluate(model, "test", run.data().test(), run.evalSettings(), root);
             }
-            var result = new TrainingResult(model, stats(seconds, test), checkpoint, test, outcome, bestStep);
+            var result = new TrainingResult(model, stats(seconds, test), checkpoint, test, outcome, bestStep, skippedSteps);
             model = null; // handed to the caller
             return result;
         }
 
-        private record StepMeasure(double loss, double gradNorm, double tokensPerSec, long tokens) {
+        /** @param applied whether the update was made: false when the loss or the gradient was NaN or infinite */
+        private record StepMeasure(double loss, double gradNorm, double tokensPerSec, long tokens, boolean applied) {
         }
 
         private StepMeasure step(Engine engine, NDManager root, double lr) {
@@ -239,11 +253,17 @@ public final class Trainer {
                     gradients.put(name, g);
                 });
                 double norm = Double.NaN;
-                if (Double.isFinite(loss)) {
+                // The NaN guard: a non-finite gradient must reach neither GrokFast's running mean (which would carry
+                // it into every later step) nor Adam's moments nor the weights.
+                boolean applied = Double.isFinite(loss) && (filter == null || Double.isFinite(globalNorm(gradients)));
+                if (applied) {
                     if (filter != null) {
                         filter.apply(gradients);
                     }
                     norm = globalNorm(gradients);
+                    applied = Double.isFinite(norm);
+                }
+                if (applied) {
                     if (run.clipNorm() > 0 && norm > run.clipNorm()) {
                         double factor = run.clipNorm() / (norm + 1e-6);
                         gradients.values().forEach(g -> g.muli(factor));
@@ -253,7 +273,7 @@ public final class Trainer {
                 // torch accumulates gradients across backward calls; the next step starts from zero.
                 model.parameters().values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
                 double seconds = (System.nanoTime() - started) / 1e9;
-                return new StepMeasure(loss, norm, tokens / seconds, tokens);
+                return new StepMeasure(loss, norm, tokens / seconds, tokens, applied);
             }
         }
 
@@ -292,7 +312,8 @@ public final class Trainer {
             }
             var header = new CheckpointHeader(run.modelName(), run.model(), step, run.seed(), order.epoch(), order.position(),
                     optimizer.steps(), filter == null ? 0 : filter.steps(), bestEvalLoss, evalsWithoutImprovement,
-                    priorSeconds + secondsThisSession, lossHistory, learningRateHistory, evalLossHistory, bestStep);
+                    priorSeconds + secondsThisSession, lossHistory, learningRateHistory, evalLossHistory, bestStep,
+                    skippedSteps, badStepsInARow);
             try {
                 Checkpoint.write(file, header, arrays);
             } finally {

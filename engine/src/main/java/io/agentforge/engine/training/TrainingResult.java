@@ -13,9 +13,11 @@ import java.nio.file.Path;
  * @param test            the test split's result (null when the run was stopped or diverged)
  * @param bestStep        the step of the best select evaluation, 0 when there was none; with
  *                        {@link TrainingRun#restoreBest()} the model holds that step's parameters
+ * @param skippedSteps    steps whose loss or gradient was NaN or infinite, skipped without an update (over the whole
+ *                        run, resumes included)
  */
 public record TrainingResult(LanguageModel model, TrainingStats stats, Path finalCheckpoint, EvalResult test, Outcome outcome,
-                             long bestStep) {
+                             long bestStep, long skippedSteps) {
 
     public enum Outcome {
         /** Ran all steps. */
@@ -25,8 +27,9 @@ public record TrainingResult(LanguageModel model, TrainingStats stats, Path fina
         /** Stopped by the stop signal; resume from the final checkpoint. */
         STOPPED,
         /**
-         * The loss became NaN or infinite; the model is what it was at that step, or with
-         * {@link TrainingRun#restoreBest()} and an evaluation before it, the best evaluated one.
+         * {@link TrainingRun#badStepLimit()} steps in a row had a NaN or infinite loss or gradient; the model is what it
+         * was before them (they changed nothing), or with {@link TrainingRun#restoreBest()} and an evaluation before
+         * them, the best evaluated one.
          */
         DIVERGED
     }

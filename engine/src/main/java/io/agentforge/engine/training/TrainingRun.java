@@ -39,6 +39,9 @@ import java.util.List;
  *                            evaluated on those
  * @param distillation        a teacher whose logits the loss also matches ({@link Distillation}), or null to train on
  *                            the targets alone
+ * @param badStepLimit        the NaN guard: a step whose loss or gradient is NaN or infinite changes nothing (no
+ *                            update, no GrokFast or Adam state, no history) and is counted; after this many such steps
+ *                            in a row the run ends as {@link TrainingResult.Outcome#DIVERGED}. 1 ends it at the first
  */
 public record TrainingRun(
         String modelName,
@@ -66,7 +69,8 @@ public record TrainingRun(
         int quantizationRampSteps,
         double weightDecayUntil,
         boolean restoreBest,
-        Distillation distillation) {
+        Distillation distillation,
+        int badStepLimit) {
 
     public TrainingRun {
         require(modelName != null && !modelName.isBlank(), "model_name", "must not be blank");
@@ -87,6 +91,7 @@ public record TrainingRun(
         require(earlyStoppingMinDelta >= 0, "early_stopping_min_delta", "must be at least 0, was " + earlyStoppingMinDelta);
         require(checkpointInterval >= 0, "checkpoint_interval", "must be at least 0, was " + checkpointInterval);
         require(quantizationRampSteps >= 0, "quantization_ramp_steps", "must be at least 0, was " + quantizationRampSteps);
+        require(badStepLimit >= 1, "bad_step_limit", "must be at least 1, was " + badStepLimit);
         require(weightDecayUntil >= 0 && weightDecayUntil <= 1, "weight_decay_until", "must be in [0, 1], was " + weightDecayUntil);
         int longest = longest(data);
         require(longest <= model.contextLength() + 1, "dataset", "an example of " + longest
@@ -186,6 +191,7 @@ public record TrainingRun(
         private double weightDecayUntil = 1.0;
         private boolean restoreBest;
         private Distillation distillation;
+        private int badStepLimit = 1;
 
         private Builder(TransformerConfig model, DatasetSplits data) {
             this.model = model;
@@ -217,12 +223,13 @@ public record TrainingRun(
         public Builder weightDecayUntil(double v) { weightDecayUntil = v; return this; }
         public Builder restoreBest(boolean v) { restoreBest = v; return this; }
         public Builder distillation(Distillation v) { distillation = v; return this; }
+        public Builder badStepLimit(int v) { badStepLimit = v; return this; }
 
         public TrainingRun build() {
             return new TrainingRun(modelName, model, data, optimizer, grokFast, maxSteps, batchSize, accumulationSteps,
                     warmupSteps, minLearningRateRatio, clipNorm, evalInterval, evalBatchSize, selectExactMatch, earlyStoppingPatience, earlyStoppingMinDelta, seed,
                     checkpointDir, checkpointInterval, resumeFrom, initialState, init, quantizationRampSteps, weightDecayUntil,
-                    restoreBest, distillation);
+                    restoreBest, distillation, badStepLimit);
         }
     }
 }

@@ -29,7 +29,7 @@ class CheckpointTest {
 
     private static CheckpointHeader header(long step) {
         return new CheckpointHeader("model", TransformerConfig.tiny(), step, 42, 0, 0, step, 0, Double.NaN, 0, 0,
-                List.of(), List.of(), List.of(), 0);
+                List.of(), List.of(), List.of(), 0, 0, 0);
     }
 
     private static void write(Path file, long step, float value) throws IOException {
