@@ -9,13 +9,7 @@
 #   SEEDS=1,2,3,4,5,6,7 PLAIN_CAP=20000 bench/scripts/grokfast-ab.sh
 #   bench/scripts/grokfast-ab.sh summarize       # only rebuild the markdown from the recorded runs
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-CP_FILE="$(mktemp)"
-mvn -B -q -pl bench -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$CP_FILE"
-CP="bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat "$CP_FILE")"
-exec "$JAVA_HOME/bin/java" -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="${THREADS:-1}" \
-     -Dai.djl.pytorch.num_interop_threads=1 -Dinit=TORCH_DEFAULT -Dseeds="${SEEDS:-1,2,3,4,5}" \
+source "$(dirname "$0")/classpath.sh"
+exec "${BENCH_JAVA[@]}" -Dinit=TORCH_DEFAULT -Dseeds="${SEEDS:-1,2,3,4,5}" \
      -DgrokfastCap="${GROKFAST_CAP:-3000}" -DplainCap="${PLAIN_CAP:-15000}" \
      -Dout="${OUT:-bench/results/grokfast-ab.md}" -cp "$CP" io.agentforge.bench.engine.GrokkingBenchmark "$@"

@@ -8,11 +8,5 @@
 #
 # Other settings as -D in JAVA_OPTS: see the javadoc of io.agentforge.bench.training.ToolPersonaBench.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-CP_FILE="$(mktemp)"
-mvn -B -q -pl bench -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$CP_FILE"
-CP="bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat "$CP_FILE")"
-exec "$JAVA_HOME/bin/java" -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="${THREADS:-1}" \
-     -Dai.djl.pytorch.num_interop_threads=1 ${JAVA_OPTS:-} -cp "$CP" io.agentforge.bench.training.ToolPersonaBench "$@"
+source "$(dirname "$0")/classpath.sh"
+exec "${BENCH_JAVA[@]}" ${JAVA_OPTS:-} -cp "$CP" io.agentforge.bench.training.ToolPersonaBench "$@"

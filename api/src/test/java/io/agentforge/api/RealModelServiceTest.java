@@ -1,7 +1,6 @@
 package io.agentforge.api;
 
 import io.agentforge.api.testing.ApiClient;
-import io.agentforge.contracts.testing.JobLedger;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.engine.export.ModelExport;
@@ -10,12 +9,6 @@ import io.agentforge.engine.generation.TextGenerator;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.TransformerConfig;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
-import io.agentforge.models.ModelServer;
-import io.agentforge.models.registry.ModelRegistry;
-import io.agentforge.contracts.models.ModelArchive;
-import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.models.ModelServiceConfig;
-import io.agentforge.platform.persistence.Database;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -44,38 +36,26 @@ class RealModelServiceTest {
 
     @TempDir
     static Path dir;
-    private Database database;
-    private InProcessEventBus bus;
-    private ModelRegistry models;
-    private ApiService api;
+    private RealModelService service;
     private ApiClient client;
     private LanguageModel engineModel;
     private String modelId;
 
     @BeforeAll
     void start() throws Exception {
-        database = Database.open(null, dir.resolve("db"), ModelServer.SCHEMA);
-        bus = new InProcessEventBus();
-        models = ModelServer.registry(new ModelServiceConfig(0, dir.resolve("models"), 50_000_000), database, bus);
-        api = new ApiService(new ApiServiceConfig(0, List.of()), new JobLedger(bus, EnumSet.of(ModelPhase.COGNATE)),
-                models, bus, List.of(), List.of()).start();
-        client = new ApiClient(api.port());
+        service = new RealModelService(dir);
+        client = service.client;
         engineModel = LanguageModel.initialize(TransformerConfig.tiny(), 7);
         var modelDir = dir.resolve("tiny");
         ModelExport.save(engineModel, null, modelDir);
-        try (var artifact = ModelArchive.packing(modelDir)) {
-            modelId = models.save(new NewModel("cognate-tiny", ModelPhase.COGNATE, null,
-                    Map.of("parameter_count", engineModel.parameterCount()), Map.of("eval_loss", 5.5),
-                    List.of("model"), List.of()), artifact).modelId();
-        }
+        modelId = service.store(modelDir, new NewModel("cognate-tiny", ModelPhase.COGNATE, null,
+                Map.of("parameter_count", engineModel.parameterCount()), Map.of("eval_loss", 5.5),
+                List.of("model"), List.of()));
     }
 
     @AfterAll
     void stop() {
-        api.close();
-        models.close();
-        bus.close();
-        database.close();
+        service.close();
         engineModel.close();
     }
 
@@ -103,7 +83,7 @@ class RealModelServiceTest {
         assertThat(download.statusCode()).isEqualTo(200);
         var sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(download.body()));
         assertThat(download.headers().firstValue("X-Checksum-SHA256")).contains(sha);
-        assertThat(sha).isEqualTo(models.model(modelId).checksum());
+        assertThat(sha).isEqualTo(service.models.model(modelId).checksum());
     }
 
     @Test

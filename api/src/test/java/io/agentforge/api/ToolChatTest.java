@@ -1,8 +1,5 @@
 package io.agentforge.api;
 
-import io.agentforge.api.testing.ApiClient;
-import io.agentforge.contracts.testing.JobLedger;
-import io.agentforge.contracts.models.ModelArchive;
 import io.agentforge.contracts.models.NewModel;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.engine.data.DatasetSplits;
@@ -15,11 +12,6 @@ import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.engine.training.StopSignal;
 import io.agentforge.engine.training.Trainer;
 import io.agentforge.engine.training.TrainingRun;
-import io.agentforge.models.ModelServer;
-import io.agentforge.models.ModelServiceConfig;
-import io.agentforge.models.registry.ModelRegistry;
-import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.persistence.Database;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -45,21 +36,12 @@ class ToolChatTest {
 
     @TempDir
     static Path dir;
-    private Database database;
-    private InProcessEventBus bus;
-    private ModelRegistry models;
-    private ApiService api;
-    private ApiClient client;
+    private RealModelService service;
     private String modelId;
 
     @BeforeAll
     void start() throws Exception {
-        database = Database.open(null, dir.resolve("db"), ModelServer.SCHEMA);
-        bus = new InProcessEventBus();
-        models = ModelServer.registry(new ModelServiceConfig(0, dir.resolve("models"), 50_000_000), database, bus);
-        api = new ApiService(new ApiServiceConfig(0, List.of()), new JobLedger(bus, EnumSet.of(ModelPhase.COGNATE)),
-                models, bus, List.of(), List.of()).start();
-        client = new ApiClient(api.port());
+        service = new RealModelService(dir);
         var example = PROBLEM.example(new ByteTokenizer());
         var data = new DatasetSplits(Collections.nCopies(8, example), List.of(example), List.of());
         var run = TrainingRun.builder(TransformerConfig.tiny(), data).modelName("caller").learningRate(1e-2)
@@ -69,23 +51,19 @@ class ToolChatTest {
         try (var model = new Trainer().run(run, p -> { }, new StopSignal()).model()) {
             ModelExport.save(model, null, modelDir);
         }
-        try (var artifact = ModelArchive.packing(modelDir)) {
-            modelId = models.save(new NewModel("tool-persona-tiny", ModelPhase.TOOL_PERSONA, null, Map.of(), Map.of(),
-                    List.of("model"), List.of()), artifact).modelId();
-        }
+        modelId = service.store(modelDir, new NewModel("tool-persona-tiny", ModelPhase.TOOL_PERSONA, null, Map.of(),
+                Map.of(), List.of("model"), List.of()));
     }
 
     @AfterAll
     void stop() {
-        api.close();
-        models.close();
-        bus.close();
-        database.close();
+        service.close();
     }
 
     @Test
     void aToolUsingModelsReplyRunsTheCalculatorAndListsTheCallWithItsResult() {
-        var reply = client.post("/chat", "{\"model_id\":\"" + modelId + "\",\"message\":\"Q:What is 347 times 29?\\n\","
+        var reply = service.client.post("/chat", "{\"model_id\":\"" + modelId
+                + "\",\"message\":\"Q:What is 347 times 29?\\n\","
                 + "\"context\":{\"max_tokens\":24,\"temperature\":0}}");
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
@@ -101,7 +79,7 @@ class ToolChatTest {
 
     @Test
     void aReplyWithoutCallsHasAnEmptyList() {
-        var reply = client.post("/chat", "{\"model_id\":\"" + modelId + "\",\"message\":\"hello\","
+        var reply = service.client.post("/chat", "{\"model_id\":\"" + modelId + "\",\"message\":\"hello\","
                 + "\"context\":{\"max_tokens\":4,\"temperature\":0}}");
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.data().get("metadata").get("tool_calls").isArray()).isTrue();

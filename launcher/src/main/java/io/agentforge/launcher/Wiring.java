@@ -10,6 +10,7 @@ import io.agentforge.contracts.monitoring.Service;
 import io.agentforge.contracts.monitoring.ServiceStatus;
 import io.agentforge.contracts.training.TrainingService;
 import io.agentforge.launcher.config.AgentForgeConfig;
+import io.agentforge.launcher.bus.EventBuses;
 import io.agentforge.launcher.remote.RemoteModelService;
 import io.agentforge.launcher.remote.RemoteMonitoringService;
 import io.agentforge.launcher.remote.RemoteTrainingService;

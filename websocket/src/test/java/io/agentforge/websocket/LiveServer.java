@@ -9,7 +9,7 @@ import java.net.URI;
 import java.util.List;
 
 /** The real WebSocket service ({@link WebSocketServer}) on a free port, over the given bus. */
-final class LiveServer implements AutoCloseable {
+public final class LiveServer implements AutoCloseable {
     final EventBus bus;
     final WebSocketHub hub;
     private final WebSocketServer server;
@@ -20,7 +20,7 @@ final class LiveServer implements AutoCloseable {
         this.server = server;
     }
 
-    static LiveServer start(WebSocketSettings settings, EventBus bus) {
+    public static LiveServer start(WebSocketSettings settings, EventBus bus) {
         var busCheck = HealthCheck.of("event_bus", () -> new DependencyCheck(
                 bus.isHealthy() ? ServiceStatus.HEALTHY : ServiceStatus.UNHEALTHY, 0, "event bus"));
         return new LiveServer(bus, WebSocketServer.create(settings, 0, bus, List.of(busCheck)).start());

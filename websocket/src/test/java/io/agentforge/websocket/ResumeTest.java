@@ -12,7 +12,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A client that reconnects with the last event id it saw gets what it missed, then live messages, each once. */
-class ResumeTest {
+public class ResumeTest {
 
     @Test
     void resumeSinceAnEventIdReplaysTheMissedThenLiveWithoutGapOrDuplicate() throws Exception {
@@ -35,7 +35,7 @@ class ResumeTest {
     }
 
     /** Shared with the Redis variant: the same behaviour must hold over either bus. */
-    static void resumesWithoutGapOrDuplicate(LiveServer server) throws Exception {
+    public static void resumesWithoutGapOrDuplicate(LiveServer server) throws Exception {
         var bus = server.bus;
         String lastSeen = null;
         try (var first = server.connect().subscribe("training_updates")) {

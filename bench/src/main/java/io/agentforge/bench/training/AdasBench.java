@@ -27,9 +27,6 @@ import io.agentforge.training.worker.WorkerSpec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,15 +49,9 @@ public final class AdasBench {
     private static final Path DATASETS = Path.of(System.getProperty("datasetsDir", "data/datasets"));
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: AdasBench <preset> [incoming-model-dir]");
-            System.exit(2);
-        }
-        String preset = args[0];
-        var stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+        var arguments = PhaseBenchArguments.parse(args, "adas", "AdasBench <preset> [incoming-model-dir]", false);
+        String preset = arguments.preset();
         Path work = Files.createTempDirectory("adas-" + preset + "-");
-        Path results = Path.of("bench/results");
-        Files.createDirectories(results);
         var parameters = new LinkedHashMap<String, Object>();
         parameters.put("model_preset", preset);
         parameters.put("dataset", System.getProperty("dataset", Curriculum.NAME));
@@ -81,8 +72,8 @@ public final class AdasBench {
 
         Path incoming;
         String source;
-        if (args.length > 1) {
-            incoming = Path.of(args[1]);
+        if (arguments.model().isPresent()) {
+            incoming = arguments.model().get();
             source = "the given model " + incoming;
         } else {
             incoming = work.resolve("incoming");
@@ -93,7 +84,7 @@ public final class AdasBench {
         }
 
         var job = work.resolve("adas");
-        var progress = results.resolve("adas-" + preset + "-" + stamp + "-progress.jsonl");
+        var progress = arguments.file("-progress.jsonl");
         var spec = new WorkerSpec("bench-adas", ModelPhase.ADAS, checked, job, 1);
         var model = new InputModel("bench", "bench-input-adas", incoming.getFileName().toString(), "winner",
                 "unchecked (given directly)", null, incoming);
@@ -103,9 +94,10 @@ public final class AdasBench {
                 throw new IllegalStateException("adas ended with exit code " + exit + "; see " + progress);
             }
         }
-        Files.copy(job.resolve("phase_stats.json"), results.resolve("adas-" + preset + "-" + stamp + ".json"));
-        var md = report(preset, stamp, source, Json.mapper().readTree(job.resolve("phase_stats.json").toFile()));
-        Files.writeString(results.resolve("adas-" + preset + "-" + stamp + ".md"), md);
+        Files.copy(job.resolve("phase_stats.json"), arguments.file(".json"));
+        var md = report(preset, arguments.stamp(), source,
+                Json.mapper().readTree(job.resolve("phase_stats.json").toFile()));
+        Files.writeString(arguments.file(".md"), md);
         System.out.println(md);
     }
 

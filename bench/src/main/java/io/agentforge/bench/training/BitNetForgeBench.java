@@ -29,9 +29,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,15 +52,10 @@ public final class BitNetForgeBench {
     private static final Path DATASETS = Path.of(System.getProperty("datasetsDir", "data/datasets"));
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: BitNetForgeBench <preset> [fp-model-dir]");
-            System.exit(2);
-        }
-        String preset = args[0];
-        var stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+        var arguments = PhaseBenchArguments.parse(args, "bitnet-forge", "BitNetForgeBench <preset> [fp-model-dir]",
+                false);
+        String preset = arguments.preset();
         Path work = Files.createTempDirectory("bitnet-forge-" + preset + "-");
-        Path results = Path.of("bench/results");
-        Files.createDirectories(results);
 
         var common = new LinkedHashMap<String, Object>();
         common.put("model_preset", preset);
@@ -76,8 +68,8 @@ public final class BitNetForgeBench {
 
         Path fp;
         double fpSeconds = Double.NaN;
-        if (args.length > 1) {
-            fp = Path.of(args[1]);
+        if (arguments.model().isPresent()) {
+            fp = arguments.model().get();
         } else {
             fp = work.resolve("fp");
             long started = System.nanoTime();
@@ -91,7 +83,7 @@ public final class BitNetForgeBench {
         bitnet.put("ramp_share", Double.parseDouble(System.getProperty("rampShare", "0.2")));
         bitnet.put("eval_interval", Integer.getInteger("evalInterval", 50));
         var bitnetJob = work.resolve("bitnet");
-        run(new BitNetRun(), ModelPhase.BITNET, bitnet, bitnetJob, fp, results.resolve("bitnet-forge-" + preset + "-" + stamp + "-bitnet-progress.jsonl"));
+        run(new BitNetRun(), ModelPhase.BITNET, bitnet, bitnetJob, fp, arguments.file("-bitnet-progress.jsonl"));
         JsonNode bitnetStats = Json.mapper().readTree(bitnetJob.resolve("phase_stats.json").toFile());
 
         var forge = new LinkedHashMap<>(common);
@@ -101,13 +93,14 @@ public final class BitNetForgeBench {
         forge.put("patience", Integer.getInteger("patience", 5));
         var forgeJob = work.resolve("forge");
         run(new ForgeTrainingRun(), ModelPhase.FORGE_TRAINING, forge, forgeJob, bitnetJob.resolve("qat/export"),
-                results.resolve("bitnet-forge-" + preset + "-" + stamp + "-forge-progress.jsonl"));
+                arguments.file("-forge-progress.jsonl"));
         JsonNode forgeStats = Json.mapper().readTree(forgeJob.resolve("phase_stats.json").toFile());
 
-        Files.copy(bitnetJob.resolve("phase_stats.json"), results.resolve("bitnet-forge-" + preset + "-" + stamp + "-bitnet.json"));
-        Files.copy(forgeJob.resolve("phase_stats.json"), results.resolve("bitnet-forge-" + preset + "-" + stamp + "-forge.json"));
-        var md = report(preset, stamp, fp, args.length > 1, fpSeconds, bitnetStats, forgeStats);
-        Files.writeString(results.resolve("bitnet-forge-" + preset + "-" + stamp + ".md"), md);
+        Files.copy(bitnetJob.resolve("phase_stats.json"), arguments.file("-bitnet.json"));
+        Files.copy(forgeJob.resolve("phase_stats.json"), arguments.file("-forge.json"));
+        var md = report(preset, arguments.stamp(), fp, arguments.model().isPresent(), fpSeconds, bitnetStats,
+                forgeStats);
+        Files.writeString(arguments.file(".md"), md);
         System.out.println(md);
     }
 

@@ -16,9 +16,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,17 +35,11 @@ import java.util.Map;
 public final class QuietStarBench {
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: QuietStarBench <preset> <full-precision-model-dir>");
-            System.exit(2);
-        }
-        String preset = args[0];
-        Path input = Path.of(args[1]);
-        var stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+        var arguments = PhaseBenchArguments.parse(args, "quietstar", "QuietStarBench <preset> <full-precision-model-dir>",
+                true);
+        String preset = arguments.preset();
+        Path input = arguments.requiredModel();
         Path job = Files.createTempDirectory("quietstar-" + preset + "-");
-        Path results = Path.of("bench/results");
-        Files.createDirectories(results);
-        String name = "quietstar-" + preset + "-" + stamp;
 
         var parameters = new LinkedHashMap<String, Object>();
         parameters.put("model_preset", preset);
@@ -72,7 +63,7 @@ public final class QuietStarBench {
                 job, 1);
         var model = new InputModel("bench", "bench-input", input.getFileName().toString(), "winner",
                 "unchecked (given directly)", null, input);
-        var progress = results.resolve(name + "-progress.jsonl");
+        var progress = arguments.file("-progress.jsonl");
         try (var out = new PrintStream(Files.newOutputStream(progress), true, StandardCharsets.UTF_8)) {
             int exit = new QuietStarRun().run(new PhaseContext(spec, List.of(model), new WorkerChannel(out),
                     new StopSignal()));
@@ -80,11 +71,11 @@ public final class QuietStarBench {
                 throw new IllegalStateException("quietstar ended with exit code " + exit + "; see " + progress);
             }
         }
-        Files.copy(job.resolve("phase_stats.json"), results.resolve(name + ".json"));
-        Files.copy(job.resolve("test_results.jsonl"), results.resolve(name + "-test-results.jsonl"));
+        Files.copy(job.resolve("phase_stats.json"), arguments.file(".json"));
+        Files.copy(job.resolve("test_results.jsonl"), arguments.file("-test-results.jsonl"));
         var stats = Json.mapper().readTree(job.resolve("phase_stats.json").toFile());
-        var md = report(preset, stamp, input, stats);
-        Files.writeString(results.resolve(name + ".md"), md);
+        var md = report(preset, arguments.stamp(), input, stats);
+        Files.writeString(arguments.file(".md"), md);
         System.out.println(md);
     }
 

@@ -7,9 +7,6 @@ import io.agentforge.training.worker.ToolPersonaRun;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,16 +26,11 @@ import java.util.Locale;
 public final class ToolPersonaBench {
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: ToolPersonaBench <preset> <ternary-model-dir>");
-            System.exit(2);
-        }
-        String preset = args[0];
-        Path input = Path.of(args[1]);
-        var stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
-        Path results = Path.of("bench/results");
-        Files.createDirectories(results);
-        String name = "tool-persona-" + preset + "-" + stamp;
+        var arguments = PhaseBenchArguments.parse(args, "tool-persona", "ToolPersonaBench <preset> <ternary-model-dir>",
+                true);
+        String preset = arguments.preset();
+        Path input = arguments.requiredModel();
+        String stamp = arguments.stamp();
 
         var parameters = new LinkedHashMap<String, Object>();
         parameters.put("model_preset", preset);
@@ -55,10 +47,10 @@ public final class ToolPersonaBench {
         parameters.put("use_grokfast", Boolean.parseBoolean(System.getProperty("grokfast", "false")));
         parameters.put("seed", Integer.getInteger("seed", 42));
 
-        Path job = Files.createTempDirectory(name + "-");
+        Path job = Files.createTempDirectory(arguments.name() + "-");
         BitNetForgeBench.run(new ToolPersonaRun(), ModelPhase.TOOL_PERSONA, parameters, job, input,
-                results.resolve(name + "-progress.jsonl"));
-        Files.copy(job.resolve("phase_stats.json"), results.resolve(name + ".json"));
+                arguments.file("-progress.jsonl"));
+        Files.copy(job.resolve("phase_stats.json"), arguments.file(".json"));
         JsonNode stats = Json.mapper().readTree(job.resolve("phase_stats.json").toFile());
 
         var md = new StringBuilder();
@@ -82,7 +74,7 @@ public final class ToolPersonaBench {
                     stats.get("text_loss_after").asDouble() - stats.get("text_loss_before").asDouble()));
         }
         md.append("\nSamples: ").append(stats.path("samples")).append("\n\nParameters: ").append(stats.path("parameters")).append(".\n");
-        Files.writeString(results.resolve(name + ".md"), md);
+        Files.writeString(arguments.file(".md"), md);
         System.out.println(md);
     }
 }

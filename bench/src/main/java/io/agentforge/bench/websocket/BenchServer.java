@@ -3,7 +3,7 @@ package io.agentforge.bench.websocket;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
-import io.agentforge.launcher.EventBuses;
+import io.agentforge.launcher.bus.EventBuses;
 import io.agentforge.platform.bus.InProcessEventBus;
 import io.agentforge.websocket.WebSocketServiceConfig;
 import io.agentforge.websocket.WebSocketServer;

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,11 +92,11 @@ public final class PipelineCommand {
         @Override
         public Integer call() {
             var report = context.api().get("/pipeline/report");
-            if (output != Output.TABLE) {
-                Output.print(report, output, context.out());
-                return ExitCodes.COMPLETED;
-            }
-            var out = context.out();
+            Output.show(report, output, context.out(), out -> table(report, out));
+            return ExitCodes.COMPLETED;
+        }
+
+        private static void table(JsonNode report, PrintStream out) {
             out.println(String.format(Locale.ROOT, "pipeline run %s  %s  %.1f s  %s",
                     Table.shortId(report.path("run_id").asText()), report.path("status").asText(),
                     report.path("wall_time_seconds").asDouble(), report.path("message").asText("")));
@@ -121,20 +122,19 @@ public final class PipelineCommand {
                 out.println();
                 out.println("test accuracy with tools: " + pairs(report.path("tool_accuracy")));
             }
-            return ExitCodes.COMPLETED;
         }
 
-        private static String seconds(com.fasterxml.jackson.databind.JsonNode value) {
+        private static String seconds(JsonNode value) {
             return value.isNumber() ? String.format(Locale.ROOT, "%.1f", value.asDouble()) : null;
         }
 
-        private static String bytes(com.fasterxml.jackson.databind.JsonNode value) {
+        private static String bytes(JsonNode value) {
             return value.isNumber() && value.asLong() > 0
                     ? String.format(Locale.ROOT, "%.1f KiB", value.asLong() / 1024.0) : null;
         }
 
         /** A map's scalar entries as {@code key=value}; lists and objects (e.g. Cognate's models) only in JSON. */
-        private static String pairs(com.fasterxml.jackson.databind.JsonNode map) {
+        private static String pairs(JsonNode map) {
             var parts = new ArrayList<String>();
             map.fields().forEachRemaining(entry -> {
                 var value = entry.getValue();
@@ -149,39 +149,37 @@ public final class PipelineCommand {
         }
     }
 
-    @Command(name = "stop", description = "Stop the running run (its job is cancelled); its report stays.")
-    static final class Stop implements Callable<Integer> {
+    /** A command that is one POST without a body, answered by the pipeline's status. */
+    private abstract static class StatusChange implements Callable<Integer> {
         private final Context context;
+        private final String path;
 
         @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json")
         Output output;
 
-        Stop(Context context) {
+        StatusChange(Context context, String path) {
             this.context = context;
+            this.path = path;
         }
 
         @Override
         public Integer call() {
-            print(context, context.api().post("/pipeline/stop", Map.of()), output);
+            print(context, context.api().post(path, Map.of()), output);
             return ExitCodes.COMPLETED;
         }
     }
 
-    @Command(name = "reset", description = "Cancel the running work and clear the pipeline's state (models are kept).")
-    static final class Reset implements Callable<Integer> {
-        private final Context context;
-
-        @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json")
-        Output output;
-
-        Reset(Context context) {
-            this.context = context;
+    @Command(name = "stop", description = "Stop the running run (its job is cancelled); its report stays.")
+    static final class Stop extends StatusChange {
+        Stop(Context context) {
+            super(context, "/pipeline/stop");
         }
+    }
 
-        @Override
-        public Integer call() {
-            print(context, context.api().post("/pipeline/reset", Map.of()), output);
-            return ExitCodes.COMPLETED;
+    @Command(name = "reset", description = "Cancel the running work and clear the pipeline's state (models are kept).")
+    static final class Reset extends StatusChange {
+        Reset(Context context) {
+            super(context, "/pipeline/reset");
         }
     }
 

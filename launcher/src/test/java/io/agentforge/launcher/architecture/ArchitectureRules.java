@@ -78,6 +78,11 @@ final class ArchitectureRules {
             .resideInAnyPackage("io.agentforge.platform.persistence..", "java.sql..", "javax.sql..")
             .because("the API and WebSocket processes keep no data and carry no JDBC driver on their class path");
 
+    static final ArchRule ONLY_THE_LAUNCHER_USES_REDIS = noClasses().that()
+            .resideOutsideOfPackage("io.agentforge.launcher..")
+            .should().dependOnClassesThat().resideInAPackage("io.lettuce..")
+            .because("the Redis Streams bus is a choice the launcher makes at start-up; services see the EventBus");
+
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.agentforge.(**)").should().beFreeOfCycles();
 
     private static String[] with(String[] names, String... more) {

@@ -5,6 +5,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.agentforge.engine.forbidden.EngineCallingTheDatabase;
 import io.agentforge.engine.forbidden.EngineCallingTheTrainingService;
 import io.agentforge.training.TrainingServer;
+import io.agentforge.websocket.forbidden.WebSocketCallingRedis;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,5 +35,10 @@ class ArchitectureRulesFailTest {
     @Test
     void anEngineClassImportingJdbcFails() {
         assertFails(ArchitectureRules.ENGINE_HAS_NO_HTTP_BUS_OR_DATABASE, EngineCallingTheDatabase.class);
+    }
+
+    @Test
+    void aServiceClassImportingTheRedisClientFails() {
+        assertFails(ArchitectureRules.ONLY_THE_LAUNCHER_USES_REDIS, WebSocketCallingRedis.class);
     }
 }

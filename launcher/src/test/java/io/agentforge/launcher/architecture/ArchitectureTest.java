@@ -53,6 +53,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheLauncherUsesTheRedisClient() {
+        ArchitectureRules.ONLY_THE_LAUNCHER_USES_REDIS.check(main);
+    }
+
+    @Test
     void noPackagesDependOnEachOtherInACycle() {
         ArchitectureRules.NO_PACKAGE_CYCLES.check(main);
     }

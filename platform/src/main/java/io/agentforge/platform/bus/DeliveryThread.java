@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * <p>Closing waits for a handler call in progress to return: once {@link #close()} has returned, the handler is
  * not running and will not be called again, which is what callers that tear down state after unsubscribing need.
  */
-abstract class DeliveryThread implements EventBus.Subscription {
+public abstract class DeliveryThread implements EventBus.Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryThread.class);
     /** A handler stuck longer than this does not hold up shutdown forever. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
@@ -34,12 +34,12 @@ abstract class DeliveryThread implements EventBus.Subscription {
     private volatile boolean open = true;
     private boolean delivering;
 
-    DeliveryThread(String name, Consumer<EventEnvelope> handler) {
+    protected DeliveryThread(String name, Consumer<EventEnvelope> handler) {
         this.handler = handler;
         this.thread = Thread.ofVirtual().name(name + "-" + SEQUENCE.incrementAndGet()).unstarted(this::runLoop);
     }
 
-    final void start() {
+    public final void start() {
         thread.start();
     }
 
@@ -56,7 +56,7 @@ abstract class DeliveryThread implements EventBus.Subscription {
     protected void released() {
     }
 
-    final boolean isOpen() {
+    protected final boolean isOpen() {
         return open;
     }
 
@@ -120,7 +120,7 @@ abstract class DeliveryThread implements EventBus.Subscription {
         released();
     }
 
-    final String name() {
+    protected final String name() {
         return thread.getName();
     }
 }

@@ -18,7 +18,8 @@ public final class EventBusTraffic {
     private EventBusTraffic() {
     }
 
-    static void published() {
+    /** Called by every bus implementation once an event is on the bus. */
+    public static void published() {
         PUBLISHED.increment();
     }
 

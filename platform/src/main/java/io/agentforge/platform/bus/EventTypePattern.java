@@ -5,11 +5,12 @@ import java.util.regex.Pattern;
 
 /**
  * A subscription pattern over event types: {@code *} matches any run of characters, everything else is literal.
- * Both bus implementations filter with this one class so that they agree on what a pattern means.
+ * Both bus implementations (this package's and the launcher's Redis Streams) filter with this one class so that they
+ * agree on what a pattern means.
  */
-record EventTypePattern(String pattern, Pattern regex) {
+public record EventTypePattern(String pattern, Pattern regex) {
 
-    static EventTypePattern of(String pattern) {
+    public static EventTypePattern of(String pattern) {
         Objects.requireNonNull(pattern, "pattern");
         if (pattern.isBlank()) {
             throw new IllegalArgumentException("an event type pattern must not be blank; use * for every event");
@@ -27,7 +28,7 @@ record EventTypePattern(String pattern, Pattern regex) {
         return new EventTypePattern(pattern, Pattern.compile(regex.toString()));
     }
 
-    boolean matches(String eventType) {
+    public boolean matches(String eventType) {
         return eventType != null && regex.matcher(eventType).matches();
     }
 

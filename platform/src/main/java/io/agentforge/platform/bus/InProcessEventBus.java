@@ -82,7 +82,7 @@ public final class InProcessEventBus implements EventBus {
     }
 
     /** An event published without a trace joins the publisher's, so that its consumers' work can be followed. */
-    static Event inCurrentTrace(Event event) {
+    public static Event inCurrentTrace(Event event) {
         return event.traceparent() != null ? event : event.withTraceparent(Trace.outgoing());
     }
 
@@ -187,7 +187,8 @@ public final class InProcessEventBus implements EventBus {
         }
     }
 
-    static void requireValid(Event event) {
+    /** What every bus implementation checks before publishing. */
+    public static void requireValid(Event event) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(event.eventId(), "event.event_id");
         Objects.requireNonNull(event.eventType(), "event.event_type");

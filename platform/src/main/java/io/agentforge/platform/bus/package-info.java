@@ -1,7 +1,8 @@
 /**
- * The event bus behind {@link io.agentforge.contracts.events.EventBus}: an in-process implementation (the default)
- * and one on Redis Streams (when {@code REDIS_URL} is set), both passing one contract test suite; the launcher picks
- * one at start-up. Services never depend on this package directly; only the launchers that build the object graph
- * do, and everyone else sees the contract's interface.
+ * The event bus behind {@link io.agentforge.contracts.events.EventBus}: the in-process implementation (the default)
+ * and what every implementation shares: one subscriber's delivery thread
+ * ({@link io.agentforge.platform.bus.DeliveryThread}), the meaning of a pattern, the traffic counters. The Redis Streams implementation (when {@code REDIS_URL} is set) is
+ * built on these in the launcher, which picks the bus at start-up and is its only user; both pass one contract test
+ * suite. Services never depend on this package directly; they see the contract's interface.
  */
 package io.agentforge.platform.bus;

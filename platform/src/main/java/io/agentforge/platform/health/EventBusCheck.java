@@ -1,9 +1,9 @@
 package io.agentforge.platform.health;
 
-import io.agentforge.platform.bus.RedisStreamsEventBus;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.monitoring.DependencyCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.platform.bus.RemoteEventBus;
 
 /** The event bus as a health check: measured on every call, with what its being down means for this service. */
 public final class EventBusCheck {
@@ -19,13 +19,14 @@ public final class EventBusCheck {
         long start = System.nanoTime();
         boolean healthy = bus.isHealthy();
         double ms = (System.nanoTime() - start) / 1e6;
-        int waiting = bus instanceof RedisStreamsEventBus redis ? redis.outboxSize() : 0;
+        int waiting = bus instanceof RemoteEventBus remote ? remote.outboxSize() : 0;
         if (healthy) {
             return new DependencyCheck(ServiceStatus.HEALTHY, ms, waiting == 0 ? "publishing"
                     : "publishing; relaying " + waiting + " events kept during an outage");
         }
-        return new DependencyCheck(whenDown, ms, waiting > 0 || bus instanceof RedisStreamsEventBus
-                ? "cannot reach Redis: " + consequence + "; " + waiting + " events kept in the outbox for later"
+        return new DependencyCheck(whenDown, ms, bus instanceof RemoteEventBus remote
+                ? "cannot reach " + remote.server() + ": " + consequence + "; " + waiting
+                        + " events kept in the outbox for later"
                 : "cannot publish: " + consequence);
     }
 }

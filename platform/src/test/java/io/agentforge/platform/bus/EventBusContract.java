@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
  * <p>"Not delivered" is checked without sleeping: delivery to a subscriber is ordered, so once an event published
  * later has arrived, an earlier one that should not arrive can no longer come.
  */
-abstract class EventBusContract {
-    static final Duration WAIT = Duration.ofSeconds(15);
+public abstract class EventBusContract {
+    public static final Duration WAIT = Duration.ofSeconds(15);
 
     protected EventBus bus;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -63,7 +63,7 @@ abstract class EventBusContract {
         return closeable;
     }
 
-    static Event event(String type) {
+    public static Event event(String type) {
         return Event.of(type, "contract-test", Map.of("note", type));
     }
 
@@ -483,7 +483,7 @@ abstract class EventBusContract {
         assertThatThrownBy(() -> bus.subscribe("*", received)).isInstanceOf(IllegalStateException.class);
     }
 
-    static void awaitUninterruptibly(CountDownLatch latch) {
+    public static void awaitUninterruptibly(CountDownLatch latch) {
         boolean interrupted = false;
         try {
             while (true) {

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** A handler that records what it was given, and on which thread, for tests to wait on and inspect. */
-final class ReceivedEvents implements Consumer<EventEnvelope> {
+public final class ReceivedEvents implements Consumer<EventEnvelope> {
     private final List<EventEnvelope> envelopes = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
@@ -17,23 +17,23 @@ final class ReceivedEvents implements Consumer<EventEnvelope> {
         envelopes.add(envelope);
     }
 
-    List<EventEnvelope> envelopes() {
+    public List<EventEnvelope> envelopes() {
         return List.copyOf(envelopes);
     }
 
-    List<String> eventIds() {
+    public List<String> eventIds() {
         return envelopes.stream().map(envelope -> envelope.event().eventId()).toList();
     }
 
-    List<String> eventTypes() {
+    public List<String> eventTypes() {
         return envelopes.stream().map(envelope -> envelope.event().eventType()).toList();
     }
 
-    List<Thread> threads() {
+    public List<Thread> threads() {
         return List.copyOf(threads);
     }
 
-    int count() {
+    public int count() {
         return envelopes.size();
     }
 }

@@ -10,6 +10,7 @@ import io.agentforge.platform.persistence.Database;
 import io.agentforge.training.TrainingServer;
 import io.agentforge.training.supervisor.WorkerLaunch;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +31,13 @@ final class JobSystemFixture implements AutoCloseable {
     final List<EventEnvelope> events = new CopyOnWriteArrayList<>();
     final List<TrainingJobs> instances = new ArrayList<>();
     final Path dir;
+    private final String databaseUrl;
+    /** Instances in processes of their own, killed by {@link #close()} if the test has not. */
+    private final List<Process> processes = new ArrayList<>();
 
     JobSystemFixture(Path dir, String databaseUrl) {
         this.dir = dir;
+        this.databaseUrl = databaseUrl;
         this.database = Database.open(databaseUrl, dir.resolve("db"), TrainingServer.SCHEMA);
         this.models = new ModelShelf(dir.resolve("models"));
         bus.subscribe("training_*", events::add);
@@ -71,6 +76,29 @@ final class JobSystemFixture implements AutoCloseable {
                 .map(e -> e.eventId()).toList();
     }
 
+    /**
+     * Another instance on this fixture's database (a shared PostgreSQL) and directory, in a process of its own so
+     * that a test can kill it with SIGKILL; returns once it is ready.
+     */
+    Process startInstanceProcess() throws IOException {
+        var process = TrainingInstanceMain.startProcess(databaseUrl, dir);
+        processes.add(process);
+        return process;
+    }
+
+    /** The job's current step as its row in the database has it. */
+    int currentStep(String jobId) {
+        return database.withConnection(c -> {
+            try (var s = c.prepareStatement("SELECT current_step FROM training_jobs WHERE id = ?")) {
+                s.setString(1, jobId);
+                try (var rows = s.executeQuery()) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            }
+        });
+    }
+
     int lastStep(TrainingJob job) {
         return events("training_progress", job).stream().mapToInt(d -> ((Number) d.get("current_step")).intValue())
                 .max().orElse(0);
@@ -87,6 +115,7 @@ final class JobSystemFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        processes.forEach(Process::destroyForcibly);
         for (var instance : instances) {
             instance.close();
         }

@@ -13,12 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,13 +34,9 @@ class PipelineDurabilityTest {
     @TempDir
     Path dir;
     JobSystemFixture fixture;
-    Process otherInstance;
 
     @AfterEach
     void close() {
-        if (otherInstance != null) {
-            otherInstance.destroyForcibly();
-        }
         if (fixture != null) {
             fixture.close();
         }
@@ -79,11 +71,11 @@ class PipelineDurabilityTest {
     void aRunWhoseDriverIsKilledWithSigkillIsContinuedByAnotherReplicaWithoutQueueingAPhaseTwice() throws Exception {
         var database = PostgresServerFixture.freshDatabase();
         fixture = new JobSystemFixture(dir, database.url());
-        startInstanceProcess(database.url());
+        var otherInstance = fixture.startInstanceProcess();
         // Started as the API would through any replica; the only replica alive, the other process, drives it.
         var runId = insertRun(Map.of("evomerge", Map.of("generations", 1, "population", 4)));
         var cognateJob = await().atMost(LONG).until(() -> cognateJobOf(runId), id -> id != null);
-        await().atMost(LONG).until(() -> currentStep(cognateJob) >= 7);
+        await().atMost(LONG).until(() -> fixture.currentStep(cognateJob) >= 7);
 
         otherInstance.destroyForcibly();
         otherInstance.waitFor();
@@ -143,33 +135,5 @@ class PipelineDurabilityTest {
                 }
             }
         });
-    }
-
-    private int currentStep(String jobId) {
-        return fixture.database.withConnection(c -> {
-            try (var s = c.prepareStatement("SELECT current_step FROM training_jobs WHERE id = ?")) {
-                s.setString(1, jobId);
-                try (var rows = s.executeQuery()) {
-                    rows.next();
-                    return rows.getInt(1);
-                }
-            }
-        });
-    }
-
-    private void startInstanceProcess(String databaseUrl) throws Exception {
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                TrainingInstanceMain.class.getName(), databaseUrl, dir.toString(), "2"))
-                .redirectError(dir.resolve("instance.log").toFile()).start();
-        otherInstance = process;
-        var reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
-        String line;
-        while ((line = reader.readLine()) != null && !line.equals("ready")) {
-            continue;
-        }
-        var log = Files.exists(dir.resolve("instance.log")) ? Files.readString(dir.resolve("instance.log")) : "";
-        assertThat(line).as(log).isEqualTo("ready");
-        Thread.ofVirtual().start(() -> reader.lines().forEach(ignored -> { }));
     }
 }

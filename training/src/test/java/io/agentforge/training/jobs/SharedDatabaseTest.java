@@ -8,8 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,13 +25,9 @@ class SharedDatabaseTest {
     @TempDir
     Path dir;
     JobSystemFixture fixture;
-    Process otherInstance;
 
     @AfterEach
     void close() {
-        if (otherInstance != null) {
-            otherInstance.destroyForcibly();
-        }
         if (fixture != null) {
             fixture.close();
         }
@@ -70,18 +64,10 @@ class SharedDatabaseTest {
     void aJobOfAnInstanceKilledWithSigkillIsResumedByAnotherAndNeverLeftRunning() throws Exception {
         var database = PostgresServerFixture.freshDatabase();
         fixture = new JobSystemFixture(dir, database.url());
-        startInstanceProcess(database.url());
+        var otherInstance = fixture.startInstanceProcess();
         var job = new JobStore(fixture.database).insert(
                 submittable(JobSystemFixture.tinyJob(12, 0)));
-        await().atMost(LONG).until(() -> fixture.database.withConnection(c -> {
-            try (var s = c.prepareStatement("SELECT current_step FROM training_jobs WHERE id = ?")) {
-                s.setString(1, job.jobId());
-                try (var rows = s.executeQuery()) {
-                    rows.next();
-                    return rows.getInt(1) >= 7;
-                }
-            }
-        }));
+        await().atMost(LONG).until(() -> fixture.currentStep(job.jobId()) >= 7);
 
         otherInstance.destroyForcibly();
         otherInstance.waitFor();
@@ -103,36 +89,10 @@ class SharedDatabaseTest {
                 parameters.config(dir.resolve("jobs").toString()), parameters.asMap(), 0);
     }
 
-    private void startInstanceProcess(String databaseUrl) throws Exception {
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                TrainingInstanceMain.class.getName(), databaseUrl, dir.toString(), "2"))
-                .redirectError(dir.resolve("instance.log").toFile()).start();
-        // Kept in the field at once, so that a failing start-up is killed too.
-        otherInstance = process;
-        var reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
-        String line;
-        // Logging libraries may print their own start-up status to stdout first.
-        while ((line = reader.readLine()) != null && !line.equals("ready")) {
-            continue;
-        }
-        assertThat(line).as(() -> readQuietly(dir.resolve("instance.log"))).isEqualTo("ready");
-        // Keep reading, so that a full pipe never blocks the instance.
-        Thread.ofVirtual().start(() -> reader.lines().forEach(ignored -> { }));
-    }
-
     /** The worker's pid, from the first line it writes to its log. */
     private long workerPid(String jobId, int attempt) throws Exception {
         var line = Files.readAllLines(dir.resolve("jobs").resolve(jobId).resolve("worker-" + attempt + ".log"))
                 .stream().filter(l -> l.startsWith("worker ")).findFirst().orElseThrow();
         return Long.parseLong(line.substring("worker ".length(), line.indexOf(':')));
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (Exception e) {
-            return "";
-        }
     }
 }

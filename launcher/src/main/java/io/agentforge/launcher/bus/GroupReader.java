@@ -1,6 +1,7 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
 
 import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.platform.bus.EventTypePattern;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
@@ -47,7 +48,7 @@ final class GroupReader extends RedisReader {
     boolean readOnce() {
         if (!groupReady) {
             // Redis was away when the member subscribed.
-            bus.createGroupIfAbsent(group, createFrom);
+            bus.groups().createIfAbsent(group, createFrom);
             groupReady = true;
         }
         if (readPendingFirst) {
@@ -99,7 +100,7 @@ final class GroupReader extends RedisReader {
 
     private boolean handleAll(List<StreamMessage<String, String>> messages) {
         for (var message : messages) {
-            EventEnvelope envelope = RedisStreamsEventBus.matches(pattern, message) ? bus.decode(message) : null;
+            EventEnvelope envelope = StreamEntries.matches(pattern, message) ? StreamEntries.decode(message) : null;
             if (envelope != null && !deliver(envelope)) {
                 // Closed before handling it: left pending, so this member gets it again when it returns.
                 return false;
@@ -115,13 +116,13 @@ final class GroupReader extends RedisReader {
         readPendingFirst = true;
         if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
             // Redis lost its data (restarted without persistence): the group starts again from now.
-            bus.createGroupIfAbsent(group);
+            bus.groups().createIfAbsent(group, null);
         }
     }
 
     @Override
     protected void released() {
         super.released();
-        bus.releaseMemberNumber(group, memberNumber);
+        bus.groups().releaseMember(group, memberNumber);
     }
 }

@@ -1,4 +1,4 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
 
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;

@@ -1,6 +1,7 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
 
 import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.platform.bus.EventTypePattern;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 
@@ -27,7 +28,7 @@ final class StreamReader extends RedisReader {
         for (var message : messages) {
             // Advance even past events we skip, so that a retry after a failure resumes, never repeats.
             lastId = message.getId();
-            EventEnvelope envelope = RedisStreamsEventBus.matches(pattern, message) ? bus.decode(message) : null;
+            EventEnvelope envelope = StreamEntries.matches(pattern, message) ? StreamEntries.decode(message) : null;
             if (envelope != null && !deliver(envelope)) {
                 return false;
             }

@@ -1,4 +1,6 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
+
+import io.agentforge.platform.bus.InProcessEventBus;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,9 +1,10 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
 
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.platform.health.EventBusCheck;
 import io.agentforge.contracts.monitoring.ServiceStatus;
+import io.agentforge.platform.bus.ReceivedEvents;
 import io.agentforge.platform.testing.RedisServerFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

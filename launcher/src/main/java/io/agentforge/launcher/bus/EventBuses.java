@@ -1,9 +1,7 @@
-package io.agentforge.launcher;
+package io.agentforge.launcher.bus;
 
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.bus.RedisStreamSettings;
-import io.agentforge.platform.bus.RedisStreamsEventBus;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

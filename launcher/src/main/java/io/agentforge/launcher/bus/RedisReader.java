@@ -1,6 +1,7 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
 
 import io.agentforge.contracts.events.EventEnvelope;
+import io.agentforge.platform.bus.DeliveryThread;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.slf4j.Logger;

@@ -1,10 +1,12 @@
-package io.agentforge.platform.bus;
+package io.agentforge.launcher.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventBus;
 import io.agentforge.contracts.events.EventTypes;
+import io.agentforge.platform.bus.EventBusContract;
+import io.agentforge.platform.bus.ReceivedEvents;
 import io.agentforge.platform.testing.RedisServerFixture;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;

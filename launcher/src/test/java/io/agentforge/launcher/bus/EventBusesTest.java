@@ -1,10 +1,8 @@
-package io.agentforge.launcher;
+package io.agentforge.launcher.bus;
 
 import io.agentforge.contracts.events.Event;
 import io.agentforge.contracts.events.EventTypes;
 import io.agentforge.platform.bus.InProcessEventBus;
-import io.agentforge.platform.bus.RedisStreamSettings;
-import io.agentforge.platform.bus.RedisStreamsEventBus;
 import io.agentforge.platform.testing.RedisServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
