@@ -3,6 +3,12 @@ package io.agentforge.engine.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.agentforge.engine.checkpoint.AtomicFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -105,6 +111,21 @@ public final class AdamOptimizer implements AutoCloseable {
             }
         }
         this.steps = steps;
+    }
+
+    /**
+     * Writes the moments as safetensors, atomically, for a loop that saves its own state instead of a {@link Trainer}
+     * checkpoint (the step count is the caller's to keep beside them).
+     */
+    public void write(Path file) throws IOException {
+        AtomicFiles.write(file, out -> state().encode(out, NDList.Encoding.SAFETENSORS));
+    }
+
+    /** Restores moments {@link #write} wrote, with the step count they were written at. */
+    public void restore(Path file, long steps) throws IOException {
+        try (NDManager scratch = NDManager.newBaseManager(); InputStream in = Files.newInputStream(file)) {
+            restore(NDList.decode(scratch, in), steps);
+        }
     }
 
     @Override

@@ -65,11 +65,13 @@ public record OwnParameter(String name, boolean integer, double min, double max,
                     new OwnParameter("weight_decay", false, 0, 1, 0.1),
                     new OwnParameter("weight_decay_until", false, 0, 1, 0.5)),
             // PHASES.md section 4.4: evaluation every eval_interval steps on select, stop after `patience`
-            // evaluations without an improvement larger than min_delta, return the best weights.
+            // evaluations without an improvement larger than min_delta, return the best weights; the NaN guard skips a
+            // step whose loss or gradient is not finite and ends the run after bad_step_limit such steps in a row.
             ModelPhase.FORGE_TRAINING, List.of(
                     new OwnParameter("patience", true, 1, 10_000, 5),
                     new OwnParameter("min_delta", false, 0, 10, 0),
-                    new OwnParameter("weight_decay", false, 0, 1, 0)),
+                    new OwnParameter("weight_decay", false, 0, 1, 0),
+                    new OwnParameter("bad_step_limit", true, 1, 1_000, 3)),
             // PHASES.md section 5.4: the train mix (tool problems are the rest, so no mix can exceed the whole; more
             // general text than 10% because the phase must keep the text loss within 0.1 nat), and how many held-out
             // problems are answered in each of the three runtime modes.

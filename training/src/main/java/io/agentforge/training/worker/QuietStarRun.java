@@ -15,7 +15,7 @@ import io.agentforge.engine.quietstar.ThoughtReinforce;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.engine.training.AdamOptimizer;
 import io.agentforge.engine.training.TrainingResult;
-import io.agentforge.engine.training.TrainingRun;
+import io.agentforge.engine.training.OptimizerSettings;
 import io.agentforge.training.parameters.PhaseParameters;
 
 import java.nio.file.Files;
@@ -35,7 +35,8 @@ import java.util.Random;
  *       the task generator's templates, so this stage is named what it is, not "self-taught".</li>
  *   <li>Stage B, REINFORCE ({@code reinforce_steps}): per question K sampled thoughts, each rewarded by how much it
  *       raises log p(answer) against the others ({@link ThoughtReinforce}); the mean raw reward of each step is its
- *       progress. A stop saves the model and the step reached (Adam's moments start afresh on resume).</li>
+ *       progress. A stop (and every {@code checkpoint_interval} steps) saves the model, Adam's moments and step
+ *       count, the step reached and the reward history, so that a resumed job goes on as one that ran through.</li>
  * </ol>
  * Then the output model is measured on {@code test} with its thoughts, without them (same weights, {@code <sot><eot>}
  * fed), and with its thoughts scrambled, and the input model with thoughts; the output stays full precision and goes
@@ -46,6 +47,8 @@ public final class QuietStarRun implements PhaseRunner {
     static final String STAGE_B = "stage-b";
     static final String PARTIAL = "partial";
     static final String STATE_FILE = "stage_b_state.json";
+    /** Stage B's Adam moments beside its partial model (a partial saved before they were kept has none). */
+    static final String OPTIMIZER_FILE = "adam.safetensors";
     static final String TEST_RESULTS = "test_results.jsonl";
     static final String ARTIFACT = "quietstar-thinker";
     static final int EVAL_BATCH = 64;
@@ -70,16 +73,9 @@ public final class QuietStarRun implements PhaseRunner {
         var stageAExport = stageA.resolve(QuantizedTraining.EXPORT);
         var progress = new QuantizedTraining.SingleRun(context.channel(), total, "quietstar stage A (supervised scratchpads)");
         if (!Files.isDirectory(stageAExport)) {
-            var builder = TrainingRun.builder(config, QuantizedTraining.forTraining(data))
-                    .modelName("quietstar-stage-a")
-                    .learningRate(parameters.learningRate())
-                    .grokFast(QuantizedTraining.grokFast(parameters))
-                    .maxSteps(stageASteps)
-                    .batchSize(parameters.batchSize())
-                    .warmupSteps(Math.min(100, stageASteps / 10))
-                    .evalInterval(parameters.evalInterval())
-                    .evalBatchSize(EVAL_BATCH)
-                    .seed(parameters.seed());
+            // AdamW with the engine's default decay, as Cognate trains.
+            var builder = QuantizedTraining.baseRun("quietstar-stage-a", config, data, parameters,
+                    OptimizerSettings.adamW(parameters.learningRate()).weightDecay());
             var outcome = QuantizedTraining.train(builder, input.directory(), stageA, parameters, progress,
                     context.stop(), (model, result, run, dir) -> {
                         if (result.outcome() == TrainingResult.Outcome.DIVERGED) {
@@ -156,19 +152,24 @@ public final class QuietStarRun implements PhaseRunner {
         var partial = stageB.resolve(PARTIAL);
         var stateFile = stageB.resolve(STATE_FILE);
         int done = 0;
+        long optimizerSteps = 0;
         var history = new ArrayList<Map<String, Object>>();
         boolean resuming = Files.isDirectory(partial) && Files.isRegularFile(stateFile);
         if (resuming) {
             var state = Json.mapper().readTree(stateFile.toFile());
             done = state.get("step").asInt();
+            optimizerSteps = state.path("optimizer_steps").asLong(0);
             state.get("reward_history").forEach(entry -> history.add(Json.mapper().convertValue(entry, Map.class)));
         }
         try (var model = ModelExport.load(resuming ? partial : stageAExport);
              var optimizer = new AdamOptimizer(QuantizedTraining.adamW(learningRate, 0))) {
+            if (resuming && Files.isRegularFile(partial.resolve(OPTIMIZER_FILE))) {
+                optimizer.restore(partial.resolve(OPTIMIZER_FILE), optimizerSteps);
+            }
             var reinforce = new ThoughtReinforce(model, optimizer, settings);
             for (int step = done + 1; step <= steps; step++) {
                 if (context.stop().getAsBoolean()) {
-                    save(model, step - 1, history, stageB);
+                    save(model, optimizer, step - 1, history, stageB);
                     context.channel().send(new WorkerMessage.Checkpointed(offset + step - 1));
                     context.channel().send(new WorkerMessage.Stopped(offset + step - 1));
                     return false;
@@ -195,7 +196,7 @@ public final class QuietStarRun implements PhaseRunner {
                 context.channel().send(new WorkerMessage.Progress(offset + step, total,
                         "quietstar stage B (REINFORCE on sampled thoughts): step " + step, metrics));
                 if (step % parameters.checkpointInterval() == 0 && step < steps) {
-                    save(model, step, history, stageB);
+                    save(model, optimizer, step, history, stageB);
                     context.channel().send(new WorkerMessage.Checkpointed(offset + step));
                 }
             }
@@ -208,13 +209,20 @@ public final class QuietStarRun implements PhaseRunner {
         }
     }
 
-    /** Stage B's model and the steps done, replaced together (the state file names the step of the model beside it). */
-    private static void save(LanguageModel model, int step, List<Map<String, Object>> history, Path stageB)
-            throws Exception {
+    /**
+     * Stage B's model, Adam's moments and the steps done, replaced together (the state file names the step of the model
+     * beside it).
+     */
+    private static void save(LanguageModel model, AdamOptimizer optimizer, int step, List<Map<String, Object>> history,
+                             Path stageB) throws Exception {
         var temporary = stageB.resolve(PARTIAL + ".tmp");
         CognateRun.deleteRecursively(temporary);
         ModelExport.save(model, null, temporary);
-        Files.writeString(temporary.resolve(STATE_FILE), Json.write(Map.of("step", step, "reward_history", history)));
+        if (optimizer.steps() > 0) {
+            optimizer.write(temporary.resolve(OPTIMIZER_FILE));
+        }
+        Files.writeString(temporary.resolve(STATE_FILE), Json.write(Map.of("step", step,
+                "optimizer_steps", optimizer.steps(), "reward_history", history)));
         var partial = stageB.resolve(PARTIAL);
         CognateRun.deleteRecursively(stageB.resolve(STATE_FILE));
         CognateRun.deleteRecursively(partial);

@@ -1,6 +1,5 @@
 package io.agentforge.training.worker;
 
-import io.agentforge.contracts.Json;
 import io.agentforge.engine.data.DatasetSplits;
 import io.agentforge.engine.data.Example;
 import io.agentforge.engine.data.PersonaTurns;
@@ -8,16 +7,10 @@ import io.agentforge.engine.data.Split;
 import io.agentforge.engine.data.ToolProblems;
 import io.agentforge.engine.evaluation.ToolUseEvaluation;
 import io.agentforge.engine.export.ModelExport;
-import io.agentforge.engine.model.Quantization;
-import io.agentforge.engine.quantization.QuantizationReport;
-import io.agentforge.engine.quantization.Ternarization;
 import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.engine.tools.Calculator;
-import io.agentforge.engine.training.TrainingResult;
-import io.agentforge.engine.training.TrainingRun;
 import io.agentforge.training.parameters.PhaseParameters;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,61 +39,22 @@ public final class ToolPersonaRun implements PhaseRunner {
 
     @Override
     public int run(PhaseContext context) throws Exception {
-        var spec = context.spec();
-        var parameters = spec.parameters();
-        var clock = PhaseClock.start(spec.jobDir());
-        var input = QuantizedTraining.input(context.inputs(), "tool-persona");
-        var inputConfig = ModelExport.readConfig(input.directory());
-        boolean ternary = inputConfig.quantization() != Quantization.NONE;
-        var runConfig = ternary ? inputConfig.withQuantization(Quantization.BITNET) : inputConfig;
-        var text = QuantizedTraining.data(parameters, inputConfig);
-        var data = Mix.of(parameters, text, inputConfig.contextLength());
-        int steps = parameters.maxSteps();
-        var builder = TrainingRun.builder(runConfig, QuantizedTraining.forTraining(data.splits()))
-                .modelName("tool-persona")
-                .optimizer(QuantizedTraining.adamW(parameters.learningRate(), 0))
+        var training = QuantizedTraining.of(context, "tool-persona");
+        var parameters = training.parameters();
+        var text = QuantizedTraining.data(parameters, training.inputConfig());
+        var data = Mix.of(parameters, text, training.inputConfig().contextLength());
+        var builder = training.run(training.continuedConfig(), data.splits(), 0)
                 .quantizationRampSteps(0)
-                .grokFast(QuantizedTraining.grokFast(parameters))
-                .maxSteps(steps)
-                .batchSize(parameters.batchSize())
-                .warmupSteps(Math.min(100, steps / 10))
-                .evalInterval(parameters.evalInterval())
-                .evalBatchSize(QuantizedTraining.EVAL_BATCH)
-                .restoreBest(true)
-                .seed(parameters.seed());
-        var runDir = spec.jobDir().resolve(RUN_DIR);
-        var export = runDir.resolve(QuantizedTraining.EXPORT);
-        var progress = new QuantizedTraining.SingleRun(context.channel(), steps, "tool/persona fine-tuning");
-        if (!Files.isDirectory(export)) {
-            var outcome = QuantizedTraining.train(builder, input.directory(), runDir, parameters, progress,
-                    context.stop(), (model, result, run, dir) -> {
-                        if (result.outcome() == TrainingResult.Outcome.DIVERGED && result.bestStep() == 0) {
-                            throw new RunFailure("tool-persona: the loss diverged (NaN or infinite) at step "
-                                    + result.stats().totalSteps() + " before any evaluation; lower learning_rate");
-                        }
-                        try (var output = ternary ? Ternarization.ternarize(model) : null) {
-                            ModelExport.save(output == null ? model : output, result.stats(), dir);
-                        }
-                        var outcomeFile = new LinkedHashMap<String, Object>();
-                        outcomeFile.put("best_step", result.bestStep());
-                        outcomeFile.put("last_step", result.stats().totalSteps());
-                        Files.writeString(dir.resolve(OUTCOME_FILE), Json.write(outcomeFile));
-                    });
-            if (outcome == null) {
-                context.channel().send(new WorkerMessage.Stopped(progress.lastStep()));
-                return WorkerMain.EXIT_STOPPED;
-            }
+                .restoreBest(true);
+        var export = training.trained(RUN_DIR, "tool/persona fine-tuning", builder,
+                training.bestWeights(OUTCOME_FILE, QuantizedTraining.OutcomeExtra.NONE));
+        if (export == null) {
+            return WorkerMain.EXIT_STOPPED;
         }
-        progress.announce(steps);
 
-        var outcome = Json.mapper().readTree(export.resolve(OUTCOME_FILE).toFile());
-        var trained = ModelExport.readStats(export);
-        var stats = new LinkedHashMap<String, Object>();
-        stats.put("phase", "tool-persona");
-        stats.put("input_models", List.of(QuantizedTraining.inputModels(input)));
-        stats.put("split_hashes", data.splits().hashes());
-        stats.put("parameters", parameters.asMap());
-        try (var before = ModelExport.load(input.directory()); var after = ModelExport.load(export)) {
+        var outcome = QuantizedTraining.Outcome.read(export, OUTCOME_FILE);
+        var stats = training.stats(data.splits().hashes());
+        try (var before = ModelExport.load(training.input().directory()); var after = ModelExport.load(export)) {
             var calculator = new Calculator();
             var tools = ToolUseEvaluation.tools(after, calculator, data.testProblems(), TOOL_ANSWER_TOKENS);
             var persona = ToolUseEvaluation.persona(after, calculator, data.testPersona(), PERSONA_ANSWER_TOKENS);
@@ -118,36 +72,18 @@ public final class ToolPersonaRun implements PhaseRunner {
             stats.put("counterfactual_problems", tools.counterfactualProblems());
             stats.put("persona_prompts", persona.prompts());
             stats.put("samples", samples(tools, persona, data.testPersona()));
-            stats.put("input_ternary", ternary);
-            stats.put("still_ternary", QuantizationReport.of(after).ternary() && after.config().quantization() != Quantization.NONE);
+            training.putTernary(stats, after);
         }
         stats.put("train_mix", data.counts());
-        stats.put("best_step", outcome.get("best_step").asLong());
-        stats.put("last_step", outcome.get("last_step").asLong());
-        stats.put("eval_loss_history", trained.evalLossHistory());
-        stats.put("winner_artifact", ARTIFACT);
-        stats.put("winner_rule", "the one output: the weights of the best select evaluation");
-        stats.put("wall_time_seconds", clock.seconds());
-        PhaseClock.writeStats(spec.jobDir(), stats);
-
-        var metrics = new LinkedHashMap<>(CognateRun.numericStats(export));
-        for (var key : List.of("accuracy_with_tool", "accuracy_without_tool", "delta_tool", "counterfactual_follow_rate",
-                "persona_rate", "text_loss_before", "text_loss_after")) {
-            if (stats.get(key) instanceof Double value) {
-                metrics.put(key, value);
-            }
-        }
-        metrics.values().removeIf(v -> !Double.isFinite(v));
-        var artifactParameters = new LinkedHashMap<String, Object>(parameters.asMap());
-        artifactParameters.put("quantization", ternary ? "ternary" : "none");
-        artifactParameters.put("input_model_id", input.modelId());
+        QuantizedTraining.putSteps(stats, outcome, export);
+        var artifactParameters = new LinkedHashMap<String, Object>();
+        artifactParameters.put("quantization", training.outputQuantization());
         artifactParameters.put("tools", List.of("calculator"));
-        if (metrics.get("parameter_count") != null) {
-            artifactParameters.put("parameter_count", metrics.get("parameter_count").longValue());
-        }
-        var artifact = new WorkerMessage.Artifact(ARTIFACT, "model", export, null, artifactParameters, metrics);
-        context.channel().send(new WorkerMessage.Completed((int) outcome.get("last_step").asLong(), List.of(artifact), metrics));
-        return WorkerMain.EXIT_COMPLETED;
+        var winner = new QuantizedTraining.Winner(ARTIFACT, "the one output: the weights of the best select evaluation",
+                artifactParameters);
+        return training.complete(stats, export, winner, outcome.lastStep(), List.of("accuracy_with_tool",
+                "accuracy_without_tool", "delta_tool", "counterfactual_follow_rate", "persona_rate", "text_loss_before",
+                "text_loss_after"));
     }
 
     /** The first few held-out answers, so that a reader sees what the numbers count. */

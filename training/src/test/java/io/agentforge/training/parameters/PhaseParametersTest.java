@@ -145,7 +145,8 @@ class PhaseParametersTest {
         assertThat(bitnet.own()).containsEntry("ramp_share", 0.3).containsEntry("weight_decay", 0.1)
                 .containsEntry("weight_decay_until", 0.5);
         var forge = PhaseParameters.of(new JobRequest(ModelPhase.FORGE_TRAINING, null, Map.of("patience", 2), null), dataDir.resolve("datasets"));
-        assertThat(forge.own()).containsEntry("patience", 2L).containsEntry("min_delta", 0.0);
+        assertThat(forge.own()).containsEntry("patience", 2L).containsEntry("min_delta", 0.0)
+                .containsEntry("bad_step_limit", 3L);
 
         // Forge's patience is not BitNet's: a 400 naming it, never a silently ignored value.
         assertThatThrownBy(() -> PhaseParameters.of(new JobRequest(ModelPhase.BITNET, null, Map.of("patience", 2), null), dataDir.resolve("datasets")))

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -92,10 +93,12 @@ class BitNetAndForgeRunTest {
         var spec = new WorkerSpec("job-" + phase.wireName(), phase, parameters(phase, parameters), jobDir, 1);
         var model = new InputModel("handoff-1", "model-in-" + phase.wireName(), "input", "winner", "not-checked", null, input);
         var out = new ByteArrayOutputStream();
-        int exit = runner.run(new PhaseContext(spec, List.of(model), new WorkerChannel(new PrintStream(out, true,
-                StandardCharsets.UTF_8)), new StopSignal()));
-        messages.addAll(out.toString(StandardCharsets.UTF_8).lines().toList());
-        return exit;
+        try {
+            return runner.run(new PhaseContext(spec, List.of(model), new WorkerChannel(new PrintStream(out, true,
+                    StandardCharsets.UTF_8)), new StopSignal()));
+        } finally {
+            messages.addAll(out.toString(StandardCharsets.UTF_8).lines().toList());
+        }
     }
 
     private static Path bitnetExport() {
@@ -175,6 +178,8 @@ class BitNetAndForgeRunTest {
         }
         assertThat(stats.get("still_ternary").asBoolean()).isTrue();
         assertThat(stats.get("stopped_early").asBoolean()).isFalse();
+        assertThat(stats.get("stop_reason").asText()).isEqualTo("ran max_steps");
+        assertThat(stats.get("skipped_steps").asLong()).isZero();
         var history = new ArrayList<Double>();
         stats.get("eval_loss_history").forEach(v -> history.add(v.asDouble()));
         assertThat(history).hasSize(4);
@@ -193,6 +198,38 @@ class BitNetAndForgeRunTest {
             assertThat(stats.get("test_loss_after").asDouble())
                     .isCloseTo(QuantizedTraining.testLoss(returned, data.test()), within(1e-6));
         }
+    }
+
+    @Test
+    void forgeStepsWithANaNLossAreSkippedAndBadStepLimitOfThemInARowFailTheRunNamingWhy() throws Exception {
+        var forge = common();
+        forge.put("max_steps", 20);
+        forge.put("eval_interval", 5);
+        forge.put("checkpoint_interval", 10);
+        forge.put("bad_step_limit", 3);
+        // A real NaN: the embedding row of a token every training example reads is made infinite, so every step's
+        // loss and gradients are NaN (the rest of BitNet's export is untouched).
+        var data = QuantizedTraining.data(parameters(ModelPhase.FORGE_TRAINING, forge), FP);
+        int everywhere = java.util.stream.IntStream.range(0, FP.vocabSize())
+                .filter(t -> data.train().stream().allMatch(e -> java.util.Arrays.stream(e.tokens(), 0, e.tokens().length - 1)
+                        .anyMatch(x -> x == t)))
+                .findFirst().orElseThrow();
+        var poisoned = dir.resolve("poisoned-ternary");
+        try (var model = ModelExport.load(bitnetExport())) {
+            model.parameters().get("tok_embeddings.weight").set(new ai.djl.ndarray.index.NDIndex(everywhere),
+                    Float.POSITIVE_INFINITY);
+            ModelExport.save(model, null, poisoned);
+        }
+        var job = dir.resolve("forge-nan");
+        var messages = new ArrayList<String>();
+        assertThatThrownBy(() -> run(new ForgeTrainingRun(), ModelPhase.FORGE_TRAINING, forge, job, poisoned, messages))
+                .isInstanceOf(RunFailure.class)
+                .hasMessageContaining("3 steps in a row had a NaN or infinite loss or gradient")
+                .hasMessageContaining("the last at step 3")
+                .hasMessageContaining("before any evaluation");
+        // Two steps were skipped and reported before the third ended the run; nothing was exported.
+        assertThat(messages).filteredOn(m -> m.contains("\"type\":\"progress\"")).hasSize(3);
+        assertThat(job.resolve(ForgeTrainingRun.RUN_DIR).resolve(QuantizedTraining.EXPORT)).doesNotExist();
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,14 +79,39 @@ class QuietStarRunTest {
 
     private static int run(Map<String, Object> parameters, Path jobDir, Path model, List<String> messages)
             throws Exception {
+        return run(parameters, jobDir, model, messages, 0);
+    }
+
+    /** Runs the phase; {@code stopAfterStageBStep}, if positive, asks for a stop once that Stage B step reported. */
+    private static int run(Map<String, Object> parameters, Path jobDir, Path model, List<String> messages,
+                           int stopAfterStageBStep) throws Exception {
         var phaseParameters = PhaseParameters.of(new JobRequest(ModelPhase.QUIETSTAR, null, parameters, null),
                 dir.resolve("datasets"));
         var spec = new WorkerSpec("job-quietstar", ModelPhase.QUIETSTAR, phaseParameters, jobDir, 1);
         var handed = new InputModel("handoff-1", "model-in", "evomerge-winner", "winner", "not-checked", null, model);
         var out = new ByteArrayOutputStream();
+        var stop = new StopSignal();
+        OutputStream watched = new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public void write(int b) {
+                out.write(b);
+                if (b != '\n') {
+                    line.write(b);
+                    return;
+                }
+                var text = line.toString(StandardCharsets.UTF_8);
+                line.reset();
+                if (stopAfterStageBStep > 0 && text.contains("\"type\":\"progress\"")
+                        && text.contains("stage B (REINFORCE on sampled thoughts): step " + stopAfterStageBStep + "\"")) {
+                    stop.request();
+                }
+            }
+        };
         try {
             return new QuietStarRun().run(new PhaseContext(spec, List.of(handed),
-                    new WorkerChannel(new PrintStream(out, true, StandardCharsets.UTF_8)), new StopSignal()));
+                    new WorkerChannel(new PrintStream(watched, true, StandardCharsets.UTF_8)), stop));
         } finally {
             messages.addAll(out.toString(StandardCharsets.UTF_8).lines().toList());
         }
@@ -157,6 +183,49 @@ class QuietStarRunTest {
             var name = "tok_embeddings.weight";
             assertThat(out.parameters().get(name).toFloatArray()).isNotEqualTo(a.parameters().get(name).toFloatArray());
             assertThat(a.parameters().get(name).toFloatArray()).isNotEqualTo(in.parameters().get(name).toFloatArray());
+        }
+    }
+
+    @Test
+    void aJobStoppedInStageBAndResumedEndsWithTheWeightsAndRewardsOfOneThatRanThrough() throws Exception {
+        var resumed = dir.resolve("resumed-job");
+        // Stage A is an engine run, checkpointed and resumed by the engine: copying the finished one spares its time.
+        copyTree(job.resolve(QuietStarRun.STAGE_A), resumed.resolve(QuietStarRun.STAGE_A));
+        var first = new ArrayList<String>();
+        int exit = run(parameters(), resumed, input, first, 2);
+        assertThat(exit).as("messages %s", first).isEqualTo(WorkerMain.EXIT_STOPPED);
+        assertThat(first).anyMatch(m -> m.contains("\"type\":\"stopped\""));
+        var second = new ArrayList<String>();
+        exit = run(parameters(), resumed, input, second, 0);
+        assertThat(exit).as("messages %s", second).isEqualTo(WorkerMain.EXIT_COMPLETED);
+        // Only the third step ran after the resume.
+        assertThat(second).filteredOn(m -> m.contains("stage B")).hasSize(1);
+
+        var resumedStats = Json.mapper().readTree(resumed.resolve(PhaseClock.STATS_FILE).toFile());
+        assertThat(resumedStats.get("reward_history")).isEqualTo(stats.get("reward_history"));
+        var through = job.resolve(QuietStarRun.STAGE_B).resolve(QuantizedTraining.EXPORT);
+        var again = resumed.resolve(QuietStarRun.STAGE_B).resolve(QuantizedTraining.EXPORT);
+        try (var a = ModelExport.load(through); var b = ModelExport.load(again)) {
+            // Adam's moments and step count came back: a fresh Adam's first update (lr * sign of the gradient)
+            // would move every weight by about the learning rate.
+            for (var entry : a.parameters().entrySet()) {
+                float[] expected = entry.getValue().toFloatArray();
+                float[] actual = b.parameters().get(entry.getKey()).toFloatArray();
+                double largest = 0;
+                for (int i = 0; i < expected.length; i++) {
+                    largest = Math.max(largest, Math.abs(expected[i] - actual[i]));
+                }
+                assertThat(largest).as(entry.getKey()).isLessThan(1e-7);
+            }
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        Files.createDirectories(to.getParent());
+        try (var paths = Files.walk(from)) {
+            for (var path : paths.toList()) {
+                Files.copy(path, to.resolve(from.relativize(path).toString()));
+            }
         }
     }
 
