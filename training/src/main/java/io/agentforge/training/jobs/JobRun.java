@@ -13,6 +13,8 @@ import io.agentforge.training.worker.SubJobResult;
 import io.agentforge.training.worker.SubJobTask;
 import io.agentforge.training.worker.WorkerMessage;
 import io.agentforge.training.worker.WorkerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Duration;
@@ -31,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * history, {@code training_*} events). How the run ends is decided by the {@link JobScheduler}.
  */
 final class JobRun {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+
     static final String MDC_JOB_ID = "job_id";
 
     private final QueuedJob claimed;
@@ -249,6 +253,28 @@ final class JobRun {
         return new TrainingJob(job.jobId(), job.phase(), job.config(), job.parameters(), TaskStatus.RUNNING,
                 job.createdAt(), job.startedAt(), job.completedAt(), job.progress(), job.currentStep(),
                 job.message(), job.errorMessage());
+    }
+
+    /**
+     * Renews this run's lease. When that fails the run is released: with no grace when another instance runs the job
+     * now (a checkpoint written now would overwrite its state), else (paused, cancelled) with the stop grace. A worker
+     * silent for longer than the limit is killed.
+     */
+    void renewLease(Duration lease, Duration stopGrace, Duration silenceLimit, Instant now) {
+        if (!queue.renewLease(jobId(), owner, lease)) {
+            var current = store.findQueued(jobId());
+            if (current.job().status() == TaskStatus.RUNNING) {
+                release("taken over by " + current.leaseOwner(), Duration.ZERO);
+            } else {
+                release("the job is " + current.job().status() + (current.paused() ? " (paused)" : ""), stopGrace);
+            }
+            return;
+        }
+        var worker = worker();
+        if (worker != null && Duration.between(worker.lastHeard(), now).compareTo(silenceLimit) > 0) {
+            LOG.warn("worker {} of job {} silent for over {}; killing it", worker.pid(), jobId(), silenceLimit);
+            worker.kill();
+        }
     }
 
     /** Stops the worker (checkpoint, then kill after the grace) because the job is no longer this run's to finish. */

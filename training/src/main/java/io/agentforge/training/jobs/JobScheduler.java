@@ -84,26 +84,8 @@ final class JobScheduler implements AutoCloseable {
     private void renewLeases() {
         var now = Instant.now();
         for (var run : runs.values()) {
-            if (run.released()) {
-                continue;
-            }
-            if (!queue.renewLease(run.jobId(), settings.owner(), settings.lease())) {
-                var current = store.findQueued(run.jobId());
-                if (current.job().status() == TaskStatus.RUNNING) {
-                    // Our lease ran out (the database was away?) and another instance runs the job from the last
-                    // checkpoint: a checkpoint written now would overwrite its state, so no grace.
-                    run.release("taken over by " + current.leaseOwner(), Duration.ZERO);
-                } else {
-                    run.release("the job is " + current.job().status() + (current.paused() ? " (paused)" : ""),
-                            settings.stopGrace());
-                }
-                continue;
-            }
-            var worker = run.worker();
-            if (worker != null && Duration.between(worker.lastHeard(), now).compareTo(settings.silenceLimit()) > 0) {
-                LOG.warn("worker {} of job {} silent for over {}; killing it", worker.pid(), run.jobId(),
-                        settings.silenceLimit());
-                worker.kill();
+            if (!run.released()) {
+                run.renewLease(settings.lease(), settings.stopGrace(), settings.silenceLimit(), now);
             }
         }
     }
