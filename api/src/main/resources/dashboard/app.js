@@ -11,9 +11,13 @@ const now = () => performance.timeOrigin + performance.now();
 const REPORT_EVERY_MS = 5000;
 
 // Dark mode follows the OS unless ?theme=dark|light (or the button) says otherwise.
+// Charts paint with the theme's colours, so a change of theme tells them to repaint ('forge-theme').
 function applyTheme(choice) {
   const dark = choice ? choice === 'dark' : matchMedia('(prefers-color-scheme: dark)').matches;
-  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  const theme = dark ? 'dark' : 'light';
+  if (document.documentElement.dataset.theme === theme) return;
+  document.documentElement.dataset.theme = theme;
+  dispatchEvent(new Event('forge-theme'));
 }
 const themeParam = params.get('theme');
 applyTheme(themeParam === 'dark' || themeParam === 'light' ? themeParam : sessionStorage.getItem('agentforge.theme'));
@@ -23,7 +27,7 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () =>
 // The test hook: only with ?test=1.
 const forge = params.get('test') === '1' ? {
   errors: [], recv: [], drawn: [], latencies: [], gaps: 0, statusHistory: {}, zoomQueries: [], longTasks: [],
-  charts: {}, series: null, live: null, bench: null, ready: false,
+  charts: {}, runCharts: null, series: null, live: null, bench: null, ready: false,
 } : null;
 if (forge) {
   window.__forge = forge;
@@ -139,23 +143,21 @@ async function start() {
     applyTheme(next);
   });
   let url = null;
-  try {
-    const config = await api('/dashboard/config');
+  // Asked together: the config says where the WebSocket service is, and an API that asks for a key asks now,
+  // before the WebSocket opens with it (the page and its config are open). A page that cannot read jobs says so
+  // where it needs them.
+  const [config] = await Promise.allSettled([api('/dashboard/config'), api('/jobs?limit=1')]);
+  if (config.status === 'fulfilled') {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    url = config.websocket_url || (config.websocket_port ? scheme + '//' + location.hostname + ':' + config.websocket_port + '/ws' : null);
-  } catch (e) {
-    main.replaceChildren(h('h1', {}, 'Agent Forge'), failure(e));
-  }
-  // An API that asks for a key asks now, before the WebSocket opens with it (the page and its config are open).
-  try {
-    await api('/jobs?limit=1');
-  } catch (e) {
-    // A page that cannot read jobs says so where it needs them.
+    const c = config.value;
+    url = c.websocket_url || (c.websocket_port ? scheme + '//' + location.hostname + ':' + c.websocket_port + '/ws' : null);
+  } else {
+    main.replaceChildren(h('h1', {}, 'Agent Forge'), failure(config.reason));
   }
   app.live = new Live(url, showConnection, withToken).start();
   if (forge) {
     forge.live = app.live;
-    forge.bench = await import('./bench.js');
+    import('./bench.js').then((bench) => { forge.bench = bench; });
   }
   setInterval(showConnection, 250);
   setInterval(reportLatency, REPORT_EVERY_MS);

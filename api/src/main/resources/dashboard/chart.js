@@ -1,6 +1,8 @@
 // Live curves of one run with uPlot: the series store (columns, as the API's buckets answer them), debiased EMA
 // smoothing with the raw curve as a shadow, the min/max band of each bucket, four x-axes, a log y toggle, markers
 // for phase boundaries and alerts, and at most one redraw per animation frame whatever the event rate.
+import { FrameThrottle } from './dom.js';
+
 export const PANELS = [
   { key: 'loss', label: 'loss', extra: 'eval_loss' },
   { key: 'lr', label: 'learning rate' },
@@ -8,6 +10,9 @@ export const PANELS = [
   { key: 'tokens_per_sec', label: 'tokens/s' },
 ];
 export const X_MODES = { step: 'step', wall: 'wall clock', relative: 'relative time (s)', tokens: 'tokens seen' };
+// A fast stream is drawn at most this often (about 30 times a second): a step every 50 ms is drawn in the next frame,
+// a step every 10 ms waits for the next of these, and the page keeps CPU for the rest of the machine.
+const MIN_REDRAW_MS = 33;
 
 // TensorBoard's and W&B's EMA: the running average divided by the weight it has accumulated, so the first points
 // are not pulled towards zero. Missing values (null) stay missing and do not advance it.
@@ -123,14 +128,22 @@ function css(name) {
 
 // The four panels of a run. Rebuilt on a mode change (x-axis, log, smoothing); appended to in place otherwise.
 export class RunCharts {
-  constructor(container, series, options, hooks = {}) {
+  constructor(container, series, options, markers, hooks = {}) {
     this.container = container;
     this.series = series;
     this.options = options;           // { xMode, log, smoothing }
     this.hooks = hooks;               // { onZoom(fromStep, toStep), onDrawn() }
-    this.markers = [];                // { step?, time?, kind, label }
+    this.markers = markers;           // { step?, time?, kind, label }, shared with the page that adds them
+    this.drawnMarkers = [];           // what the loss panel last drew: { kind, label, x } (x in CSS pixels)
     this.charts = {};
-    this.frame = 0;
+    this.redraws = new FrameThrottle(() => {
+      this.pending = Object.values(this.charts);
+      this.redrawNext(false);
+    }, MIN_REDRAW_MS);
+    this.pending = [];                // panels still to redraw in this round, one task each
+    this.posted = false;              // a task to redraw the next of them is queued
+    this.channel = new MessageChannel();
+    this.channel.port1.onmessage = () => this.redrawNext();
     this.zoomed = false;
     this.build();
   }
@@ -139,6 +152,9 @@ export class RunCharts {
     for (const chart of Object.values(this.charts)) chart.u.destroy();
     this.container.textContent = '';
     this.charts = {};
+    this.pending = [];
+    // Read once per theme: a style read while drawing would make the browser recompute styles in the middle of it.
+    this.colours = { alert: css('--bad') || '#dc2626', phase: css('--muted') || '#888' };
     const width = Math.max(320, Math.floor((this.container.clientWidth || 1200) / 2) - 16);
     for (const panel of PANELS) {
       const box = document.createElement('figure');
@@ -237,7 +253,13 @@ export class RunCharts {
       case 'wall': return s.times[i] / 1000;
       case 'relative': return (s.times[i] - s.times[0]) / 1000;
       case 'tokens': {
-        // Tokens seen, from each step's measured tokens/s over the time since the previous point.
+        // Tokens seen as the run counted them (tokens_seen); a run that does not report it is approximated from
+        // each step's measured tokens/s over the time since the previous point.
+        const seen = s.last.tokens_seen && s.last.tokens_seen[i];
+        if (seen !== null && seen !== undefined) {
+          chart.tokens = seen;
+          return seen;
+        }
         const dt = i > 0 ? (s.times[i] - s.times[i - 1]) / 1000 : 0;
         chart.tokens += (tps[i] || 0) * dt;
         return chart.tokens;
@@ -246,20 +268,31 @@ export class RunCharts {
     }
   }
 
-  // Asks for one redraw in the next animation frame, however many steps arrived since the last one.
+  // Asks for one redraw, however many steps arrived since the last one (without new points, e.g. a new marker, a
+  // plain redraw): the loss panel in the next animation frame, at most one round every MIN_REDRAW_MS, then each other
+  // panel in a task of its own, so that no task of the page carries the four charts at once.
   update() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      for (const chart of Object.values(this.charts)) {
-        if (chart.generation !== this.series.generation) {
-          this.reset(chart);
-        } else {
-          this.sync(chart);
-        }
-        chart.u.setData(chart.data, !this.zoomed);
-      }
-    });
+    this.redraws.request();
+  }
+
+  redrawNext(posted = true) {
+    if (posted) this.posted = false;
+    const chart = this.pending.shift();
+    if (!chart) return;
+    if (this.pending.length && !this.posted) {
+      this.posted = true;
+      this.channel.port2.postMessage(0);
+    }
+    if (this.charts[chart.panel.key] !== chart) return;   // rebuilt meanwhile
+    const before = chart.synced;
+    const fresh = chart.generation !== this.series.generation;
+    if (fresh) {
+      this.reset(chart);
+    } else {
+      this.sync(chart);
+    }
+    if (!fresh && chart.synced === before) chart.u.redraw(false);
+    else chart.u.setData(chart.data, !this.zoomed);
   }
 
   setOptions(options) {
@@ -268,13 +301,17 @@ export class RunCharts {
   }
 
   drawn(u, panel) {
-    this.drawMarkers(u);
-    if (panel.key === 'loss' && this.hooks.onDrawn) this.hooks.onDrawn();
+    const drawn = this.drawMarkers(u);
+    if (panel.key === 'loss') {
+      this.drawnMarkers = drawn;
+      if (this.hooks.onDrawn) this.hooks.onDrawn();
+    }
   }
 
   // Vertical lines at phase boundaries and alerts, placed by step (or by time, for alerts).
   drawMarkers(u) {
-    if (!this.markers.length) return;
+    const drawn = [];
+    if (!this.markers.length) return drawn;
     const ctx = u.ctx;
     const top = u.bbox.top;
     const height = u.bbox.height;
@@ -286,7 +323,7 @@ export class RunCharts {
       if (i >= u.data[0].length) continue;
       const x = u.valToPos(u.data[0][i], 'x', true);
       if (!Number.isFinite(x)) continue;
-      ctx.strokeStyle = marker.kind === 'alert' ? (css('--bad') || '#dc2626') : (css('--muted') || '#888');
+      ctx.strokeStyle = marker.kind === 'alert' ? this.colours.alert : this.colours.phase;
       ctx.fillStyle = ctx.strokeStyle;
       ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
       ctx.beginPath();
@@ -294,8 +331,10 @@ export class RunCharts {
       ctx.lineTo(x, top + height);
       ctx.stroke();
       ctx.fillText(marker.label, x + 3 * devicePixelRatio, top + 12 * devicePixelRatio);
+      drawn.push({ kind: marker.kind, label: marker.label, x: x / devicePixelRatio });
     }
     ctx.restore();
+    return drawn;
   }
 
   // A drag selection zooms the x scale (uPlot does that); the page then asks the server for finer buckets.
@@ -322,7 +361,9 @@ export class RunCharts {
   }
 
   destroy() {
-    cancelAnimationFrame(this.frame);
+    this.redraws.cancel();
+    this.pending = [];
+    this.channel.port1.close();
     for (const chart of Object.values(this.charts)) chart.u.destroy();
     this.charts = {};
   }

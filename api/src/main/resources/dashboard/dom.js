@@ -59,3 +59,39 @@ export function chip(state, id) {
 export function failure(error) {
   return h('p', { class: 'error', role: 'alert' }, error.message || String(error));
 }
+
+// Runs work in an animation frame when asked, however often it is asked, and at most once every minMs: a stream of
+// events costs the page a bounded number of repaints a second.
+export class FrameThrottle {
+  constructor(work, minMs) {
+    this.work = work;
+    this.minMs = minMs;
+    this.frame = 0;
+    this.timer = 0;
+    this.last = -Infinity;
+  }
+
+  request() {
+    if (this.frame || this.timer) return;
+    const wait = this.last + this.minMs - performance.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = 0;
+        this.request();
+      }, wait);
+      return;
+    }
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.last = performance.now();
+      this.work();
+    });
+  }
+
+  cancel() {
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.timer);
+    this.frame = 0;
+    this.timer = 0;
+  }
+}

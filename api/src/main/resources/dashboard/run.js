@@ -1,17 +1,20 @@
 // The run detail page: the job's state and controls, its live curves, parameters, stats and log tail. Live by push:
 // it follows jobs/{id} on the WebSocket before reading the history, so no step falls between the two.
-// With ?since=<event id>&speed=10x it replays the run from the bus instead, at that speed.
+// With ?since=<event id>&speed=10x it replays the run from the bus instead, at that speed: any run that started
+// offers it, from the id of its first training_started event (the job's started_event_id).
 import { api } from './api.js';
-import { h, fmt, chip, jobState, keyValues, failure } from './dom.js';
+import { h, fmt, chip, jobState, keyValues, failure, FrameThrottle } from './dom.js';
 import { RunCharts, RunSeries, X_MODES } from './chart.js';
 
 const LOG_LINES = 200;
+// The log tail and the latest values are text for people: rewritten at most five times a second, not per event.
+const TEXT_REPAINT_MS = 200;
 
 export function runPage(app, jobId, query) {
   const series = new RunSeries();
   const replay = query.get('since') ? { since: query.get('since'), speed: parseFloat(query.get('speed')) || 10 } : null;
   const view = {
-    job: null, charts: null, buffered: [], ready: false, lastSeed: null, log: [], stats: {},
+    job: null, charts: null, buffered: [], ready: false, lastSeed: null, log: [], stats: {}, markers: [],
     options: { xMode: 'step', log: false, smoothing: 0.6 },
   };
   const forge = app.forge;
@@ -36,6 +39,7 @@ export function runPage(app, jobId, query) {
     value: view.options.smoothing, 'aria-label': 'EMA smoothing',
     onchange: (e) => rebuild({ smoothing: parseFloat(e.target.value) }) });
   const replayLink = h('a', { id: 'replay-link', hidden: true }, 'Replay this run at 10×');
+  const markersEl = h('p', { class: 'muted', id: 'markers' });
 
   app.main.replaceChildren(
     h('section', { class: 'run-head' },
@@ -47,6 +51,7 @@ export function runPage(app, jobId, query) {
         h('label', {}, 'smoothing ', smoothing), replayLink),
       errorEl),
     chartsEl,
+    markersEl,
     h('section', { class: 'cols' },
       h('div', {}, h('h2', {}, 'Parameters'), paramsEl),
       h('div', {}, h('h2', {}, 'Stats'), statsEl),
@@ -67,6 +72,48 @@ export function runPage(app, jobId, query) {
     pauseBtn.disabled = final || state === 'paused' || !!replay;
     resumeBtn.disabled = state !== 'paused' || !!replay;
     paramsEl.replaceChildren(keyValues(job.parameters));
+    if (job.started_event_id && !replay) {
+      replayLink.href = '?since=' + encodeURIComponent(job.started_event_id) + '&speed=10x#/runs/' + encodeURIComponent(jobId);
+      replayLink.hidden = false;
+    }
+  }
+
+  // Vertical lines on every curve: phase boundaries (a new data seed, a pause, a resume) and alerts, from the
+  // history when the page loads and live from then on. Listed under the charts too, for keyboards and readers.
+  function mark(marker) {
+    if (marker.id && view.markers.some((m) => m.id === marker.id)) return;
+    view.markers.push(marker);
+    markersEl.textContent = 'Markers: ' + view.markers.map((m) => m.label + (m.step !== undefined ? ' at step ' + fmt(m.step)
+      : ' at ' + new Date(m.time).toISOString().slice(11, 19))).join(' · ');
+    if (view.charts) view.charts.update();
+  }
+
+  // Where the history's data seed changes, a phase of the run begins (Cognate trains one model per seed).
+  function seedMarkers() {
+    const seeds = series.last.data_seed || [];
+    let previous = null;
+    for (let i = 0; i < seeds.length; i++) {
+      if (seeds[i] === null) continue;
+      if (previous !== null && seeds[i] !== previous) {
+        mark({ id: 'seed ' + seeds[i], step: series.steps[i], kind: 'phase', label: 'seed ' + seeds[i] });
+      }
+      previous = seeds[i];
+    }
+    if (previous !== null) view.lastSeed = previous;
+  }
+
+  async function alertMarkers(job) {
+    if (!job.started_at) return;
+    const from = Date.parse(job.started_at);
+    const to = job.completed_at ? Date.parse(job.completed_at) : Date.now();
+    try {
+      for (const alert of await api('/alerts')) {
+        const at = Date.parse(alert.timestamp);
+        if (at >= from && at <= to) mark({ id: alert.alert_id, time: at, kind: 'alert', label: alert.severity || 'alert' });
+      }
+    } catch (e) {
+      // Without the alerts the curves still stand; the system page says why they are missing.
+    }
   }
 
   function showValues() {
@@ -91,16 +138,16 @@ export function runPage(app, jobId, query) {
     repaint();
   }
 
-  // The log and the latest values change with every event, but are written once per animation frame.
+  // The log and the latest values change with every event, but are rewritten together, at most every TEXT_REPAINT_MS.
+  const text = new FrameThrottle(() => {
+    const atBottom = logEl.scrollTop + logEl.clientHeight >= logEl.scrollHeight - 4;
+    logEl.textContent = view.log.join('\n');
+    if (atBottom) logEl.scrollTop = logEl.scrollHeight;
+    showValues();
+  }, TEXT_REPAINT_MS);
+
   function repaint() {
-    if (view.frame) return;
-    view.frame = requestAnimationFrame(() => {
-      view.frame = 0;
-      const atBottom = logEl.scrollTop + logEl.clientHeight >= logEl.scrollHeight - 4;
-      logEl.textContent = view.log.join('\n');
-      if (atBottom) logEl.scrollTop = logEl.scrollHeight;
-      showValues();
-    });
+    text.request();
   }
 
   function onEvent(message) {
@@ -134,7 +181,7 @@ export function runPage(app, jobId, query) {
         series.append(step, at, d.metrics);
         const seed = d.metrics && d.metrics.data_seed;
         if (seed !== undefined && seed !== view.lastSeed) {
-          if (view.lastSeed !== null && view.charts) view.charts.markers.push({ step, kind: 'phase', label: 'seed ' + seed });
+          if (view.lastSeed !== null) mark({ id: 'seed ' + seed, step, kind: 'phase', label: 'seed ' + seed });
           view.lastSeed = seed;
         }
         app.stepReceived(Date.parse(message.timestamp), step);
@@ -144,8 +191,7 @@ export function runPage(app, jobId, query) {
       else if (view.job) { view.job.progress = d.progress; progressEl.value = d.progress || 0; }
     } else if (message.type.startsWith('training_')) {
       if (message.type === 'training_paused' || (message.type === 'training_started' && d.resumed_from_step > 0)) {
-        if (view.charts) view.charts.markers.push({ step: d.current_step, kind: 'phase',
-          label: message.type === 'training_paused' ? 'paused' : 'resumed' });
+        mark({ step: d.current_step, kind: 'phase', label: message.type === 'training_paused' ? 'paused' : 'resumed' });
       }
       if (message.type === 'training_completed' && d.metrics) {
         view.stats = d.metrics;
@@ -183,8 +229,10 @@ export function runPage(app, jobId, query) {
     const range = fromStep === null ? '' : '&from=' + fromStep + '&to=' + toStep;
     try {
       const buckets = await api('/jobs/' + encodeURIComponent(jobId) + '/metrics?buckets=' + 2 * width + range);
-      if (forge) forge.zoomQueries.push({ from: fromStep, to: toStep, points: buckets.steps.length, total: buckets.total_points });
+      if (forge) forge.zoomQueries.push({ from: fromStep, to: toStep, buckets: 2 * width, points: buckets.steps.length,
+        total: buckets.total_points, first: buckets.from_step, last: buckets.to_step });
       series.load(buckets);
+      seedMarkers();
       view.charts.update();
     } catch (e) {
       errorEl.replaceChildren(failure(e));
@@ -195,8 +243,10 @@ export function runPage(app, jobId, query) {
     view.ready = false;
     // Following the run's topic first: a step recorded while the history is read arrives as an event.
     await app.live.confirmed('jobs/' + jobId);
+    let job;
     try {
-      setJob(await api('/jobs/' + encodeURIComponent(jobId)));
+      job = await api('/jobs/' + encodeURIComponent(jobId));
+      setJob(job);
     } catch (e) {
       app.main.replaceChildren(h('h1', {}, 'Run ', h('code', {}, jobId)),
         failure(new Error(e.status === 404 ? 'There is no job ' + jobId + '. ' + e.message : e.message)),
@@ -207,14 +257,12 @@ export function runPage(app, jobId, query) {
       const width = Math.max(320, Math.floor((chartsEl.clientWidth || 1200) / 2) - 16);
       try {
         series.load(await api('/jobs/' + encodeURIComponent(jobId) + '/metrics?buckets=' + 2 * width));
+        seedMarkers();
       } catch (e) {
         errorEl.replaceChildren(failure(e));
       }
-      if (app.live.cursor) {
-        replayLink.href = '?since=' + encodeURIComponent(view.firstCursor || app.live.cursor) + '&speed=10x#/runs/' + jobId;
-        replayLink.hidden = !view.firstCursor;
-      }
     }
+    alertMarkers(job);
     try {
       const models = await api('/models?limit=100');
       const mine = (models.models || models.items || []).filter((m) => m.training_job_id === jobId);
@@ -227,14 +275,14 @@ export function runPage(app, jobId, query) {
       statsEl.replaceChildren(failure(e));
     }
     if (!view.charts) {
-      view.charts = new RunCharts(chartsEl, series, view.options, {
+      view.charts = new RunCharts(chartsEl, series, view.options, view.markers, {
         onZoom: (a, b) => zoom(a, b),
         onDrawn: () => app.drawn(),
         onBuilt: (charts) => {
           if (forge) forge.charts = Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.u]));
         },
       });
-      if (forge) forge.series = series;
+      if (forge) { forge.series = series; forge.runCharts = view.charts; }
     } else {
       view.charts.update();
     }
@@ -268,28 +316,24 @@ export function runPage(app, jobId, query) {
     tick();
   }
 
-  // The cursor before the first event of this run seen here: a later visit can replay the run from it.
-  view.firstCursor = sessionStorage.getItem('agentforge.first.' + jobId);
-  if (!view.firstCursor && app.live.cursor && !replay) {
-    view.firstCursor = app.live.cursor;
-    sessionStorage.setItem('agentforge.first.' + jobId, app.live.cursor);
-  }
   const unsubscribe = app.live.subscribe('jobs/' + jobId, onEvent, replay ? replay.since : undefined);
   const unsubscribeAlerts = app.live.subscribe('admin_alerts', (message) => {
-    if (message.type === 'alert_created' && view.charts) {
-      view.charts.markers.push({ time: Date.parse(message.timestamp), kind: 'alert',
-        label: (message.data && message.data.severity) || 'alert' });
-      view.charts.update();
+    const d = message.data || {};
+    if (message.type === 'alert_created') {
+      mark({ id: d.alert_id, time: Date.parse(d.timestamp || message.timestamp), kind: 'alert', label: d.severity || 'alert' });
     }
   });
+  const repaintTheme = () => { if (view.charts) view.charts.build(); };
+  addEventListener('forge-theme', repaintTheme);
   load();
 
   return () => {
     view.stopped = true;
     clearTimeout(view.replayTimer);
-    cancelAnimationFrame(view.frame);
+    text.cancel();
     unsubscribe();
     unsubscribeAlerts();
+    removeEventListener('forge-theme', repaintTheme);
     if (view.charts) view.charts.destroy();
   };
 }

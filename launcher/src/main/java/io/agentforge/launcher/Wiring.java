@@ -61,11 +61,14 @@ public final class Wiring implements AutoCloseable {
     private final Map<ServiceName, ServiceServer> servers;
     private final Deque<AutoCloseable> resources;
     private final EventBus bus;
+    private final Database database;
 
-    private Wiring(Map<ServiceName, ServiceServer> servers, Deque<AutoCloseable> resources, EventBus bus) {
+    private Wiring(Map<ServiceName, ServiceServer> servers, Deque<AutoCloseable> resources, EventBus bus,
+                   Database database) {
         this.servers = Collections.unmodifiableMap(new EnumMap<>(servers));
         this.resources = resources;
         this.bus = bus;
+        this.database = database;
     }
 
     /**
@@ -139,7 +142,7 @@ public final class Wiring implements AutoCloseable {
             if (monitoring != null) {
                 watch(monitoring);
             }
-            return new Wiring(servers, resources, bus);
+            return new Wiring(servers, resources, bus, database);
         }
 
         private void openInfrastructure() {
@@ -288,6 +291,14 @@ public final class Wiring implements AutoCloseable {
     /** The event bus of this process, for tests that publish events as a service would. */
     EventBus bus() {
         return bus;
+    }
+
+    /**
+     * The metadata database of this process (null when no service here keeps metadata), for tests that write rows as
+     * an older version would: a second pool on the same embedded file would close it for everyone when it closes.
+     */
+    Database database() {
+        return database;
     }
 
     /** The running servers, by service. */

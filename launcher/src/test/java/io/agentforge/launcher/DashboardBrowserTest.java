@@ -92,7 +92,7 @@ class DashboardBrowserTest {
         // A long run holds the only slot, so the next ones wait in the queue: one to watch go queued -> running ->
         // completed once the long one is cancelled from its page, one paused for the synthetic stream.
         longRun = submit(500);
-        await().atMost(Duration.ofSeconds(60)).until(() -> job(longRun).get("status").asText().equals("running"));
+        await().atMost(Duration.ofSeconds(180)).until(() -> job(longRun).get("status").asText().equals("running"));
         queuedRun = submit(STEPS_PER_MODEL);
         pausedRun = submit(STEPS_PER_MODEL);
         trainingPost("/jobs/" + pausedRun + "/pause", "");
@@ -165,25 +165,26 @@ class DashboardBrowserTest {
     @Order(2)
     void aQueuedRunGoesRunningWhenTheLongOneIsCancelledFromItsButtonAndEveryStepIsDrawn() throws Exception {
         open("/?test=1#/runs/" + queuedRun);
-        await().atMost(Duration.ofSeconds(10)).until(() -> chip().equals("queued"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chip().equals("queued"));
         var queuedTab = driver.getWindowHandle();
 
         driver.switchTo().newWindow(WindowType.TAB);
         open("/?test=1#/runs/" + longRun);
-        await().atMost(Duration.ofSeconds(60)).until(() -> pointCount() >= 2);
+        // A step of the tiny model takes seconds on a loaded machine, more while another JVM compiles.
+        await().atMost(Duration.ofMinutes(4)).until(() -> pointCount() >= 2);
         driver.findElement(By.id("cancel")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> job(longRun).get("status").asText().equals("cancelled"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> chip().equals("cancelled"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> job(longRun).get("status").asText().equals("cancelled"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> chip().equals("cancelled"));
         noConsoleErrorsOrWarnings();
         driver.close();
         driver.switchTo().window(queuedTab);
 
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> chip().equals("completed"));
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() -> chip().equals("completed"));
         int steps = job(queuedRun).get("current_step").asInt();
         assertThat(steps).isEqualTo(3 * STEPS_PER_MODEL);
         assertThat(script("return __forge.statusHistory[arguments[0]]", queuedRun))
                 .isEqualTo(List.of("queued", "running", "completed"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> pointCount() == steps);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pointCount() == steps);
         assertThat(script("return __forge.charts.loss.data[0][__forge.charts.loss.data[0].length - 1]"))
                 .isEqualTo((long) steps);
         assertThat(script("return __forge.series.steps")).isEqualTo(steps(1, steps));
@@ -197,11 +198,20 @@ class DashboardBrowserTest {
         // Another x-axis and a log scale redraw the same points.
         new Select(driver.findElement(By.id("x-mode"))).selectByValue("relative");
         driver.findElement(By.id("log-scale")).click();
-        await().atMost(Duration.ofSeconds(5)).until(() -> ((Number) script(
+        await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) script(
                 "return __forge.charts.loss.scales.y.distr")).intValue() == 3);
         assertThat(pointCount()).isEqualTo(steps);
         var lastX = ((Number) script("const x = __forge.charts.loss.data[0]; return x[x.length - 1]")).doubleValue();
         assertThat(lastX).as("seconds from the first step to the last").isPositive().isNotEqualTo((double) steps);
+
+        // The tokens-seen axis is the run's own count (the sum of each step's tokens), not an estimate.
+        new Select(driver.findElement(By.id("x-mode"))).selectByValue("tokens");
+        var history = Json.mapper().readTree(get("/jobs/" + queuedRun + "/metrics", "application/json").body())
+                .get("data");
+        var counted = history.get(history.size() - 1).get("metrics").get("tokens_seen").asDouble();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) script(
+                "const x = __forge.charts.loss.data[0]; return x[x.length - 1]")).doubleValue() == counted);
+        assertThat(counted).isGreaterThanOrEqualTo(4.0 * steps);
     }
 
     @Test
@@ -209,17 +219,17 @@ class DashboardBrowserTest {
     void theModelsPageDrawsTheRegistrysLineageExportsAndChats() {
         open("/?test=1#/models");
         // The finished run saved its ancestor and three models trained from it: three edges from one node.
-        await().atMost(Duration.ofSeconds(15)).until(() -> driver.findElements(By.cssSelector("#lineage-graph g.node"))
+        await().atMost(Duration.ofSeconds(90)).until(() -> driver.findElements(By.cssSelector("#lineage-graph g.node"))
                 .size() >= 4);
         assertThat(driver.findElements(By.cssSelector("#lineage-graph line.edge"))).hasSizeGreaterThanOrEqualTo(3);
 
         driver.findElements(By.cssSelector("#models input[type=checkbox]")).getFirst().click();
         driver.findElement(By.id("export")).click();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !driver.findElements(By.linkText("download the zip")).isEmpty());
+        await().atMost(Duration.ofSeconds(120)).until(() -> !driver.findElements(By.linkText("download the zip")).isEmpty());
 
         driver.findElement(By.cssSelector("input[name=message]")).sendKeys("2+3=");
         driver.findElement(By.cssSelector("input[name=message]")).submit();
-        await().atMost(Duration.ofSeconds(60)).until(() -> driver.findElement(By.id("chat-log")).getText()
+        await().atMost(Duration.ofSeconds(180)).until(() -> driver.findElement(By.id("chat-log")).getText()
                 .lines().count() >= 2);
         // The reply line names the model that generated it (an error would be in parentheses instead).
         assertThat(driver.findElement(By.id("chat-log")).getText().lines().toList().get(1)).matches("^cognate-\\S+: .*");
@@ -229,14 +239,14 @@ class DashboardBrowserTest {
     @Order(4)
     void aForcedDisconnectResumesWithEveryStepOnceAndSaysHowManyWereReplayed() {
         open("/?test=1#/runs/" + pausedRun);
-        await().atMost(Duration.ofSeconds(10)).until(() -> chip().equals("paused"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> chip().equals("paused"));
         int steps = 100;
         stream(pausedRun, 1, steps, Duration.ofMillis(50), step -> {
             if (step == 30) {
                 script("__forge.live.drop()");
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> pointCount() == steps);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pointCount() == steps);
         assertThat(script("return __forge.series.steps")).isEqualTo(steps(1, steps));
         assertThat(((Number) script("return __forge.gaps")).intValue()).isZero();
         assertThat(((Number) script("return __forge.live.reconnects")).intValue()).isEqualTo(1);
@@ -251,13 +261,13 @@ class DashboardBrowserTest {
     @Order(5)
     void stepToPixelLatencyAtTwentyStepsPerSecondIsMeasuredAndReportedToMetrics() throws Exception {
         open("/?test=1#/runs/" + pausedRun);
-        await().atMost(Duration.ofSeconds(10)).until(() -> pointCount() >= 100);
+        await().atMost(Duration.ofSeconds(60)).until(() -> pointCount() >= 100);
         script("__forge.latencies.length = 0");
         int first = 1_001;
         int steps = 500;
         stream(pausedRun, first, steps, Duration.ofMillis(50), step -> {
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) script("return __forge.latencies.length"))
+        await().atMost(Duration.ofSeconds(60)).until(() -> ((Number) script("return __forge.latencies.length"))
                 .intValue() >= steps);
         @SuppressWarnings("unchecked")
         var latencies = ((List<Number>) script("return __forge.latencies")).stream().mapToDouble(Number::doubleValue)
@@ -273,13 +283,14 @@ class DashboardBrowserTest {
         assertThat(p50).isLessThan(1_000);
 
         // The page reports what it measured; /metrics holds it as a histogram.
-        await().atMost(Duration.ofSeconds(15)).until(() -> metricCount() >= steps);
+        await().atMost(Duration.ofSeconds(90)).until(() -> metricCount() >= steps);
     }
 
     @Test
     @Order(6)
     void chartBenchmarksOfAHundredThousandPoints() {
         open("/?test=1#/runs");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Boolean.TRUE.equals(script("return !!__forge.bench")));
         var cold = ((Number) driver.executeAsyncScript(
                 "const done = arguments[arguments.length - 1]; __forge.bench.coldDraw(100000).then(done)"))
                 .doubleValue();
@@ -293,6 +304,160 @@ class DashboardBrowserTest {
         assertThat(cold).isPositive();
         assertThat(appends).hasSize(100);
         assertThat(appends[0]).isPositive();
+    }
+
+    @Test
+    @Order(7)
+    void aLongHistoryKeepsItsSpikeAndPhaseBoundaryAndAZoomAsksForFinerBuckets() throws Exception {
+        var seeded = seedHistory(20_000, 12_345, 10_000);
+        openRun(seeded);
+        await().atMost(Duration.ofSeconds(180)).until(() -> pointCount() > 0);
+        int width = ((Number) script("return __forge.charts.loss.width")).intValue();
+        assertThat(pointCount()).as("points of 20,000 steps").isBetween(width, 2 * width);
+        assertThat(maxOfColumn(4)).as("the spike at step 12,345, as its bucket's max").isEqualTo(99.0);
+        // The data seed changes at step 10,001: a phase boundary, drawn where that step is.
+        await().atMost(Duration.ofSeconds(30)).until(() -> drawnMarker("phase", "seed 1337") != null);
+        assertThat(drawnMarker("phase", "seed 1337").get("x")).isCloseTo(pixelOf("loss", 10_001),
+                org.assertj.core.data.Offset.offset(4.0));
+        assertThat(driver.findElement(By.id("markers")).getText()).contains("seed 1337 at step");
+
+        // A drag over steps 12,000..12,600 zooms: the page asks the server again for that window only.
+        script("const u = __forge.charts.loss; const a = u.valToPos(12000, 'x'), b = u.valToPos(12600, 'x');"
+                + "u.setSelect({left: a, width: b - a, top: 0, height: u.bbox.height / devicePixelRatio})");
+        await().atMost(Duration.ofSeconds(90)).until(() -> ((Number) script("return __forge.zoomQueries.length"))
+                .intValue() == 1);
+        @SuppressWarnings("unchecked")
+        var zoom = (Map<String, Object>) script("return __forge.zoomQueries[0]");
+        int first = ((Number) zoom.get("first")).intValue();
+        int last = ((Number) zoom.get("last")).intValue();
+        assertThat(first).isBetween(11_950, 12_050);
+        assertThat(last).isBetween(12_550, 12_650);
+        // Every step of the window folded in, and few enough steps to answer each as it is: the spike is a point.
+        assertThat(((Number) zoom.get("total")).intValue()).isEqualTo(last - first + 1);
+        assertThat(((Number) zoom.get("points")).intValue()).isEqualTo(last - first + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pointCount() == last - first + 1);
+        assertThat(maxOfColumn(1)).isEqualTo(99.0);
+        assertThat(script("const x = __forge.charts.loss.data[0]; return [x[0], x[x.length - 1]]"))
+                .isEqualTo(List.of((long) first, (long) last));
+
+        // A double click goes back to the whole run, asked again.
+        new org.openqa.selenium.interactions.Actions(driver)
+                .doubleClick(driver.findElement(By.cssSelector("#charts .u-over"))).perform();
+        await().atMost(Duration.ofSeconds(90)).until(() -> ((Number) script("return __forge.zoomQueries.length"))
+                .intValue() == 2);
+        assertThat(script("return __forge.zoomQueries[1].from")).isNull();
+        await().atMost(Duration.ofSeconds(30)).until(() -> pointCount() <= 2 * width && maxOfColumn(4) == 99.0);
+    }
+
+    @Test
+    @Order(8)
+    void liveAlertsAndPhaseBoundariesAreDrawnAsMarkersOnTheCurves() {
+        openRun(pausedRun);
+        await().atMost(Duration.ofSeconds(60)).until(() -> chip().equals("paused"));
+        stream(pausedRun, 3_001, 20, Duration.ofMillis(20), 7.0, step -> {
+        });
+        stream(pausedRun, 3_021, 20, Duration.ofMillis(20), 8.0, step -> {
+        });
+        var alert = new LinkedHashMap<String, Object>();
+        alert.put("alert_id", "browser-test-alert");
+        alert.put("severity", "warning");
+        alert.put("service", "training");
+        alert.put("message", "a test alert");
+        alert.put("timestamp", Instant.now().toString());
+        wiring.bus().publish(Event.of(EventTypes.ALERT_CREATED, "monitoring", alert));
+        stream(pausedRun, 3_041, 20, Duration.ofMillis(20), 8.0, step -> {
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> drawnMarker("alert", "warning") != null
+                && drawnMarker("phase", "seed 8") != null);
+        assertThat(drawnMarker("phase", "seed 8").get("x")).isCloseTo(pixelOf("loss", 3_021),
+                org.assertj.core.data.Offset.offset(4.0));
+        var alertX = drawnMarker("alert", "warning").get("x");
+        assertThat(alertX).isBetween(pixelOf("loss", 3_021), pixelOf("loss", 3_060));
+        assertThat(driver.findElement(By.id("markers")).getText()).contains("seed 8 at step 3,021").contains("warning at");
+    }
+
+    @Test
+    @Order(9)
+    void theThemeFollowsTheSystemsColourSchemeLiveUnlessTheUrlSaysOtherwise() throws Exception {
+        try {
+            emulateColourScheme("dark");
+            open("/?test=1&load=dark#/runs");
+            assertThat(theme()).isEqualTo("dark");
+            assertThat(script("return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(13, 17, 23)");
+            open("/?test=1&theme=light#/runs");
+            assertThat(theme()).isEqualTo("light");
+            assertThat(script("return getComputedStyle(document.body).backgroundColor"))
+                    .isEqualTo("rgb(255, 255, 255)");
+
+            // Switching the system's scheme while a run is open turns the page and repaints its charts.
+            open("/?test=1#/runs/" + seedHistory(500, 250, 100));
+            await().atMost(Duration.ofSeconds(60)).until(() -> pointCount() > 0);
+            assertThat(theme()).isEqualTo("dark");
+            int points = pointCount();
+            script("window.__darkChart = __forge.charts.loss");
+            emulateColourScheme("light");
+            await().atMost(Duration.ofSeconds(30)).until(() -> theme().equals("light"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(script(
+                    "return __forge.charts.loss !== window.__darkChart")));
+            assertThat(script("return getComputedStyle(document.body).backgroundColor"))
+                    .isEqualTo("rgb(255, 255, 255)");
+            assertThat(pointCount()).isEqualTo(points);
+        } finally {
+            driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void anyFinishedRunReplaysFromItsEventsToTheSameCurve() throws Exception {
+        var startedEvent = job(queuedRun).get("started_event_id").asText();
+        assertThat(startedEvent).isNotBlank();
+        // A tab that never saw the run start offers the replay all the same.
+        driver.switchTo().newWindow(WindowType.TAB);
+        open("/?test=1#/runs/" + queuedRun);
+        var link = driver.findElement(By.id("replay-link"));
+        await().atMost(Duration.ofSeconds(30)).until(link::isDisplayed);
+        assertThat(link.getDomAttribute("href")).contains("since=" + startedEvent).contains("speed=10x");
+
+        open("/?test=1&since=" + startedEvent + "&speed=50x#/runs/" + queuedRun);
+        int steps = job(queuedRun).get("current_step").asInt();
+        await().atMost(Duration.ofSeconds(120)).until(() -> pointCount() == steps);
+        assertThat(script("return __forge.series.steps")).isEqualTo(steps(1, steps));
+        assertThat(driver.findElement(By.tagName("h1")).getText()).startsWith("Replay of run");
+        var handles = new ArrayList<>(driver.getWindowHandles());
+        noConsoleErrorsOrWarnings();
+        driver.close();
+        driver.switchTo().window(handles.getFirst());
+    }
+
+    @Test
+    @Order(11)
+    void streamingAHundredStepsASecondForAMinuteIsMeasuredForLongTasksAndFirstLoadsForInteractivity() {
+        var interactive = new ArrayList<Double>();
+        for (int i = 0; i < 5; i++) {
+            open("/?test=1&load=" + i + "#/runs");
+            interactive.add(((Number) script("return performance.getEntriesByName('forge-ready')[0].startTime"))
+                    .doubleValue());
+        }
+        interactive.sort(null);
+        figures.put("first_page_interactive_ms_of_5_loads", interactive.stream().map(Math::round).toList());
+
+        openRun(pausedRun);
+        await().atMost(Duration.ofSeconds(60)).until(() -> chip().equals("paused"));
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        script("__forge.longTasks.length = 0");
+        int before = pointCount();
+        int steps = 6_000;
+        stream(pausedRun, 10_001, steps, Duration.ofMillis(10), step -> {
+        });
+        await().atMost(Duration.ofSeconds(120)).until(() -> pointCount() == before + steps);
+        @SuppressWarnings("unchecked")
+        var longTasks = ((List<Number>) script("return __forge.longTasks")).stream().mapToDouble(Number::doubleValue)
+                .sorted().toArray();
+        figures.put("streaming_100_steps_per_s_for_60_s_long_tasks_over_50ms", longTasks.length);
+        figures.put("streaming_100_steps_per_s_for_60_s_longest_task_ms",
+                longTasks.length == 0 ? 0 : Math.round(longTasks[longTasks.length - 1]));
+        assertThat(((Number) script("return __forge.gaps")).intValue()).isZero();
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -310,6 +475,12 @@ class DashboardBrowserTest {
 
     /** Publishes training_progress events for a job as its worker would, one every {@code every}. */
     private void stream(String jobId, int first, int count, Duration every, java.util.function.IntConsumer atStep) {
+        stream(jobId, first, count, every, null, atStep);
+    }
+
+    /** The same, each step reporting the data seed it trains on (null: none). */
+    private void stream(String jobId, int first, int count, Duration every, Double seed,
+                        java.util.function.IntConsumer atStep) {
         long next = System.nanoTime();
         for (int step = first; step < first + count; step++) {
             var data = new LinkedHashMap<String, Object>();
@@ -318,8 +489,12 @@ class DashboardBrowserTest {
             data.put("current_step", step);
             data.put("total_steps", first + count);
             data.put("message", "synthetic step " + step);
-            data.put("metrics", Map.of("loss", 3.0 / Math.sqrt(step), "lr", 1e-3, "grad_norm", 1.0,
-                    "tokens_per_sec", 1000.0));
+            var metrics = new LinkedHashMap<String, Object>(Map.of("loss", 3.0 / Math.sqrt(step), "lr", 1e-3,
+                    "grad_norm", 1.0, "tokens_per_sec", 1000.0));
+            if (seed != null) {
+                metrics.put("data_seed", seed);
+            }
+            data.put("metrics", metrics);
             data.put("timestamp", Instant.now().toString());
             data.put("phase", "cognate");
             data.put("status", "running");
@@ -333,11 +508,100 @@ class DashboardBrowserTest {
         }
     }
 
+    /**
+     * A finished run of {@code steps} recorded steps written straight into the Training service's tables, as a
+     * version before the chart blocks wrote them (its first bucketed read builds them): loss falling with one spike
+     * of 99, the data seed 42 up to {@code seedChangeAfter} and 1337 after.
+     */
+    private String seedHistory(int steps, int spikeAt, int seedChangeAfter) throws Exception {
+        var id = java.util.UUID.randomUUID().toString();
+        var start = Instant.now().minus(Duration.ofHours(2));
+        wiring.database().withConnection(connection -> {
+            try (var job = connection.prepareStatement("INSERT INTO training_jobs (id, phase, config, parameters,"
+                    + " status, created_at, started_at, completed_at, progress, current_step, total_steps, message,"
+                    + " metrics_rolled_up) VALUES (?, 'cognate', ?, '{}', 'completed', ?, ?, ?, 1.0, ?, ?,"
+                    + " 'seeded history', FALSE)")) {
+                job.setString(1, id);
+                job.setString(2, Json.write(new io.agentforge.contracts.training.TrainingConfig(steps, 4, 1e-3,
+                        null, null, null, null)));
+                job.setObject(3, start.atOffset(java.time.ZoneOffset.UTC));
+                job.setObject(4, start.atOffset(java.time.ZoneOffset.UTC));
+                job.setObject(5, start.plusMillis(100L * steps).atOffset(java.time.ZoneOffset.UTC));
+                job.setInt(6, steps);
+                job.setInt(7, steps);
+                job.executeUpdate();
+            }
+            connection.setAutoCommit(false);
+            try (var insert = connection.prepareStatement("INSERT INTO job_metrics (job_id, step, progress,"
+                    + " total_steps, metrics, message, recorded_at) VALUES (?, ?, ?, ?, ?, '', ?)")) {
+                for (int step = 1; step <= steps; step++) {
+                    double loss = step == spikeAt ? 99.0 : 3.0 / Math.sqrt(step);
+                    insert.setString(1, id);
+                    insert.setInt(2, step);
+                    insert.setDouble(3, (double) step / steps);
+                    insert.setInt(4, steps);
+                    insert.setString(5, "{\"loss\":" + loss + ",\"lr\":0.001,\"grad_norm\":1.0,"
+                            + "\"tokens_per_sec\":1000.0,\"data_seed\":" + (step <= seedChangeAfter ? 42 : 1337)
+                            + "}");
+                    insert.setObject(6, start.plusMillis(100L * step).atOffset(java.time.ZoneOffset.UTC));
+                    insert.addBatch();
+                    if (step % 5_000 == 0) {
+                        insert.executeBatch();
+                    }
+                }
+                insert.executeBatch();
+            }
+            connection.commit();
+            connection.setAutoCommit(true);
+            return null;
+        });
+        return id;
+    }
+
+    private double maxOfColumn(int column) {
+        return ((Number) script("return Math.max(...__forge.charts.loss.data[arguments[0]].filter(v => v !== null))",
+                column)).doubleValue();
+    }
+
+    /** A marker the loss chart drew last, as {kind, label, x} (x in CSS pixels of the canvas), or null. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Double> drawnMarker(String kind, String label) {
+        var found = (Map<String, Object>) script("return (__forge.runCharts && __forge.runCharts.drawnMarkers || [])"
+                + ".find(m => m.kind === arguments[0] && m.label === arguments[1]) || null", kind, label);
+        return found == null ? null : Map.of("x", ((Number) found.get("x")).doubleValue());
+    }
+
+    /**
+     * Where the chart draws a step, in CSS pixels of its whole canvas, axis included, as the markers are drawn (the
+     * x of the first point at or after it).
+     */
+    private double pixelOf(String chart, int step) {
+        return ((Number) script("const u = __forge.charts[arguments[0]]; const i = __forge.series.indexOf(arguments[1]);"
+                + "return u.valToPos(u.data[0][i], 'x', true) / devicePixelRatio", chart, step)).doubleValue();
+    }
+
+    private String theme() {
+        return driver.findElement(By.tagName("html")).getDomAttribute("data-theme");
+    }
+
+    private void emulateColourScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    /** A run's page, its charts built (a change of the URL's fragment alone does not load the page again). */
+    private void openRun(String jobId) {
+        open("/?test=1#/runs");
+        open("/?test=1#/runs/" + jobId);
+        await().atMost(Duration.ofSeconds(180)).until(() -> Boolean.TRUE.equals(script("return !!(__forge.runCharts"
+                + " && document.body.contains(__forge.runCharts.container))")));
+    }
+
     private void open(String path) {
         driver.get(base + path);
-        await().atMost(Duration.ofSeconds(15)).until(() -> Boolean.TRUE.equals(
+        await().atMost(Duration.ofSeconds(90)).until(() -> Boolean.TRUE.equals(
                 script("return !!(window.__forge && window.__forge.ready)")));
-        await().atMost(Duration.ofSeconds(10)).until(() -> live().equals("live"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> live().equals("live"));
     }
 
     private String live() {

@@ -27,7 +27,6 @@ import io.agentforge.training.worker.WorkerSpec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 
@@ -52,13 +51,8 @@ public final class AdasBench {
         var arguments = PhaseBenchArguments.parse(args, "adas", "AdasBench <preset> [incoming-model-dir]", false);
         String preset = arguments.preset();
         Path work = Files.createTempDirectory("adas-" + preset + "-");
-        var parameters = new LinkedHashMap<String, Object>();
-        parameters.put("model_preset", preset);
+        var parameters = arguments.commonParameters(500);
         parameters.put("dataset", System.getProperty("dataset", Curriculum.NAME));
-        parameters.put("batch_size", Integer.getInteger("batchSize", 16));
-        parameters.put("seed", Integer.getInteger("seed", 42));
-        parameters.put("max_train_samples", Integer.getInteger("maxTrainSamples", 5000));
-        parameters.put("max_eval_samples", Integer.getInteger("maxEvalSamples", 500));
         parameters.put("learning_rate", Double.parseDouble(System.getProperty("lr", "1e-3")));
         parameters.put("use_grokfast", false);
         parameters.put("max_steps", Integer.getInteger("distillSteps", 600));

@@ -57,14 +57,9 @@ public final class BitNetForgeBench {
         String preset = arguments.preset();
         Path work = Files.createTempDirectory("bitnet-forge-" + preset + "-");
 
-        var common = new LinkedHashMap<String, Object>();
-        common.put("model_preset", preset);
+        var common = arguments.commonParameters(500);
         common.put("dataset", System.getProperty("dataset", Curriculum.NAME));
-        common.put("batch_size", Integer.getInteger("batchSize", 16));
         common.put("use_grokfast", Boolean.parseBoolean(System.getProperty("grokfast", "true")));
-        common.put("seed", Integer.getInteger("seed", 42));
-        common.put("max_train_samples", Integer.getInteger("maxTrainSamples", 5000));
-        common.put("max_eval_samples", Integer.getInteger("maxEvalSamples", 500));
 
         Path fp;
         double fpSeconds = Double.NaN;

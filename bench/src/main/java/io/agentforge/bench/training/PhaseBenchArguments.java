@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +34,20 @@ record PhaseBenchArguments(String preset, Optional<Path> model, String stamp, Pa
         var results = Files.createDirectories(Path.of("bench/results"));
         var model = args.length > 1 ? Optional.of(Path.of(args[1])) : Optional.<Path>empty();
         return new PhaseBenchArguments(args[0], model, stamp, results, benchmark + "-" + args[0] + "-" + stamp);
+    }
+
+    /**
+     * The phase parameters every phase benchmark reads alike, for it to add its own to: the preset, and from system
+     * properties {@code batchSize} [16], {@code seed} [42], {@code maxTrainSamples} [5000] and {@code maxEvalSamples}.
+     */
+    Map<String, Object> commonParameters(int maxEvalSamples) {
+        var parameters = new LinkedHashMap<String, Object>();
+        parameters.put("model_preset", preset);
+        parameters.put("batch_size", Integer.getInteger("batchSize", 16));
+        parameters.put("seed", Integer.getInteger("seed", 42));
+        parameters.put("max_train_samples", Integer.getInteger("maxTrainSamples", 5000));
+        parameters.put("max_eval_samples", Integer.getInteger("maxEvalSamples", maxEvalSamples));
+        return parameters;
     }
 
     /** The given model directory of a benchmark that requires one. */

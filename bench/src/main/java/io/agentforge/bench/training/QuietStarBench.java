@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,15 +40,10 @@ public final class QuietStarBench {
         Path input = arguments.requiredModel();
         Path job = Files.createTempDirectory("quietstar-" + preset + "-");
 
-        var parameters = new LinkedHashMap<String, Object>();
-        parameters.put("model_preset", preset);
+        var parameters = arguments.commonParameters(300);
         parameters.put("max_steps", Integer.getInteger("stageASteps", 400));
         parameters.put("learning_rate", Double.parseDouble(System.getProperty("lr", "5e-4")));
-        parameters.put("batch_size", Integer.getInteger("batchSize", 16));
         parameters.put("use_grokfast", Boolean.parseBoolean(System.getProperty("grokfast", "false")));
-        parameters.put("seed", Integer.getInteger("seed", 42));
-        parameters.put("max_train_samples", Integer.getInteger("maxTrainSamples", 5000));
-        parameters.put("max_eval_samples", Integer.getInteger("maxEvalSamples", 300));
         parameters.put("eval_interval", 100);
         parameters.put("reinforce_steps", Integer.getInteger("reinforceSteps", 30));
         parameters.put("reinforce_batch", Integer.getInteger("reinforceBatch", 8));

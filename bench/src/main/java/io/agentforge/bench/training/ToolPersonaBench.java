@@ -7,7 +7,6 @@ import io.agentforge.training.worker.ToolPersonaRun;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,20 +31,15 @@ public final class ToolPersonaBench {
         Path input = arguments.requiredModel();
         String stamp = arguments.stamp();
 
-        var parameters = new LinkedHashMap<String, Object>();
-        parameters.put("model_preset", preset);
+        var parameters = arguments.commonParameters(500);
         parameters.put("dataset", System.getProperty("dataset", "cognate-curriculum"));
         parameters.put("max_steps", Integer.getInteger("steps", 500));
         parameters.put("learning_rate", Double.parseDouble(System.getProperty("lr", "1e-3")));
         parameters.put("eval_interval", Integer.getInteger("evalInterval", 50));
-        parameters.put("batch_size", Integer.getInteger("batchSize", 16));
-        parameters.put("max_train_samples", Integer.getInteger("maxTrainSamples", 5000));
-        parameters.put("max_eval_samples", Integer.getInteger("maxEvalSamples", 500));
         parameters.put("general_share", Double.parseDouble(System.getProperty("generalShare", "0.2")));
         parameters.put("persona_share", Double.parseDouble(System.getProperty("personaShare", "0.2")));
         parameters.put("eval_problems", Integer.getInteger("evalProblems", 200));
         parameters.put("use_grokfast", Boolean.parseBoolean(System.getProperty("grokfast", "false")));
-        parameters.put("seed", Integer.getInteger("seed", 42));
 
         Path job = Files.createTempDirectory(arguments.name() + "-");
         BitNetForgeBench.run(new ToolPersonaRun(), ModelPhase.TOOL_PERSONA, parameters, job, input,

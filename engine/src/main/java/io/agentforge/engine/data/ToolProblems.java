@@ -61,6 +61,17 @@ public final class ToolProblems {
         }
     }
 
+    /**
+     * The seed of the held-out problems that tool use is measured on ({@link #heldOut}): the same for every phase and
+     * run, so that Tool/Persona's numbers and ADAS's incoming and chosen models' numbers are on the same questions.
+     */
+    public static final long EVALUATION_SEED = 0x700_1L;
+
+    /** The first {@code count} held-out problems of {@code split} (the {@link #EVALUATION_SEED} sequence). */
+    public static List<Problem> heldOut(Split split, int count) {
+        return generate(split, count, EVALUATION_SEED);
+    }
+
     /** The first {@code count} problems of the fixed sequence drawn with {@code seed} that fall in {@code split}. */
     public static List<Problem> generate(Split split, int count, long seed) {
         var random = new Random(seed);

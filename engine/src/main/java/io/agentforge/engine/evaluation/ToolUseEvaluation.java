@@ -13,7 +13,9 @@ import io.agentforge.engine.tokenizer.ByteTokenizer;
 import io.agentforge.engine.tools.ToolRuntime;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -79,6 +81,26 @@ public final class ToolUseEvaluation {
 
         public double deltaTool() {
             return accuracyWithTool - accuracyWithoutTool;
+        }
+
+        /** The counts and the rates that were measured (a NaN rate, whose denominator was empty, is left out). */
+        public Map<String, Object> summary() {
+            var out = new LinkedHashMap<String, Object>();
+            out.put("problems", problems);
+            putIfMeasured(out, "call_rate", callRate);
+            putIfMeasured(out, "call_valid_rate", callValidRate);
+            putIfMeasured(out, "accuracy_with_tool", accuracyWithTool);
+            putIfMeasured(out, "accuracy_without_tool", accuracyWithoutTool);
+            putIfMeasured(out, "delta_tool", deltaTool());
+            putIfMeasured(out, "counterfactual_follow_rate", counterfactualFollowRate);
+            out.put("counterfactual_problems", counterfactualProblems);
+            return out;
+        }
+
+        private static void putIfMeasured(Map<String, Object> out, String key, double value) {
+            if (Double.isFinite(value)) {
+                out.put(key, value);
+            }
         }
     }
 

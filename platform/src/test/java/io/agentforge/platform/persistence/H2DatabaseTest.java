@@ -1,9 +1,11 @@
 package io.agentforge.platform.persistence;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +32,31 @@ class H2DatabaseTest {
                 .start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child finished").isTrue();
         assertThat(child.exitValue()).as("child exit code; see child.log").isZero();
+    }
+
+    /**
+     * The pool retires every connection after its lifetime (30 min) and opens new ones. H2 2.4.240 kept a CHECK
+     * constraint's value set bound to the session that created it, so once that connection was closed every write to
+     * the table failed ("database has been closed", under "check constraint invalid") until the process restarted:
+     * the all-in-one server lost its job table half an hour into a long run. Here the table is created on a
+     * connection of its own that is closed at once, as the pool closes a retired one.
+     */
+    @Test
+    void checkConstraintsStillWorkAfterTheConnectionThatCreatedThemIsClosed() throws Exception {
+        try (var database = Database.open(null, dataDir, DatabaseTest.NOTES)) {
+            var url = ((HikariDataSource) database.dataSource()).getJdbcUrl();
+            try (var creator = DriverManager.getConnection(url, "sa", ""); var statement = creator.createStatement()) {
+                statement.execute("CREATE TABLE chips (id INT PRIMARY KEY, status VARCHAR(16) NOT NULL"
+                        + " CHECK (status IN ('queued', 'running', 'completed')))");
+                statement.execute("INSERT INTO chips VALUES (1, 'queued')");
+            }
+
+            int updated = database.inTransaction(connection -> connection.createStatement().executeUpdate(
+                    "UPDATE chips SET status = 'running' WHERE id = 1"));
+
+            assertThat(updated).isEqualTo(1);
+            assertThat(DatabaseTest.count(database, "chips WHERE status = 'running'")).isEqualTo(1);
+        }
     }
 
     @Test

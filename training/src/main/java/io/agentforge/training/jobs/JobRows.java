@@ -6,6 +6,7 @@ import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingConfig;
 import io.agentforge.contracts.training.TrainingJob;
 import io.agentforge.platform.persistence.Sql;
+import io.agentforge.training.worker.SubJobTask;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,7 @@ import java.util.List;
 final class JobRows {
     static final String COLUMNS = "id, phase, config, parameters, status, priority, paused, created_at,"
             + " started_at, completed_at, progress, current_step, total_steps, message, error_message, attempts,"
-            + " lease_owner, lease_expires_at, checkpoint_path, traceparent, started_event_id";
+            + " lease_owner, lease_expires_at, checkpoint_path, traceparent, started_event_id, parent_job_id, task";
 
     private JobRows() {
     }
@@ -117,7 +118,8 @@ final class JobRows {
                 rows.getString("started_event_id"));
         return new QueuedJob(job, rows.getInt("priority"), rows.getInt("total_steps"), rows.getInt("attempts"),
                 rows.getString("lease_owner"), Sql.instant(rows, "lease_expires_at"),
-                rows.getString("checkpoint_path"), rows.getBoolean("paused"), rows.getString("traceparent"));
+                rows.getString("checkpoint_path"), rows.getBoolean("paused"), rows.getString("traceparent"),
+                rows.getString("parent_job_id"), Sql.read(rows.getString("task"), SubJobTask.class));
     }
 
     static void requireFinal(TaskStatus status) {

@@ -8,23 +8,33 @@ import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.platform.trace.Trace;
 import io.agentforge.training.supervisor.WorkerLaunch;
 import io.agentforge.training.supervisor.WorkerProcess;
+import io.agentforge.contracts.Json;
+import io.agentforge.training.worker.SubJobResult;
+import io.agentforge.training.worker.SubJobTask;
 import io.agentforge.training.worker.WorkerMessage;
 import io.agentforge.training.worker.WorkerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One run of a job on this instance: its worker, and what the worker's messages become (the job row, the metric
  * history, {@code training_*} events). How the run ends is decided by the {@link JobScheduler}.
  */
 final class JobRun {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+
     static final String MDC_JOB_ID = "job_id";
 
     private final QueuedJob claimed;
@@ -34,6 +44,10 @@ final class JobRun {
     private final JobQueue queue;
     private final JobMetricHistory history;
     private final JobEvents events;
+    private final SubJobStore subJobs;
+    private final Runnable wake;
+    /** The sub-jobs its worker waits for, by key; while there are any the run holds no slot of the replica's. */
+    private final Map<String, SubJobTask> awaited = new ConcurrentHashMap<>();
     private volatile WorkerProcess worker;
     private volatile String releasedBecause;
     private volatile int totalSteps;
@@ -45,8 +59,12 @@ final class JobRun {
     private final Deque<TrainingProgress> unrecorded = new ArrayDeque<>();
     private static final int MAX_UNRECORDED = 10_000;
 
+    /**
+     * @param subJobs where the worker's sub-jobs are queued and followed
+     * @param wake    asks the scheduler for a round now (sub-jobs were queued: a free slot may take one)
+     */
     JobRun(QueuedJob claimed, WorkerSpec spec, String owner, JobStore store, JobQueue queue, JobMetricHistory history,
-           JobEvents events) {
+           JobEvents events, SubJobStore subJobs, Runnable wake) {
         this.claimed = claimed;
         this.spec = spec;
         this.owner = owner;
@@ -54,6 +72,8 @@ final class JobRun {
         this.queue = queue;
         this.history = history;
         this.events = events;
+        this.subJobs = subJobs;
+        this.wake = wake;
         this.totalSteps = claimed.totalSteps();
     }
 
@@ -96,9 +116,10 @@ final class JobRun {
                 }
                 tokensSeen = started.resumedFromStep() > 0
                         ? history.tokensSeenAt(jobId(), started.resumedFromStep()) : 0;
-                var eventId = events.state(EventTypes.TRAINING_STARTED, running(), totalSteps, Map.of("attempt",
-                        spec.attempt(), "resumed_from_step", started.resumedFromStep(), "worker_pid", started.pid(),
-                        "instance", owner));
+                // A sub-job is part of its parent's run, whose own events tell of it: no events of its own.
+                var eventId = claimed.isSubJob() ? null : events.state(EventTypes.TRAINING_STARTED, running(),
+                        totalSteps, Map.of("attempt", spec.attempt(), "resumed_from_step", started.resumedFromStep(),
+                                "worker_pid", started.pid(), "instance", owner));
                 if (eventId != null) {
                     store.rememberStartedEvent(jobId(), eventId);
                 }
@@ -117,7 +138,62 @@ final class JobRun {
             }
             case WorkerMessage.Failed ignored -> {
             }
+            case WorkerMessage.SubJobsRequested requested -> {
+                // Awaited first: should the database refuse the queueing now, the next round queues what is missing.
+                requested.tasks().forEach(task -> awaited.put(task.key(), task));
+                subJobs.queue(claimed, requested.tasks());
+                wake.run();
+            }
         }
+    }
+
+    /**
+     * Passes the results of the sub-jobs that finished to the worker, one line each on its stdin. A sub-job cancelled
+     * while this run still holds the job (someone cancelled it alone) is queued again: the worker still needs it; so
+     * is one whose queueing failed.
+     * Called by the scheduler after it renewed this run's lease.
+     */
+    void passSubJobResults() {
+        var current = worker;
+        if (awaited.isEmpty() || current == null || released()) {
+            return;
+        }
+        var states = subJobs.states(jobId());
+        var missing = new ArrayList<>(awaited.values());
+        states.forEach(state -> missing.removeIf(task -> task.key().equals(state.key())));
+        if (!missing.isEmpty()) {
+            subJobs.queue(claimed, missing);
+            wake.run();
+        }
+        for (var state : states) {
+            var task = awaited.get(state.key());
+            if (task == null) {
+                continue;
+            }
+            SubJobResult result = switch (state.status()) {
+                case COMPLETED -> state.stats() == null
+                        ? new SubJobResult(state.key(), SubJobResult.FAILED, null, "sub-job " + state.jobId()
+                                + " completed without a result")
+                        : new SubJobResult(state.key(), SubJobResult.COMPLETED, state.stats(), null);
+                case FAILED -> new SubJobResult(state.key(), SubJobResult.FAILED, null, "sub-job " + state.jobId()
+                        + ": " + state.error());
+                case CANCELLED -> {
+                    subJobs.queue(claimed, List.of(task));
+                    wake.run();
+                    yield null;
+                }
+                default -> null;
+            };
+            if (result != null) {
+                current.send(Json.write(result));
+                awaited.remove(state.key());
+            }
+        }
+    }
+
+    /** The worker waits for sub-jobs: its run does no work of its own meanwhile. */
+    boolean awaitingSubJobs() {
+        return !awaited.isEmpty();
     }
 
     private void record(WorkerMessage.Progress progress) {
@@ -162,7 +238,7 @@ final class JobRun {
                 return;
             }
             unrecorded.pollFirst();
-            if (recorded) {
+            if (recorded && !claimed.isSubJob()) {
                 events.progress(EventTypes.TRAINING_PROGRESS, running(), point, Map.of());
             } else if (store.findQueued(jobId()).paused()) {
                 // Paused: the worker runs on to its checkpoint, and the resumed run continues after it, so these
@@ -177,6 +253,28 @@ final class JobRun {
         return new TrainingJob(job.jobId(), job.phase(), job.config(), job.parameters(), TaskStatus.RUNNING,
                 job.createdAt(), job.startedAt(), job.completedAt(), job.progress(), job.currentStep(),
                 job.message(), job.errorMessage());
+    }
+
+    /**
+     * Renews this run's lease. When that fails the run is released: with no grace when another instance runs the job
+     * now (a checkpoint written now would overwrite its state), else (paused, cancelled) with the stop grace. A worker
+     * silent for longer than the limit is killed.
+     */
+    void renewLease(Duration lease, Duration stopGrace, Duration silenceLimit, Instant now) {
+        if (!queue.renewLease(jobId(), owner, lease)) {
+            var current = store.findQueued(jobId());
+            if (current.job().status() == TaskStatus.RUNNING) {
+                release("taken over by " + current.leaseOwner(), Duration.ZERO);
+            } else {
+                release("the job is " + current.job().status() + (current.paused() ? " (paused)" : ""), stopGrace);
+            }
+            return;
+        }
+        var worker = worker();
+        if (worker != null && Duration.between(worker.lastHeard(), now).compareTo(silenceLimit) > 0) {
+            LOG.warn("worker {} of job {} silent for over {}; killing it", worker.pid(), jobId(), silenceLimit);
+            worker.kill();
+        }
     }
 
     /** Stops the worker (checkpoint, then kill after the grace) because the job is no longer this run's to finish. */

@@ -11,6 +11,7 @@ import io.agentforge.training.parameters.PhaseParameters;
 import io.agentforge.training.supervisor.WorkerExit;
 import io.agentforge.training.supervisor.WorkerLog;
 import io.agentforge.training.supervisor.WorkerProcess;
+import io.agentforge.training.worker.InputModel;
 import io.agentforge.training.worker.WorkerMessage;
 import io.agentforge.training.worker.WorkerSpec;
 
@@ -42,6 +43,7 @@ final class JobScheduler implements AutoCloseable {
     private final TrainedModels models;
     private final PhaseHandoffs handoffs;
     private final PhaseStatsStore stats;
+    private final SubJobStore subJobs;
     private final SchedulerSettings settings;
     private final Map<String, JobRun> runs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
@@ -49,7 +51,7 @@ final class JobScheduler implements AutoCloseable {
     private volatile boolean closing;
 
     JobScheduler(JobStore store, JobQueue queue, JobMetricHistory history, JobEvents events, TrainedModels models,
-                 PhaseHandoffs handoffs, PhaseStatsStore stats, SchedulerSettings settings) {
+                 PhaseHandoffs handoffs, PhaseStatsStore stats, SubJobStore subJobs, SchedulerSettings settings) {
         this.store = store;
         this.queue = queue;
         this.history = history;
@@ -57,6 +59,7 @@ final class JobScheduler implements AutoCloseable {
         this.models = models;
         this.handoffs = handoffs;
         this.stats = stats;
+        this.subJobs = subJobs;
         this.settings = settings;
     }
 
@@ -73,6 +76,7 @@ final class JobScheduler implements AutoCloseable {
 
     private void tick() {
         guarded("renewing leases", this::renewLeases);
+        guarded("passing sub-job results", this::passSubJobResults);
         guarded("recovering expired leases", this::recoverExpired);
         guarded("claiming jobs", this::claimFreeSlots);
     }
@@ -80,26 +84,17 @@ final class JobScheduler implements AutoCloseable {
     private void renewLeases() {
         var now = Instant.now();
         for (var run : runs.values()) {
-            if (run.released()) {
-                continue;
+            if (!run.released()) {
+                run.renewLease(settings.lease(), settings.stopGrace(), settings.silenceLimit(), now);
             }
-            if (!queue.renewLease(run.jobId(), settings.owner(), settings.lease())) {
-                var current = store.findQueued(run.jobId());
-                if (current.job().status() == TaskStatus.RUNNING) {
-                    // Our lease ran out (the database was away?) and another instance runs the job from the last
-                    // checkpoint: a checkpoint written now would overwrite its state, so no grace.
-                    run.release("taken over by " + current.leaseOwner(), Duration.ZERO);
-                } else {
-                    run.release("the job is " + current.job().status() + (current.paused() ? " (paused)" : ""),
-                            settings.stopGrace());
-                }
-                continue;
-            }
-            var worker = run.worker();
-            if (worker != null && Duration.between(worker.lastHeard(), now).compareTo(settings.silenceLimit()) > 0) {
-                LOG.warn("worker {} of job {} silent for over {}; killing it", worker.pid(), run.jobId(),
-                        settings.silenceLimit());
-                worker.kill();
+        }
+    }
+
+    /** After the renewal, so that a run whose job was paused or cancelled meanwhile is released and passed nothing. */
+    private void passSubJobResults() {
+        for (var run : runs.values()) {
+            try (var ignored = JobRun.workingOn(run.claimed())) {
+                guarded("passing the sub-job results of job " + run.jobId(), run::passSubJobResults);
             }
         }
     }
@@ -124,6 +119,9 @@ final class JobScheduler implements AutoCloseable {
 
     /** Tells followers that a job they saw running waits in the queue again. */
     private void requeued(QueuedJob job, String cause) {
+        if (job.isSubJob()) {
+            return;
+        }
         events.state(EventTypes.TRAINING_REQUEUED, job.job(), job.totalSteps(),
                 Map.of("cause", cause, "attempts", job.attempts()));
     }
@@ -142,8 +140,12 @@ final class JobScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * The runs that hold a slot: a run whose worker waits for its sub-jobs holds none, so that they can run here even
+     * with {@code MAX_CONCURRENT_JOBS} 1 (its own work after the wait then shares the cores with what was claimed).
+     */
     private long activeRuns() {
-        return runs.values().stream().filter(run -> !run.released()).count();
+        return runs.values().stream().filter(run -> !run.released() && !run.awaitingSubJobs()).count();
     }
 
     private void start(QueuedJob claimed) {
@@ -160,14 +162,17 @@ final class JobScheduler implements AutoCloseable {
             var parameters = PhaseParameters.of(new JobRequest(job.phase(), null, job.parameters(), null),
                     settings.datasetsDir());
             spec = new WorkerSpec(job.jobId(), job.phase(), parameters, settings.jobDir(job.jobId()),
-                    claimed.attempts() + 1);
+                    claimed.attempts() + 1, List.of(), claimed.task(), settings.owner());
         } catch (RuntimeException e) {
             fail(claimed, "its parameters are no longer valid: " + e.getMessage(), "");
             return;
         }
         try {
+            // A sub-job's task carries what it needs of its parent's inputs; the handoffs are its parent's.
+            var inputs = claimed.isSubJob() ? List.<InputModel>of()
+                    : handoffs.accept(job.phase(), spec.jobDir());
             spec = new WorkerSpec(spec.jobId(), spec.phase(), spec.parameters(), spec.jobDir(), spec.attempt(),
-                    handoffs.accept(job.phase(), spec.jobDir()));
+                    inputs, spec.task(), spec.replica());
         } catch (IllegalStateException nothingHandedOver) {
             fail(claimed, nothingHandedOver.getMessage(), "");
             return;
@@ -178,7 +183,7 @@ final class JobScheduler implements AutoCloseable {
             endLostRun(claimed, settings.owner(), "its input models could not be fetched: " + e.getMessage(), "", true);
             return;
         }
-        var run = new JobRun(claimed, spec, settings.owner(), store, queue, history, events);
+        var run = new JobRun(claimed, spec, settings.owner(), store, queue, history, events, subJobs, this::wake);
         runs.put(job.jobId(), run);
         try {
             var worker = run.start(settings.launch());
@@ -203,7 +208,9 @@ final class JobScheduler implements AutoCloseable {
                 handBack(run.claimed(), "the service stopped; continues from its checkpoint", "service_stopped");
                 return;
             }
-            if (exit.completed()) {
+            if (exit.completed() && run.claimed().isSubJob()) {
+                completeSubJob(run);
+            } else if (exit.completed()) {
                 complete(run, (WorkerMessage.Completed) exit.last());
             } else if (exit.stopped()) {
                 // Terminated from outside (SIGTERM) and it checkpointed on its way out: no fault of the job's.
@@ -258,6 +265,17 @@ final class JobScheduler implements AutoCloseable {
         }
     }
 
+    /** A sub-job's result is its stats, which its parent's supervisor passes to the parent's worker. */
+    private void completeSubJob(JobRun run) {
+        var result = PhaseStats.read(run.spec().jobDir());
+        if (result == null) {
+            endLostRun(run.claimed(), settings.owner(), "its worker completed without writing its result", "", false);
+            return;
+        }
+        stats.save(run.jobId(), result);
+        queue.finishIfOwner(run.jobId(), settings.owner(), TaskStatus.COMPLETED, "completed", null);
+    }
+
     /** A run ended without a result: requeue it to continue from its checkpoint, or fail it after the last attempt. */
     private void endLostRun(QueuedJob job, String owner, String reason, String logTail, boolean retryable) {
         int runsSoFar = job.attempts() + 1;
@@ -275,7 +293,10 @@ final class JobScheduler implements AutoCloseable {
         guarded("rejecting the input handoffs of job " + job.jobId(),
                 () -> handoffs.reject(settings.jobDir(job.jobId()), "job " + job.jobId() + " failed: " + why));
         if (queue.finishIfOwner(job.jobId(), owner, TaskStatus.FAILED, "failed: " + why, error)) {
-            events.state(EventTypes.TRAINING_FAILED, store.find(job.jobId()), job.totalSteps(), Map.of());
+            cancelSubJobs(job.jobId(), "its parent job " + job.jobId() + " failed");
+            if (!job.isSubJob()) {
+                events.state(EventTypes.TRAINING_FAILED, store.find(job.jobId()), job.totalSteps(), Map.of());
+            }
         }
     }
 
@@ -294,6 +315,16 @@ final class JobScheduler implements AutoCloseable {
     /** The job was cancelled: the models it was handed are rejected, so that the next run can take them again. */
     void rejectInputs(String jobId, String reason) {
         guarded("rejecting the input handoffs of job " + jobId, () -> handoffs.reject(settings.jobDir(jobId), reason));
+    }
+
+    /**
+     * Cancels the job's unfinished sub-jobs and stops those that run here; replicas elsewhere stop theirs at their next
+     * lease renewal.
+     */
+    void cancelSubJobs(String jobId, String reason) {
+        for (var subJob : subJobs.cancelUnfinished(jobId, reason)) {
+            release(subJob, reason);
+        }
     }
 
     /** Stops this instance's worker of a job that was cancelled or paused (no-op when another instance runs it). */

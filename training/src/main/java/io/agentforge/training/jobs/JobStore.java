@@ -87,9 +87,9 @@ public final class JobStore {
         return database.withConnection(connection -> JobRows.queued(connection, jobId));
     }
 
-    /** Jobs matching the query, newest first, with the total that matched. */
+    /** Jobs matching the query, newest first, with the total that matched; sub-jobs are parts of these, not listed. */
     public Page<TrainingJob> list(JobQuery query) {
-        var where = new StringBuilder(" WHERE 1 = 1");
+        var where = new StringBuilder(" WHERE parent_job_id IS NULL");
         var arguments = new ArrayList<Object>();
         if (query.phase() != null) {
             where.append(" AND phase = ?");
@@ -104,14 +104,18 @@ public final class JobStore {
                 select -> JobRows.readAll(select).stream().map(QueuedJob::job).toList()));
     }
 
-    /** How many jobs are in each status (every status present, zero when none), for metrics and dashboards. */
+    /**
+     * How many jobs are in each status (every status present, zero when none), for metrics and dashboards; sub-jobs
+     * count as parts of their parents, not as jobs.
+     */
     public Map<TaskStatus, Long> countByStatus() {
         return database.withConnection(connection -> {
             var counts = new EnumMap<TaskStatus, Long>(TaskStatus.class);
             for (var status : TaskStatus.values()) {
                 counts.put(status, 0L);
             }
-            try (var select = connection.prepareStatement("SELECT status, COUNT(*) FROM training_jobs GROUP BY status");
+            try (var select = connection.prepareStatement("SELECT status, COUNT(*) FROM training_jobs"
+                    + " WHERE parent_job_id IS NULL GROUP BY status");
                  var rows = select.executeQuery()) {
                 while (rows.next()) {
                     counts.put(TaskStatus.parse(rows.getString(1)), rows.getLong(2));

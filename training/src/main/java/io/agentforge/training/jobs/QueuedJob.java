@@ -1,6 +1,7 @@
 package io.agentforge.training.jobs;
 
 import io.agentforge.contracts.training.TrainingJob;
+import io.agentforge.training.worker.SubJobTask;
 
 import java.time.Instant;
 
@@ -16,10 +17,18 @@ import java.time.Instant;
  * @param checkpointPath the last checkpoint the run saved, from which a retry or resume continues; may be null
  * @param paused         a paused job stays pending but is not claimed until resumed
  * @param traceparent    the W3C trace context of the request that submitted it, or null
+ * @param parentJobId    for a sub-job, the job that queued it; null for a phase job
+ * @param task           for a sub-job, what it is to do; null for a phase job
  */
 record QueuedJob(TrainingJob job, int priority, int totalSteps, int attempts, String leaseOwner,
-                        Instant leaseExpiresAt, String checkpointPath, boolean paused, String traceparent) {
+                        Instant leaseExpiresAt, String checkpointPath, boolean paused, String traceparent,
+                        String parentJobId, SubJobTask task) {
     public String jobId() {
         return job.jobId();
+    }
+
+    /** A part of another job's work, which no client submitted and no list shows. */
+    boolean isSubJob() {
+        return parentJobId != null;
     }
 }

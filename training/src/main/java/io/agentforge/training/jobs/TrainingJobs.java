@@ -39,7 +39,8 @@ import java.util.Set;
 /**
  * The Training service in this process: validates and queues jobs, and answers for them from the database, which
  * every instance shares. The {@link JobScheduler} runs them. Cancel and pause change the job row first and then
- * stop this instance's worker; an instance elsewhere that runs the job notices at its next lease renewal.
+ * stop this instance's worker; an instance elsewhere that runs the job notices at its next lease renewal. Both also
+ * cancel the job's sub-jobs (see {@link SubJobStore}).
  */
 public final class TrainingJobs implements TrainingService, AutoCloseable {
     public static final String NAME = "training";
@@ -73,7 +74,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         var points = new JobMetricHistory(database);
         var stats = new PhaseStatsStore(database);
         var scheduler = new JobScheduler(store, new JobQueue(database), points, new JobEvents(bus),
-                new TrainedModels(models), new PhaseHandoffs(models), stats, settings);
+                new TrainedModels(models), new PhaseHandoffs(models), stats, new SubJobStore(database), settings);
         var service = new TrainingJobs(database, bus, store, points, scheduler, stats);
         scheduler.start();
         // The pipeline queues its phases' jobs through this service, as any client would.
@@ -129,6 +130,7 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
     public TrainingJob cancel(String jobId) {
         var job = store.finish(jobId, TaskStatus.CANCELLED, "cancelled", null);
         scheduler.release(jobId, "cancelled");
+        scheduler.cancelSubJobs(jobId, "its parent job " + jobId + " was cancelled");
         scheduler.rejectInputs(jobId, "job " + jobId + " was cancelled");
         events.state(JobEvents.TRAINING_CANCELLED, job, store.findQueued(jobId).totalSteps(), Map.of());
         return job;
@@ -143,6 +145,8 @@ public final class TrainingJobs implements TrainingService, AutoCloseable {
         var job = store.pause(jobId, "paused at step " + queued.job().currentStep()
                 + "; resume continues from the last checkpoint");
         scheduler.release(jobId, "paused");
+        // Its resumed run asks for them again: those done are kept, the cancelled ones are queued again.
+        scheduler.cancelSubJobs(jobId, "its parent job " + jobId + " was paused");
         events.state(JobEvents.TRAINING_PAUSED, job, queued.totalSteps(), Map.of());
         return job;
     }

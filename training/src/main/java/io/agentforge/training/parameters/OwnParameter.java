@@ -84,7 +84,8 @@ public record OwnParameter(String name, boolean integer, double min, double max,
             // the knee of the front, or (parameter_budget > 0) the lowest select loss within that many parameters,
             // and is distilled from the incoming model for max_steps (distill_weight of the loss on the teacher's
             // logits at distill_temperature, the rest on the targets); tool use is measured on tool_use_examples
-            // test questions per model.
+            // held-out calculator problems per model. candidate_jobs 1 evaluates each generation's candidates as
+            // sub-jobs on the shared job queue (any replica), 0 in the job's own worker.
             ModelPhase.ADAS, List.of(
                     new OwnParameter("generations", true, 1, 100, 3),
                     new OwnParameter("population", true, 2, 256, 8),
@@ -94,7 +95,8 @@ public record OwnParameter(String name, boolean integer, double min, double max,
                     new OwnParameter("latency_runs", true, 5, 1_000, 7),
                     new OwnParameter("distill_weight", false, 0, 1, 0.5),
                     new OwnParameter("distill_temperature", false, 0.1, 100, 2.0),
-                    new OwnParameter("tool_use_examples", true, 0, 100_000, 64))));
+                    new OwnParameter("tool_use_examples", true, 0, 100_000, 64),
+                    new OwnParameter("candidate_jobs", true, 0, 1, 0))));
 
     public static List<OwnParameter> of(ModelPhase phase) {
         return BY_PHASE.getOrDefault(phase, List.of());

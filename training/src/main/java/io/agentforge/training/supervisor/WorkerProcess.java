@@ -124,9 +124,14 @@ public final class WorkerProcess {
 
     /** Asks the worker to checkpoint and exit. */
     public void requestStop() {
+        send(StopSignal.STOP);
+    }
+
+    /** Writes one line to the worker's stdin (a stop, a sub-job's result); lines from several threads stay whole. */
+    public synchronized void send(String line) {
         try {
             var stdin = process.getOutputStream();
-            stdin.write((StopSignal.STOP + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
             // Already gone: its exit is handled like any other.

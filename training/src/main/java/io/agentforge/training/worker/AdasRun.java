@@ -2,7 +2,10 @@ package io.agentforge.training.worker;
 
 import io.agentforge.contracts.Json;
 import io.agentforge.engine.data.DatasetSplits;
+import io.agentforge.engine.data.Split;
+import io.agentforge.engine.data.ToolProblems;
 import io.agentforge.engine.evaluation.EvalResult;
+import io.agentforge.engine.evaluation.ToolUseEvaluation;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.model.LanguageModel;
 import io.agentforge.engine.model.Quantization;
@@ -17,6 +20,7 @@ import io.agentforge.engine.search.Pareto;
 import io.agentforge.engine.search.RankCorrelation;
 import io.agentforge.engine.training.Distillation;
 import io.agentforge.engine.training.TrainingResult;
+import io.agentforge.engine.tools.Calculator;
 import io.agentforge.engine.training.TrainingRun;
 import io.agentforge.training.parameters.PhaseParameters;
 
@@ -29,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /**
  * The ADAS phase (PHASES.md section 6): an NSGA-II search over architectures whose three objectives are measured,
@@ -41,8 +44,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Every evaluation is appended to the job's {@code evaluations.jsonl} as it finishes; a worker started again
  * replays the (deterministic) search with them and trains only the rest. The noise floor (the chosen architecture
- * trained again with another seed) and the distillation (checkpointed) resume as well. Candidates are evaluated one
- * after another in this worker, so that every latency is timed in one process with nothing else training in it.
+ * trained again with another seed) and the distillation (checkpointed) resume as well. By default candidates are
+ * evaluated one after another in this worker, so that every latency is timed in one process with nothing else
+ * training in it; with {@code candidate_jobs} 1 each generation's candidates are sub-jobs on the shared job queue
+ * ({@link CandidateJobs}), evaluated in parallel by whichever Training replicas have a free slot, each evaluation
+ * naming the replica that timed it.
  */
 public final class AdasRun implements PhaseRunner {
     static final String ARTIFACT = "adas-chosen";
@@ -63,14 +69,13 @@ public final class AdasRun implements PhaseRunner {
         var input = QuantizedTraining.input(context.inputs(), "adas");
         var inputConfig = ModelExport.readConfig(input.directory());
         var data = QuantizedTraining.data(parameters, inputConfig);
-        ArchitectureSpace space;
-        try {
-            space = ArchitectureSpace.defaults(inputConfig.vocabSize(), inputConfig.contextLength(), cap);
-        } catch (IllegalArgumentException e) {
-            throw new RunFailure("adas: " + e.getMessage());
-        }
-        var fitness = new ArchitectureFitness(space, data, parameters, own(parameters, "candidate_steps"),
-                own(parameters, "latency_runs"));
+        var space = ArchitectureFitness.space(parameters, inputConfig.vocabSize(), inputConfig.contextLength());
+        var fitness = ArchitectureFitness.of(space, data, parameters, spec.replica());
+        boolean queued = own(parameters, "candidate_jobs") == 1 && context.subJobs().available();
+        ArchitectureFitness.Evaluator evaluator = queued
+                ? new CandidateJobs(context.subJobs(), channel, context.stop(), input.modelId(),
+                        inputConfig.vocabSize(), inputConfig.contextLength())
+                : fitness.inProcess(context.stop());
 
         int searchWork = generations * population + 1;
         int totalWork = searchWork + parameters.maxSteps();
@@ -78,7 +83,7 @@ public final class AdasRun implements PhaseRunner {
         var measured = new LinkedHashMap<ArchitectureGenome, ArchitectureFitness.Evaluation>();
         log.read().forEach(e -> measured.putIfAbsent(e.config(), e));
         channel.send(new WorkerMessage.Started(totalWork, measured.size(), ProcessHandle.current().pid()));
-        var search = new ArchitectureSearch(fitness, log, measured, channel, context.stop(), totalWork, parameters.seed());
+        var search = new ArchitectureSearch(evaluator, log, measured, channel, context.stop(), totalWork, parameters.seed());
         Nsga2.Result<ArchitectureGenome> result;
         try {
             var resumed = measured.values().stream()
@@ -96,7 +101,7 @@ public final class AdasRun implements PhaseRunner {
         var front = result.front().stream().map(e -> measured.get(e.genome())).toList();
         long budget = ((Number) parameters.own().get("parameter_budget")).longValue();
         var chosen = choose(front, evaluations, budget);
-        var noise = noiseFloor(spec.jobDir(), fitness, chosen, parameters.seed(), context.stop());
+        var noise = noiseFloor(spec.jobDir(), evaluator, chosen, parameters.seed());
         if (noise == null) {
             channel.send(new WorkerMessage.Stopped(evaluations.size()));
             return WorkerMain.EXIT_STOPPED;
@@ -143,6 +148,10 @@ public final class AdasRun implements PhaseRunner {
                 : "knee of the front (nearest the ideal point with each objective scaled to [0, 1] over the front)");
         stats.put("chosen_search_evaluation", chosen);
         stats.put("noise_floor", noise);
+        stats.put("candidate_evaluation", queued ? "sub-jobs on the shared job queue, one worker each on whichever"
+                + " replica took it (each evaluation names its replica; latencies compare within one replica)"
+                : "in this job's worker, one after another" + (own(parameters, "candidate_jobs") == 1
+                ? " (candidate_jobs 1, but this worker has no job queue to hand them to)" : ""));
         stats.put("latency_threads", ArchitectureFitness.threads());
         stats.put("latency_batch", Map.of("rows", ArchitectureFitness.LATENCY_BATCH,
                 "tokens", Math.min(ArchitectureFitness.LATENCY_TOKENS, space.contextLength())));
@@ -186,17 +195,17 @@ public final class AdasRun implements PhaseRunner {
     }
 
     /** The chosen architecture's short run again with the next seed: how far apart two runs of one config land. */
-    private static Map<String, Object> noiseFloor(Path jobDir, ArchitectureFitness fitness,
-                                                  ArchitectureFitness.Evaluation chosen, long seed,
-                                                  BooleanSupplier stop) throws IOException {
+    private static Map<String, Object> noiseFloor(Path jobDir, ArchitectureFitness.Evaluator evaluator,
+                                                  ArchitectureFitness.Evaluation chosen, long seed) throws IOException {
         var file = jobDir.resolve(NOISE_FILE);
         if (Files.isRegularFile(file)) {
             return Json.mapper().readValue(file.toFile(), Map.class);
         }
-        var again = fitness.evaluate(chosen.config(), -1, seed + 1, stop);
-        if (again == null) {
+        var rerun = new ArrayList<ArchitectureFitness.Evaluation>();
+        if (!evaluator.evaluate(List.of(chosen.config()), -1, seed + 1, rerun::add)) {
             return null;
         }
+        var again = rerun.getFirst();
         var noise = new LinkedHashMap<String, Object>();
         noise.put("config", chosen.config());
         noise.put("seed", chosen.seed());
@@ -205,6 +214,7 @@ public final class AdasRun implements PhaseRunner {
         noise.put("rerun_select_loss", again.selectLoss());
         noise.put("select_loss_difference", Math.abs(again.selectLoss() - chosen.selectLoss()));
         noise.put("rerun_latency_ms", again.latencyMs());
+        noise.put("rerun_replica", again.replica());
         var temporary = jobDir.resolve(NOISE_FILE + ".tmp");
         Files.writeString(temporary, Json.write(noise));
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
@@ -290,8 +300,13 @@ public final class AdasRun implements PhaseRunner {
             stats.put("incoming_latency_ms", incomingLatency);
             stats.put("measured_by", ArchitectureFitness.measuringProcess());
             if (toolUseExamples > 0) {
-                stats.put("incoming_tool_use", ToolUse.measure(incoming, data.test(), toolUseExamples));
-                stats.put("chosen_tool_use", ToolUse.measure(chosen, data.test(), toolUseExamples));
+                // Tool/Persona's measure on its held-out problems, so that the numbers carry on from that phase's.
+                var problems = ToolProblems.heldOut(Split.TEST, toolUseExamples);
+                var calculator = new Calculator();
+                stats.put("incoming_tool_use", ToolUseEvaluation.tools(incoming, calculator, problems,
+                        ToolPersonaRun.TOOL_ANSWER_TOKENS).summary());
+                stats.put("chosen_tool_use", ToolUseEvaluation.tools(chosen, calculator, problems,
+                        ToolPersonaRun.TOOL_ANSWER_TOKENS).summary());
             }
             stats.put("still_ternary", chosen.config().quantization() == Quantization.TERNARY
                     && QuantizationReport.of(chosen).ternary());

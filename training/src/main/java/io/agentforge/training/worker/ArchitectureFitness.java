@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * ADAS's three objectives of one architecture (PHASES.md 6.4), all measured: the model is built from the genome with
@@ -42,14 +43,33 @@ final class ArchitectureFitness {
      * @param generation   the search generation that first asked for it
      * @param measuredBy   host and process that timed it: latencies compare only within one process
      * @param trainSeconds wall time of its short training
+     * @param replica      the Training instance whose worker measured it (the parent job's own, or the one that ran
+     *                     it as a sub-job); null when no service ran the worker (tests, benchmarks)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Evaluation(int generation, ArchitectureGenome config, double selectLoss, long parameters, double latencyMs,
-                      List<Double> latencyRunsMs, long seed, boolean diverged, String measuredBy, double trainSeconds) {
+                      List<Double> latencyRunsMs, long seed, boolean diverged, String measuredBy, double trainSeconds,
+                      String replica) {
 
         double[] objectives() {
             return new double[]{selectLoss, parameters, latencyMs};
         }
+
+        /** The same measurement, filed under the generation that asked for it. */
+        Evaluation inGeneration(int askedIn) {
+            return new Evaluation(askedIn, config, selectLoss, parameters, latencyMs, latencyRunsMs, seed, diverged,
+                    measuredBy, trainSeconds, replica);
+        }
+    }
+
+    /** Evaluates a batch of architectures, passing each evaluation on as it is done. */
+    interface Evaluator {
+        /**
+         * @param done told of each evaluation as it finishes, in any order
+         * @return false when a stop was requested before all were done
+         */
+        boolean evaluate(List<ArchitectureGenome> genomes, int generation, long seed, Consumer<Evaluation> done)
+                throws IOException;
     }
 
     private final ArchitectureSpace space;
@@ -58,12 +78,50 @@ final class ArchitectureFitness {
     private final int steps;
     private final int latencyRuns;
 
-    ArchitectureFitness(ArchitectureSpace space, DatasetSplits data, PhaseParameters parameters, int steps, int latencyRuns) {
+    private final String replica;
+
+    ArchitectureFitness(ArchitectureSpace space, DatasetSplits data, PhaseParameters parameters, int steps, int latencyRuns,
+                        String replica) {
         this.space = space;
         this.data = QuantizedTraining.forTraining(data);
         this.parameters = parameters;
         this.steps = steps;
         this.latencyRuns = latencyRuns;
+        this.replica = replica;
+    }
+
+    /** The phase's search space over models of this vocabulary and context, within {@code parameter_cap}. */
+    static ArchitectureSpace space(PhaseParameters parameters, int vocabSize, int contextLength) {
+        long cap = ((Number) parameters.own().get("parameter_cap")).longValue();
+        try {
+            return ArchitectureSpace.defaults(vocabSize, contextLength, cap);
+        } catch (IllegalArgumentException e) {
+            throw new RunFailure("adas: " + e.getMessage());
+        }
+    }
+
+    /** The fitness of the phase's parameters: {@code candidate_steps} of training, {@code latency_runs} timings. */
+    static ArchitectureFitness of(ArchitectureSpace space, DatasetSplits data, PhaseParameters parameters, String replica) {
+        return new ArchitectureFitness(space, data, parameters,
+                ((Number) parameters.own().get("candidate_steps")).intValue(),
+                ((Number) parameters.own().get("latency_runs")).intValue(), replica);
+    }
+
+    /** One after another in this process, so that every latency is timed in one process with nothing else training. */
+    Evaluator inProcess(BooleanSupplier stop) {
+        return (genomes, generation, seed, done) -> {
+            for (var genome : genomes) {
+                if (stop.getAsBoolean()) {
+                    return false;
+                }
+                var evaluation = evaluate(genome, generation, seed, stop);
+                if (evaluation == null) {
+                    return false;
+                }
+                done.accept(evaluation);
+            }
+            return true;
+        };
     }
 
     /** Builds, trains and times one architecture. */
@@ -105,7 +163,7 @@ final class ArchitectureFitness {
             var latency = ForwardLatency.measure(ternary, LATENCY_BATCH, Math.min(LATENCY_TOKENS, space.contextLength()),
                     LATENCY_WARMUPS, latencyRuns);
             return new Evaluation(generation, genome, loss, model.parameterCount(), latency.medianMillis(),
-                    latency.runsMillis(), seed, diverged, measuringProcess(), trainSeconds);
+                    latency.runsMillis(), seed, diverged, measuringProcess(), trainSeconds, replica);
         }
     }
 

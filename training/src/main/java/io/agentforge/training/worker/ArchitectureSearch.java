@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** ADAS's search: evaluates the candidates one by one, logging and reporting each, and counts the generations. */
+/**
+ * ADAS's search: has each generation's new candidates evaluated (in this worker, or as sub-jobs on the shared queue),
+ * logging and reporting each as it is done, and counts the generations.
+ */
 final class ArchitectureSearch implements Nsga2.Objectives<ArchitectureGenome>, Nsga2.Listener<ArchitectureGenome> {
     /** Thrown from the search's callbacks when the supervisor asks the worker to stop; ends the search there. */
     static final class StopRequested extends RuntimeException {
@@ -20,7 +23,7 @@ final class ArchitectureSearch implements Nsga2.Objectives<ArchitectureGenome>, 
         }
     }
 
-    private final ArchitectureFitness fitness;
+    private final ArchitectureFitness.Evaluator evaluator;
     private final EvaluationLog<ArchitectureFitness.Evaluation> log;
     private final Map<ArchitectureGenome, ArchitectureFitness.Evaluation> measured;
     private final WorkerChannel channel;
@@ -31,10 +34,10 @@ final class ArchitectureSearch implements Nsga2.Objectives<ArchitectureGenome>, 
     private final int resumed;
     private int generation;
 
-    ArchitectureSearch(ArchitectureFitness fitness, EvaluationLog<ArchitectureFitness.Evaluation> log,
+    ArchitectureSearch(ArchitectureFitness.Evaluator evaluator, EvaluationLog<ArchitectureFitness.Evaluation> log,
                        Map<ArchitectureGenome, ArchitectureFitness.Evaluation> measured, WorkerChannel channel,
                        BooleanSupplier stop, int totalWork, long seed) {
-        this.fitness = fitness;
+        this.evaluator = evaluator;
         this.log = log;
         this.measured = measured;
         this.channel = channel;
@@ -46,26 +49,30 @@ final class ArchitectureSearch implements Nsga2.Objectives<ArchitectureGenome>, 
 
     @Override
     public List<double[]> evaluate(List<ArchitectureGenome> genomes) {
-        var objectives = new ArrayList<double[]>();
-        for (var genome : genomes) {
-            if (stop.getAsBoolean()) {
-                throw new StopRequested();
-            }
-            ArchitectureFitness.Evaluation evaluation;
-            try {
-                evaluation = fitness.evaluate(genome, generation, seed, stop);
-                if (evaluation == null) {
-                    throw new StopRequested();
-                }
-                log.append(evaluation);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            measured.put(genome, evaluation);
-            objectives.add(evaluation.objectives());
-            report(evaluation);
+        if (stop.getAsBoolean()) {
+            throw new StopRequested();
         }
-        return objectives;
+        boolean finished;
+        try {
+            finished = evaluator.evaluate(genomes, generation, seed, this::measured);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!finished) {
+            throw new StopRequested();
+        }
+        return genomes.stream().map(genome -> measured.get(genome).objectives()).toList();
+    }
+
+    /** Logged as soon as it is known, so that a search stopped in the middle of a generation keeps it. */
+    private void measured(ArchitectureFitness.Evaluation evaluation) {
+        try {
+            log.append(evaluation);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        measured.put(evaluation.config(), evaluation);
+        report(evaluation);
     }
 
     private void report(ArchitectureFitness.Evaluation e) {
@@ -81,9 +88,10 @@ final class ArchitectureSearch implements Nsga2.Objectives<ArchitectureGenome>, 
         metrics.put("eta_seconds", perEvaluation * Math.max(0, totalWork - done));
         var config = e.config();
         channel.send(new WorkerMessage.Progress(done, totalWork, String.format(
-                "generation %d: %d layers, d_model %d, %d heads, ffn x%d%s: select loss %.4f, %d parameters, %.2f ms",
+                "generation %d: %d layers, d_model %d, %d heads, ffn x%d%s: select loss %.4f, %d parameters, %.2f ms%s",
                 e.generation(), config.layers(), config.dModel(), config.heads(), config.ffnMult(),
-                config.tiedHead() ? ", tied" : "", e.selectLoss(), e.parameters(), e.latencyMs()), metrics));
+                config.tiedHead() ? ", tied" : "", e.selectLoss(), e.parameters(), e.latencyMs(),
+                e.replica() == null ? "" : " (on " + e.replica() + ")"), metrics));
     }
 
     @Override

@@ -10,10 +10,13 @@ import java.util.Set;
 
 /**
  * Which runner does each phase's work. A phase without a runner is not implemented: the Training service refuses its
- * jobs with 501, and a worker given one fails it at once. Adding a phase is adding its runner here.
+ * jobs with 501, and a worker given one fails it at once. Adding a phase is adding its runner here; so is adding a kind
+ * of sub-job.
  */
 public final class PhaseRunners {
     private static final Map<ModelPhase, PhaseRunner> RUNNERS = new EnumMap<>(ModelPhase.class);
+    /** Runners of sub-jobs ({@link SubJobTask}), by kind: parts of a phase's work that any replica may do. */
+    private static final Map<String, PhaseRunner> TASK_RUNNERS = Map.of(SubJobTask.ADAS_CANDIDATE, new AdasCandidateRun());
 
     static {
         RUNNERS.put(ModelPhase.COGNATE, context -> new CognateRun(new EngineTrainer(), context.channel())
@@ -42,5 +45,13 @@ public final class PhaseRunners {
 
     static Optional<PhaseRunner> of(ModelPhase phase) {
         return Optional.ofNullable(RUNNERS.get(phase));
+    }
+
+    /** The runner of a job: its phase's, or for a sub-job its task kind's. */
+    static Optional<PhaseRunner> of(WorkerSpec spec) {
+        if (spec.task() == null) {
+            return of(spec.phase());
+        }
+        return Optional.ofNullable(TASK_RUNNERS.get(spec.task().kind()));
     }
 }

@@ -133,7 +133,7 @@ final class QuantizedTraining {
         var parameters = parameters();
         var dir = context.spec().jobDir().resolve(runDir);
         var export = dir.resolve(EXPORT);
-        var progress = new SingleRun(context.channel(), parameters.maxSteps(), label);
+        var progress = new SingleRunProgress(context.channel(), parameters.maxSteps(), label);
         if (!Files.isDirectory(export)) {
             var outcome = train(builder, input.directory(), dir, parameters, progress, context.stop(), exporter);
             if (outcome == null) {
@@ -374,50 +374,6 @@ final class QuantizedTraining {
     @FunctionalInterface
     interface Exporter {
         void write(LanguageModel model, TrainingResult result, TrainingRun run, Path dir) throws Exception;
-    }
-
-    /** Progress of a phase that is one engine run: Started once, each step as Progress, checkpoints. */
-    static final class SingleRun implements ModelTrainer.StepListener {
-        private final WorkerChannel channel;
-        private final int totalSteps;
-        private final String label;
-        private volatile int lastStep;
-        private boolean announced;
-
-        SingleRun(WorkerChannel channel, int totalSteps, String label) {
-            this.channel = channel;
-            this.totalSteps = totalSteps;
-            this.label = label;
-        }
-
-        @Override
-        public void onStart(int resumedFromStep) {
-            lastStep = resumedFromStep;
-            announce(resumedFromStep);
-        }
-
-        void announce(int step) {
-            if (!announced) {
-                announced = true;
-                channel.send(new WorkerMessage.Started(totalSteps, step, ProcessHandle.current().pid()));
-            }
-        }
-
-        @Override
-        public void onStep(int step, Map<String, Double> metrics) {
-            lastStep = step;
-            channel.send(new WorkerMessage.Progress(step, totalSteps, label + ": step " + step,
-                    new LinkedHashMap<>(metrics)));
-        }
-
-        @Override
-        public void onCheckpoint(int step) {
-            channel.send(new WorkerMessage.Checkpointed(step));
-        }
-
-        int lastStep() {
-            return lastStep;
-        }
     }
 
     static void putIfMeasured(Map<String, Object> stats, String key, double value) {

@@ -71,7 +71,7 @@ public final class QuietStarRun implements PhaseRunner {
 
         var stageA = spec.jobDir().resolve(STAGE_A);
         var stageAExport = stageA.resolve(QuantizedTraining.EXPORT);
-        var progress = new QuantizedTraining.SingleRun(context.channel(), total, "quietstar stage A (supervised scratchpads)");
+        var progress = new SingleRunProgress(context.channel(), total, "quietstar stage A (supervised scratchpads)");
         if (!Files.isDirectory(stageAExport)) {
             // AdamW with the engine's default decay, as Cognate trains.
             var builder = QuantizedTraining.baseRun("quietstar-stage-a", config, data, parameters,

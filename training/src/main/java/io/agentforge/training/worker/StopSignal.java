@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The supervisor's request to checkpoint and exit: a {@code stop} line on stdin. The end of stdin means the
+ * The supervisor's request to checkpoint and exit: a {@code stop} line on stdin (the supervisor's other lines are
+ * sub-job results, handed to {@link SubJobs}). The end of stdin means the
  * supervisor is gone (killed with its service): the worker then halts at once, without a checkpoint. Another
  * instance takes the job over when the lease expires and continues from the last periodic checkpoint, whose steps
  * the dead supervisor had already recorded; an orphan that went on training would write steps nobody records and
@@ -21,20 +22,28 @@ public final class StopSignal implements BooleanSupplier {
 
     /** Starts a daemon thread that watches the stream. */
     public static StopSignal listen(InputStream in, Runnable onSupervisorGone) {
+        return listen(in, onSupervisorGone, SubJobs.none());
+    }
+
+    /** Starts a daemon thread that watches the stream; the supervisor's other lines (JSON) go to {@code subJobs}. */
+    public static StopSignal listen(InputStream in, Runnable onSupervisorGone, SubJobs subJobs) {
         var signal = new StopSignal();
         Thread.ofPlatform().daemon().name("stop-signal").start(() -> {
-            signal.watch(in);
+            signal.watch(in, subJobs);
             onSupervisorGone.run();
         });
         return signal;
     }
 
-    private void watch(InputStream in) {
+    private void watch(InputStream in, SubJobs subJobs) {
         try (var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                if (STOP.equals(line.trim())) {
+                var text = line.trim();
+                if (STOP.equals(text)) {
                     requested = true;
+                } else if (text.startsWith("{")) {
+                    subJobs.deliver(text);
                 }
             }
         } catch (IOException e) {

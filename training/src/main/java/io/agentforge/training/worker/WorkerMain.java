@@ -32,11 +32,12 @@ public final class WorkerMain {
             System.exit(EXIT_USAGE);
         }
         var channel = new WorkerChannel(protocol);
-        var stop = StopSignal.listen(System.in, WorkerMain::orphaned);
+        var subJobs = SubJobs.viaSupervisor();
+        var stop = StopSignal.listen(System.in, WorkerMain::orphaned, subJobs);
         var finished = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("worker-sigterm")
                 .unstarted(() -> stopCleanly(stop, finished)));
-        int code = run(Path.of(args[0]), channel, stop);
+        int code = run(Path.of(args[0]), channel, stop, subJobs);
         finished.countDown();
         System.exit(code);
     }
@@ -69,19 +70,25 @@ public final class WorkerMain {
     }
 
     static int run(Path specFile, WorkerChannel channel, StopSignal stop) {
+        return run(specFile, channel, stop, SubJobs.none());
+    }
+
+    static int run(Path specFile, WorkerChannel channel, StopSignal stop, SubJobs subJobs) {
         var heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         heartbeat.scheduleAtFixedRate(() -> channel.send(new WorkerMessage.Heartbeat(channel.lastStep())),
                 HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
         try {
             var spec = WorkerSpec.read(specFile);
-            System.err.printf("worker %d: job %s, phase %s, attempt %d%n", ProcessHandle.current().pid(),
-                    spec.jobId(), spec.phase(), spec.attempt());
-            var runner = PhaseRunners.of(spec.phase());
+            System.err.printf("worker %d: job %s, phase %s%s, attempt %d%n", ProcessHandle.current().pid(),
+                    spec.jobId(), spec.phase(), spec.task() == null ? "" : ", task " + spec.task().kind(),
+                    spec.attempt());
+            var runner = PhaseRunners.of(spec);
             if (runner.isEmpty()) {
-                channel.send(new WorkerMessage.Failed("phase " + spec.phase() + " is not implemented yet", false));
+                channel.send(new WorkerMessage.Failed((spec.task() == null ? "phase " + spec.phase()
+                        : "sub-job kind " + spec.task().kind()) + " is not implemented", false));
                 return EXIT_FAILED;
             }
-            return runner.get().run(new PhaseContext(spec, InputModels.prepare(spec), channel, stop));
+            return runner.get().run(new PhaseContext(spec, InputModels.prepare(spec), channel, stop, subJobs));
         } catch (IllegalArgumentException | RunFailure e) {
             e.printStackTrace();
             channel.send(new WorkerMessage.Failed(describe(e), false));

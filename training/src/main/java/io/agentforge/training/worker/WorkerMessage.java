@@ -20,7 +20,8 @@ import java.util.Map;
         @JsonSubTypes.Type(value = WorkerMessage.Heartbeat.class, name = "heartbeat"),
         @JsonSubTypes.Type(value = WorkerMessage.Stopped.class, name = "stopped"),
         @JsonSubTypes.Type(value = WorkerMessage.Completed.class, name = "completed"),
-        @JsonSubTypes.Type(value = WorkerMessage.Failed.class, name = "failed")})
+        @JsonSubTypes.Type(value = WorkerMessage.Failed.class, name = "failed"),
+        @JsonSubTypes.Type(value = WorkerMessage.SubJobsRequested.class, name = "sub_jobs_requested")})
 public sealed interface WorkerMessage {
 
     /** The worker is up; {@code resumedFromStep} is 0 for a fresh start. */
@@ -64,6 +65,18 @@ public sealed interface WorkerMessage {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Failed(String reason, boolean retryable) implements WorkerMessage {
+    }
+
+    /**
+     * Queue these tasks as sub-jobs of this job, for any replica to run, and send back each one's {@link SubJobResult}
+     * when it is done. The worker waits meanwhile, and its job does not count against the replica's slots, so that
+     * its sub-jobs can run even where one job at a time is allowed.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SubJobsRequested(List<SubJobTask> tasks) implements WorkerMessage {
+        public SubJobsRequested {
+            tasks = List.copyOf(tasks);
+        }
     }
 
     /**

@@ -18,12 +18,21 @@ import java.util.List;
  * @param jobDir  the job's own directory: checkpoints, exports, the worker logs
  * @param attempt 1 for the first start, counting up with each restart after a crash
  * @param inputs  the models handed to the phase, downloaded into the job directory (empty for Cognate)
+ * @param task    for a sub-job, its task (run by the task's runner, with the parent's parameters); null for a phase job
+ * @param replica the Training instance that runs the job (its lease owner), recorded with what the run measures; null
+ *                when no service started the worker
  */
 public record WorkerSpec(String jobId, ModelPhase phase, PhaseParameters parameters, Path jobDir, int attempt,
-                         List<InputModel> inputs) {
+                         List<InputModel> inputs, SubJobTask task, String replica) {
 
     public WorkerSpec {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    }
+
+    /** A phase job's spec. */
+    public WorkerSpec(String jobId, ModelPhase phase, PhaseParameters parameters, Path jobDir, int attempt,
+                      List<InputModel> inputs) {
+        this(jobId, phase, parameters, jobDir, attempt, inputs, null, null);
     }
 
     /** A job of a phase without input models. */

@@ -9,7 +9,7 @@ import io.agentforge.contracts.pipeline.PipelineRequest;
 import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.platform.testing.PostgresServerFixture;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,14 +33,8 @@ class PipelineDurabilityTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     JobSystemFixture fixture;
-
-    @AfterEach
-    void close() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void refusesAnUnknownPhaseOrParameterUpFrontNamingItAndStoresNothing() {

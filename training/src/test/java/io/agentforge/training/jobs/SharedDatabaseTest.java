@@ -4,7 +4,7 @@ import io.agentforge.contracts.training.JobQuery;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.contracts.training.TrainingProgress;
 import io.agentforge.platform.testing.PostgresServerFixture;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,14 +24,8 @@ class SharedDatabaseTest {
 
     @TempDir
     Path dir;
+    @AutoClose
     JobSystemFixture fixture;
-
-    @AfterEach
-    void close() {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
 
     @Test
     void twoInstancesShareTheQueueEachUnderItsCapAndNeverRunTheSameJob() {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentforge.contracts.Json;
 import io.agentforge.contracts.phases.ModelPhase;
 import io.agentforge.contracts.training.JobRequest;
+import io.agentforge.engine.data.Split;
+import io.agentforge.engine.data.ToolProblems;
+import io.agentforge.engine.evaluation.ToolUseEvaluation;
 import io.agentforge.engine.export.ModelExport;
 import io.agentforge.engine.grokfast.GrokFastSettings;
 import io.agentforge.engine.model.Quantization;
@@ -13,6 +16,7 @@ import io.agentforge.engine.quantization.Ternarization;
 import io.agentforge.engine.search.ArchitectureGenome;
 import io.agentforge.engine.search.ArchitectureSpace;
 import io.agentforge.engine.search.Pareto;
+import io.agentforge.engine.tools.Calculator;
 import io.agentforge.engine.training.Trainer;
 import io.agentforge.engine.training.TrainingRun;
 import io.agentforge.training.parameters.PhaseParameters;
@@ -208,11 +212,13 @@ class AdasRunTest {
             assertThat(QuantizationReport.of(chosen).distinctValuesMax()).isLessThanOrEqualTo(3);
             long real = chosen.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
             assertThat(stats.get("chosen_parameters").asLong()).isEqualTo(real).isEqualTo(space.parameters(genome));
-            var data = QuantizedTraining.data(parameters(adas()), INCOMING);
-            var toolUse = ToolUse.measure(chosen, data.test(), 6);
-            assertThat((int) toolUse.get("examples")).isEqualTo(6);
+            // Measured as Tool/Persona measures it, on its held-out problems: the numbers are reproducible.
+            var toolUse = ToolUseEvaluation.tools(chosen, new Calculator(), ToolProblems.heldOut(Split.TEST, 6),
+                    ToolPersonaRun.TOOL_ANSWER_TOKENS).summary();
+            assertThat((int) toolUse.get("problems")).isEqualTo(6);
             assertThat(Json.mapper().convertValue(toolUse, JsonNode.class)).isEqualTo(stats.get("chosen_tool_use"));
             assertThat(stats.get("incoming_tool_use").get("accuracy_with_tool").asDouble()).isBetween(0.0, 1.0);
+            assertThat(stats.get("incoming_tool_use").get("accuracy_without_tool").asDouble()).isBetween(0.0, 1.0);
         }
         var front = new ArrayList<double[]>();
         stats.get("pareto_front").forEach(m -> front.add(objectives(m)));
@@ -267,6 +273,7 @@ class AdasRunTest {
 
     private static ArchitectureFitness.Evaluation evaluation(ArchitectureGenome genome, double loss, long parameters,
                                                              double latency) {
-        return new ArchitectureFitness.Evaluation(0, genome, loss, parameters, latency, List.of(latency), 1, false, "here", 0);
+        return new ArchitectureFitness.Evaluation(0, genome, loss, parameters, latency, List.of(latency), 1, false, "here", 0,
+                null);
     }
 }
