@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +43,8 @@ class PipelineEventsTest {
             var received = new CopyOnWriteArrayList<JsonNode>();
             var socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://127.0.0.1:" + wiring.servers().get(ServiceName.WEBSOCKET).port()
-                            + "/ws"), collectingInto(received)).get(30, TimeUnit.SECONDS);
+                            + "/ws"), WholeMessages.into(text -> received.add(Json.read(text, JsonNode.class))))
+                    .get(30, TimeUnit.SECONDS);
             try {
                 socket.sendText(Json.write(Map.of("type", "subscribe", "topic", "pipeline")), true)
                         .get(10, TimeUnit.SECONDS);
@@ -70,22 +70,5 @@ class PipelineEventsTest {
                 socket.abort();
             }
         }
-    }
-
-    private static WebSocket.Listener collectingInto(List<JsonNode> received) {
-        return new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence text, boolean last) {
-                partial.append(text);
-                if (last) {
-                    received.add(Json.read(partial.toString(), JsonNode.class));
-                    partial.setLength(0);
-                }
-                webSocket.request(1);
-                return null;
-            }
-        };
     }
 }

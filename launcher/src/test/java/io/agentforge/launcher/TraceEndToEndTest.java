@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +43,7 @@ class TraceEndToEndTest {
         try (var wiring = Wiring.start(config, Wiring.allServices()); var http = HttpClient.newHttpClient()) {
             var messages = new CopyOnWriteArrayList<String>();
             var socket = http.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:"
-                    + wiring.servers().get(ServiceName.WEBSOCKET).port() + "/ws"), collectInto(messages)).join();
+                    + wiring.servers().get(ServiceName.WEBSOCKET).port() + "/ws"), WholeMessages.into(messages::add)).join();
             socket.sendText("{\"type\":\"subscribe\",\"topic\":\"training_updates\"}", true).join();
             await().atMost(Duration.ofSeconds(10)).until(() -> messages.stream()
                     .anyMatch(m -> m.contains("subscription_confirmed")));
@@ -82,22 +81,5 @@ class TraceEndToEndTest {
         } catch (Exception e) {
             throw new AssertionError("not JSON: " + text, e);
         }
-    }
-
-    private static WebSocket.Listener collectInto(List<String> messages) {
-        return new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence text, boolean last) {
-                partial.append(text);
-                if (last) {
-                    messages.add(partial.toString());
-                    partial.setLength(0);
-                }
-                webSocket.request(1);
-                return null;
-            }
-        };
     }
 }

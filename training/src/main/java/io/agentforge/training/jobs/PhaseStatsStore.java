@@ -47,6 +47,11 @@ final class PhaseStatsStore {
                 }
             }
         });
+        return parse(json);
+    }
+
+    /** Stats as stored (a JSON object), or null for none; a sub-job's result is stored the same way. */
+    static Map<String, Object> parse(String json) {
         if (json == null) {
             return null;
         }

@@ -1,19 +1,14 @@
 package io.agentforge.training.jobs;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.agentforge.contracts.Json;
 import io.agentforge.contracts.training.TaskStatus;
 import io.agentforge.platform.persistence.Database;
 import io.agentforge.platform.persistence.Sql;
 import io.agentforge.training.worker.SubJobTask;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -113,7 +108,7 @@ final class SubJobStore {
                 try (var rows = select.executeQuery()) {
                     while (rows.next()) {
                         states.add(new State(rows.getString(1), rows.getString(2), TaskStatus.parse(rows.getString(3)),
-                                rows.getString(4), stats(rows.getString(5))));
+                                rows.getString(4), PhaseStatsStore.parse(rows.getString(5))));
                     }
                 }
             }
@@ -142,17 +137,5 @@ final class SubJobStore {
             }
             return ids;
         });
-    }
-
-    private static Map<String, Object> stats(String json) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return Json.mapper().readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -12,6 +12,7 @@ import io.agentforge.platform.testing.PostgresServerFixture;
 import io.agentforge.training.parameters.PhaseParameters;
 import io.agentforge.training.worker.SubJobTask;
 import io.agentforge.training.worker.TinyIncomingModel;
+import io.agentforge.training.worker.TinyRunParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,18 +49,7 @@ class AdasCandidateJobsTest {
     }
 
     static Map<String, Object> adas(int candidateJobs) {
-        var parameters = new HashMap<String, Object>();
-        parameters.put("dataset", "arithmetic-word-problems");
-        parameters.put("model_preset", "tiny");
-        parameters.put("batch_size", 8);
-        parameters.put("learning_rate", 3e-3);
-        parameters.put("max_train_samples", 200);
-        parameters.put("max_eval_samples", 16);
-        parameters.put("use_grokfast", false);
-        parameters.put("seed", 1);
-        parameters.put("max_steps", 6);
-        parameters.put("eval_interval", 6);
-        parameters.put("checkpoint_interval", 6);
+        var parameters = TinyRunParameters.arithmetic(6, 6);
         parameters.put("population", 3);
         parameters.put("generations", 2);
         parameters.put("candidate_steps", 6);

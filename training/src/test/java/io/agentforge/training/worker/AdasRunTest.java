@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,18 +59,7 @@ class AdasRunTest {
     static List<String> loggedBeforeStop;
 
     static Map<String, Object> adas() {
-        var parameters = new HashMap<String, Object>();
-        parameters.put("dataset", "arithmetic-word-problems");
-        parameters.put("model_preset", "tiny");
-        parameters.put("batch_size", 8);
-        parameters.put("learning_rate", 3e-3);
-        parameters.put("max_train_samples", 200);
-        parameters.put("max_eval_samples", 16);
-        parameters.put("use_grokfast", false);
-        parameters.put("seed", 1);
-        parameters.put("max_steps", 12);
-        parameters.put("eval_interval", 6);
-        parameters.put("checkpoint_interval", 6);
+        var parameters = TinyRunParameters.arithmetic(12, 6);
         parameters.put("population", POPULATION);
         parameters.put("generations", GENERATIONS);
         parameters.put("candidate_steps", 6);

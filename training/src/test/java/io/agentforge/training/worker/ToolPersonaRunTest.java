@@ -25,7 +25,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,18 +43,7 @@ class ToolPersonaRunTest {
     static List<String> messages = new ArrayList<>();
 
     private static Map<String, Object> parameters() {
-        var parameters = new HashMap<String, Object>();
-        parameters.put("dataset", "arithmetic-word-problems");
-        parameters.put("model_preset", "tiny");
-        parameters.put("batch_size", 8);
-        parameters.put("learning_rate", 3e-3);
-        parameters.put("max_train_samples", 200);
-        parameters.put("max_eval_samples", 16);
-        parameters.put("use_grokfast", false);
-        parameters.put("seed", 1);
-        parameters.put("max_steps", 16);
-        parameters.put("eval_interval", 8);
-        parameters.put("checkpoint_interval", 8);
+        var parameters = TinyRunParameters.arithmetic(16, 8);
         parameters.put("eval_problems", 2);
         return parameters;
     }
