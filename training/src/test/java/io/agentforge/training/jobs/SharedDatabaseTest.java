@@ -21,6 +21,8 @@ import static org.awaitility.Awaitility.await;
 /** Several Training service instances on one real PostgreSQL, as in distributed mode. */
 class SharedDatabaseTest {
     private static final Duration LONG = Duration.ofMinutes(4);
+    /** Each job must start once here: a lease no stall of a loaded CI machine outlasts (the fixture's is 4 s). */
+    private static final Duration SHARING_LEASE = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -30,8 +32,8 @@ class SharedDatabaseTest {
     @Test
     void twoInstancesShareTheQueueEachUnderItsCapAndNeverRunTheSameJob() {
         fixture = new JobSystemFixture(dir, PostgresServerFixture.freshDatabase().url());
-        var one = fixture.start(1, 3);
-        var two = fixture.start(1, 3);
+        var one = fixture.start(1, 3, SHARING_LEASE);
+        var two = fixture.start(1, 3, SHARING_LEASE);
         var jobs = new ArrayList<io.agentforge.contracts.training.TrainingJob>();
         for (int i = 0; i < 4; i++) {
             jobs.add((i % 2 == 0 ? one : two).submit(JobSystemFixture.tinyJob(3, 0)));
