@@ -282,6 +282,8 @@ class TrainingJobsTest {
         var queued = new JobStore(fixture.database).findQueued(job.jobId());
         assertThat(queued.job().status()).isEqualTo(TaskStatus.PENDING);
         assertThat(queued.attempts()).isZero();
+        // The bus hands events to subscribers on its own thread: the event may arrive just after close() returned.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.events("training_requeued", job).isEmpty());
         assertThat(fixture.events("training_requeued", job)).singleElement()
                 .satisfies(requeued -> assertThat(requeued).containsEntry("cause", "service_stopped"));
         assertThat(dir.resolve("jobs").resolve(job.jobId()).resolve("run-42/checkpoint/checkpoint.ckpt")).exists();
