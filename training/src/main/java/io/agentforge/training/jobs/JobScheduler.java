@@ -15,7 +15,6 @@ import io.agentforge.training.worker.InputModel;
 import io.agentforge.training.worker.WorkerMessage;
 import io.agentforge.training.worker.WorkerSpec;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
