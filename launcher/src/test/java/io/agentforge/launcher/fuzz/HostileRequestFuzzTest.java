@@ -85,7 +85,8 @@ class HostileRequestFuzzTest {
                                 statuses.computeIfAbsent(service.id() + " " + answer.statusCode(),
                                         key -> new AtomicInteger()).incrementAndGet();
                             }
-                            check(request.method(), answer.statusCode(), new String(answer.body(), StandardCharsets.UTF_8))
+                            check(request.method(), request.pathAndQuery(), answer.statusCode(),
+                                    new String(answer.body(), StandardCharsets.UTF_8))
                                     .map(why -> new Violation(service.id(), request.describe(), answer.statusCode(),
                                             why))
                                     .ifPresent(violations::add);
@@ -123,8 +124,14 @@ class HostileRequestFuzzTest {
     }
 
     /** The two rules: what is wrong with the answer, or empty when it keeps them. */
-    static java.util.Optional<String> check(String method, int status, String body) {
+    static java.util.Optional<String> check(String method, String pathAndQuery, int status, String body) {
         var shortBody = body.length() > 300 ? body.substring(0, 300) : body;
+        if (status == 503 && pathAndQuery.split("\\?")[0].equals("/health")) {
+            // Documented in every service's OpenAPI: /health answers its HealthReport, 503 when unhealthy (what load
+            // balancers and Kubernetes read); on a loaded machine its checks can miss their 2 s bound.
+            return isHealthReport(body) ? java.util.Optional.empty()
+                    : java.util.Optional.of("a 503 from /health that is not a health report: " + shortBody);
+        }
         // 501 is the contract's answer for a phase the server does not implement yet (our limitation, said in words).
         boolean notImplemented = status == 501 && body.contains("is not implemented yet");
         if (status >= 500 && status != 503 && !notImplemented) {
@@ -144,17 +151,31 @@ class HostileRequestFuzzTest {
         return java.util.Optional.empty();
     }
 
+    private static boolean isHealthReport(String body) {
+        try {
+            JsonNode report = Json.mapper().readTree(body);
+            return report != null && report.path("service").isTextual()
+                    && java.util.Set.of("unhealthy", "maintenance").contains(report.path("status").asText());
+        } catch (IOException notJson) {
+            return false;
+        }
+    }
+
     @Test
     void theRulesCatchAServerErrorAndAnErrorOutsideTheEnvelope() {
         var envelope = "{\"success\":false,\"data\":{},\"error\":\"no\",\"message\":null}";
-        assertThat(check("GET", 500, envelope)).isPresent();
-        assertThat(check("GET", 502, envelope)).isPresent();
-        assertThat(check("POST", 404, "Not Found")).isPresent();
-        assertThat(check("POST", 400, "{\"error\":\"x\"}")).isPresent();
-        assertThat(check("GET", 503, envelope)).isEmpty();
-        assertThat(check("POST", 501, "{\"success\":false,\"error\":\"phase adas is not implemented yet\"}")).isEmpty();
-        assertThat(check("POST", 501, envelope)).isPresent();
-        assertThat(check("GET", 413, envelope)).isEmpty();
-        assertThat(check("GET", 200, "binary \u0000 bytes")).isEmpty();
+        assertThat(check("GET", "/jobs", 500, envelope)).isPresent();
+        assertThat(check("GET", "/jobs", 502, envelope)).isPresent();
+        assertThat(check("POST", "/jobs", 404, "Not Found")).isPresent();
+        assertThat(check("POST", "/jobs", 400, "{\"error\":\"x\"}")).isPresent();
+        assertThat(check("GET", "/jobs", 503, envelope)).isEmpty();
+        assertThat(check("POST", "/jobs", 501, "{\"success\":false,\"error\":\"phase adas is not implemented yet\"}")).isEmpty();
+        assertThat(check("POST", "/jobs", 501, envelope)).isPresent();
+        assertThat(check("GET", "/jobs", 413, envelope)).isEmpty();
+        assertThat(check("GET", "/jobs", 200, "binary \u0000 bytes")).isEmpty();
+        var unhealthy = "{\"service\":\"websocket\",\"status\":\"unhealthy\",\"checks\":{}}";
+        assertThat(check("GET", "/health", 503, unhealthy)).isEmpty();
+        assertThat(check("GET", "/health?x=1", 503, envelope)).isPresent();
+        assertThat(check("GET", "/jobs", 503, unhealthy)).isPresent();
     }
 }

@@ -21,6 +21,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -94,6 +95,7 @@ public final class ServiceServer implements Service, AutoCloseable {
 
         var routing = HttpRouting.builder()
                 .addFilter(new TraceFilter())
+                .addFilter(new RequestTargetLimit())
                 .addFilter(new AccessFilter(builder.access))
                 .addFilter(new RequestMetrics(metrics))
                 .get("/health", this::handleHealth)
@@ -112,7 +114,9 @@ public final class ServiceServer implements Service, AutoCloseable {
                         .mediaSupportsDiscoverServices(false)
                         .addMediaSupport(JacksonSupport.create(Json.mapper()))
                         .build())
-                .routing(routing);
+                .routing(routing)
+                // Long request lines reach routing, which refuses them without dropping the connection.
+                .addProtocol(Http1Config.builder().maxPrologueLength(RequestTargetLimit.MAX_REQUEST_LINE).build());
         web.maxPayloadSize(builder.maxPayloadSize);
         web.directHandlers(ErrorMapping.directHandlers(builder.maxPayloadSize));
         builder.serverExtensions.forEach(extension -> extension.accept(web));

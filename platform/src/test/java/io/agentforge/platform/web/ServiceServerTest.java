@@ -14,11 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ServiceServerTest {
@@ -334,6 +342,66 @@ class ServiceServerTest {
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().get("success").asBoolean()).isFalse();
         assertThat(response.json().get("error").asText()).isEqualTo("the request body exceeds the limit of 100 bytes");
+    }
+
+    /**
+     * What the fuzz suite once met (seed 31246138155556: an upload to the Model service with a query of 5,000 characters
+     * got no answer): a request line over the limit was refused before its body was read, and the connection closed
+     * at once, so a client still writing the body met a reset instead of the answer. The refusal is now the routing's,
+     * which reads the body first: the 414 arrives in the envelope and the connection stays usable.
+     */
+    @Test
+    void aTooLongUrlIsA414InTheEnvelopeAfterTheBodyIsReadAndTheConnectionStaysOpen() throws IOException {
+        start(ServiceServer.builder("models").maxPayloadSize(4L * 1024 * 1024));
+        var body = new byte[1024 * 1024];
+        try (var socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            var out = socket.getOutputStream();
+            var in = new BufferedInputStream(socket.getInputStream());
+            out.write(("POST /orders?a%00b=" + "y".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(US_ASCII));
+            // Written whole before anything is read, as HTTP clients do; a connection closed early resets here.
+            out.write(body);
+            out.flush();
+
+            var refused = RawResponse.read(in);
+            assertThat(refused.status()).isEqualTo(414);
+            assertThat(refused.headers()).doesNotContainEntry("connection", "close");
+            assertThat(refused.body()).contains("\"success\":false").contains("longer than 8192 characters");
+
+            out.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(US_ASCII));
+            out.flush();
+            assertThat(RawResponse.read(in).status()).isEqualTo(200);
+        }
+    }
+
+    /** One HTTP/1.1 response with a Content-Length, read off a socket (header names in lower case). */
+    record RawResponse(int status, Map<String, String> headers, String body) {
+        static RawResponse read(InputStream in) throws IOException {
+            var status = Integer.parseInt(line(in).split(" ")[1]);
+            var headers = new HashMap<String, String>();
+            for (var line = line(in); !line.isEmpty(); line = line(in)) {
+                var colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim().toLowerCase(Locale.ROOT));
+            }
+            var body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+            return new RawResponse(status, headers, new String(body, UTF_8));
+        }
+
+        private static String line(InputStream in) throws IOException {
+            var line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new EOFException("the connection closed after: " + line);
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
     }
 
     @Test
