@@ -45,7 +45,8 @@ class JobRunTest {
             try {
                 // 3 x 50,000 steps would train for hours: it ends within the bound only because it was stopped.
                 var exit = worker.exit().get(2, TimeUnit.MINUTES);
-                assertThat(exit.completed()).isFalse();
+                // Stopped at a checkpoint when asked, or killed after the grace: either way by the stop, not a failure.
+                assertThat(exit.stopped() || exit.exitCode() == 137).as(exit.reason() + "\n" + exit.logTail()).isTrue();
                 assertThat(worker.isAlive()).isFalse();
             } finally {
                 worker.kill();
