@@ -129,9 +129,9 @@ public final class Database implements AutoCloseable {
             throw new DependencyUnavailableException("database (" + description + ")", RETRY_AFTER, rootCause(e));
         }
         try {
-            migrate(dataSource, description, Schema.PLATFORM);
+            migrate(dataSource, description, Schema.PLATFORM, postgres);
             for (var schema : schemas) {
-                migrate(dataSource, description, schema);
+                migrate(dataSource, description, schema, postgres);
             }
         } catch (RuntimeException e) {
             dataSource.close();
@@ -148,12 +148,13 @@ public final class Database implements AutoCloseable {
     /**
      * Each schema has its own history table, so a schema's first migration finds the database non-empty (the shared
      * table, the other services' tables; on a database from before the split, its own tables too). Baselining at
-     * version 0 lets its V1 run all the same; every V1 is written to keep what already exists.
+     * version 0 lets its V1 run all the same; every V1 is written to keep what already exists. A schema's migrations
+     * for one database product only join the others in the same history (see {@link Schema#locations}).
      */
-    private static void migrate(DataSource dataSource, String description, Schema schema) {
+    private static void migrate(DataSource dataSource, String description, Schema schema, boolean postgres) {
         var result = Flyway.configure()
                 .dataSource(dataSource)
-                .locations(schema.location())
+                .locations(schema.locations(postgres))
                 .table(schema.historyTable())
                 .baselineOnMigrate(true)
                 .baselineVersion("0")

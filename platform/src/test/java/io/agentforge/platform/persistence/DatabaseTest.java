@@ -35,9 +35,19 @@ class DatabaseTest extends PersistenceContract {
 
     @Test
     void eachSchemaKeepsItsOwnHistory() {
-        assertThat(count(database, "notes_schema_history WHERE script LIKE '%notes%'")).isEqualTo(1);
+        assertThat(count(database, "notes_schema_history WHERE script = 'V1__notes.sql'")).isEqualTo(1);
         assertThat(count(database, "platform_schema_history WHERE script LIKE '%notes%'")).isZero();
         assertThat(count(database, "persistence_locks")).as("the shared table exists").isNotNegative();
+    }
+
+    @Test
+    void aMigrationOfOneDatabaseProductRunsOnItAloneInTheSchemasHistory() {
+        var mine = expectsPostgres() ? "notes_postgresql_only" : "notes_h2_only";
+        var other = expectsPostgres() ? "notes_h2_only" : "notes_postgresql_only";
+        assertThat(count(database, "notes_schema_history WHERE success AND version = '2' AND script LIKE '%"
+                + mine + "%'")).isEqualTo(1);
+        assertThat(count(database, "information_schema.tables WHERE table_name = '" + mine + "'")).isEqualTo(1);
+        assertThat(count(database, "information_schema.tables WHERE table_name = '" + other + "'")).isZero();
     }
 
     @Test

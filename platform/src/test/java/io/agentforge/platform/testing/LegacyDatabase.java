@@ -9,9 +9,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /**
- * A database as Agent Forge created it before each service owned its tables: one Flyway history
+ * A database as an earlier Agent Forge created it: before each service owned its tables, one Flyway history
  * ({@code flyway_schema_history}) over the migrations of that time, kept unchanged in {@code db/legacy} of this
- * test-jar. The services' upgrade tests fill it with rows as the old code wrote them, open it with today's
+ * test-jar ({@link #create}); or with a history per schema, as far as a given version of one schema
+ * ({@link #createAt}). The services' upgrade tests fill it with rows as the old code wrote them, open it with today's
  * {@link Database#open} and read the rows back through today's repositories.
  */
 public final class LegacyDatabase {
@@ -34,7 +35,29 @@ public final class LegacyDatabase {
      * @param dir the data directory of the H2 file (unused for PostgreSQL, which gets a fresh database)
      */
     public static LegacyDatabase create(Backend backend, Path dir, String version) {
-        var legacy = switch (backend) {
+        var legacy = empty(backend, dir);
+        Flyway.configure().dataSource(legacy.jdbcUrl, user(backend), "").locations("classpath:db/legacy")
+                .target(version).load().migrate();
+        return legacy;
+    }
+
+    /**
+     * A new database as a release with one history per schema left it: the shared table, and the schema's common
+     * migrations ({@code db/<name>}) up to {@code version}, which is all such a release ran before migrations of one
+     * database product ({@code db-h2/<name>}, {@code db-postgresql/<name>}) existed.
+     */
+    public static LegacyDatabase createAt(Backend backend, Path dir, Schema schema, String version) {
+        var database = empty(backend, dir);
+        for (var location : new String[] {"platform", schema.name()}) {
+            Flyway.configure().dataSource(database.jdbcUrl, user(backend), "").locations("classpath:db/" + location)
+                    .table(location + "_schema_history").baselineOnMigrate(true).baselineVersion("0")
+                    .target(location.equals("platform") ? "latest" : version).load().migrate();
+        }
+        return database;
+    }
+
+    private static LegacyDatabase empty(Backend backend, Path dir) {
+        return switch (backend) {
             case H2 -> new LegacyDatabase("jdbc:h2:file:" + dir.toAbsolutePath().resolve("agentforge")
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", null, dir);
             case POSTGRESQL -> {
@@ -42,9 +65,6 @@ public final class LegacyDatabase {
                 yield new LegacyDatabase(target.jdbcUrl(), target.url(), null);
             }
         };
-        Flyway.configure().dataSource(legacy.jdbcUrl, user(backend), "").locations("classpath:db/legacy")
-                .target(version).load().migrate();
-        return legacy;
     }
 
     private static String user(Backend backend) {
