@@ -50,6 +50,7 @@ final class JobRun {
     private final Map<String, SubJobTask> awaited = new ConcurrentHashMap<>();
     private volatile WorkerProcess worker;
     private volatile String releasedBecause;
+    private volatile Duration releaseGrace = Duration.ZERO;
     private volatile int totalSteps;
     private volatile double tokensPerSecond;
     /** Input tokens trained on so far, summed from each step's counted tokens, carried across resumes. */
@@ -78,8 +79,14 @@ final class JobRun {
     }
 
     WorkerProcess start(WorkerLaunch launch) {
-        worker = WorkerProcess.start(launch, spec, this::onMessage);
-        return worker;
+        var started = WorkerProcess.start(launch, spec, this::onMessage);
+        worker = started;
+        // Released (cancelled, paused) while the process was being started, when there was no worker to stop yet: a
+        // worker left running would train on outside every slot count. Either this or release() sees the other.
+        if (released()) {
+            started.stop(releaseGrace);
+        }
+        return started;
     }
 
     /**
@@ -279,6 +286,7 @@ final class JobRun {
 
     /** Stops the worker (checkpoint, then kill after the grace) because the job is no longer this run's to finish. */
     void release(String reason, Duration grace) {
+        releaseGrace = grace;
         releasedBecause = reason;
         var current = worker;
         if (current != null) {
