@@ -38,9 +38,12 @@ export function ema(values, weight) {
 }
 
 // One run's points: steps, times (epoch ms), and per metric the last, min and max value of each point (a bucket
-// from the history, or a single step from the live stream, where all three are equal).
+// from the history, or a single step from the live stream, where all three are equal). A long live run is held at
+// the chart's resolution: past `limit` points, all but the newest quarter of them are folded into buckets as the
+// history answers them, so a redraw costs the chart's width, not the run's length, and no spike is lost.
 export class RunSeries {
   constructor() {
+    this.limit = Infinity;            // set by the charts: two points per pixel of their width
     this.reset();
   }
 
@@ -106,7 +109,48 @@ export class RunSeries {
       this.column('min', name)[at] = value;
       this.column('max', name)[at] = value;
     }
+    if (this.steps.length > this.limit) this.fold();
     return true;
+  }
+
+  // Folds the older points into buckets of a power of two of steps, aligned as step / size, few enough that they
+  // take half the limit: each the min of the mins, the max of the maxes, the last value measured, and the last
+  // step and time, the shape of the history's buckets. The newest quarter of the limit stays raw. A fold costs the
+  // limit and comes at most once every quarter of it, so a step costs a few operations per metric on average.
+  fold() {
+    const old = this.steps.length - Math.floor(this.limit / 4);
+    let size = 2;
+    while ((this.steps[old - 1] - this.steps[0]) / size >= this.limit / 2) size *= 2;
+    const steps = [];
+    const times = [];
+    const into = new Array(old);      // the bucket of each old point
+    for (let i = 0; i < old; i++) {
+      const b = steps.length - 1;
+      if (b < 0 || Math.ceil(this.steps[i] / size) !== Math.ceil(steps[b] / size)) {
+        steps.push(this.steps[i]);
+        times.push(this.times[i]);
+      } else {
+        steps[b] = this.steps[i];
+        times[b] = this.times[i];
+      }
+      into[i] = steps.length - 1;
+    }
+    for (const name of Object.keys(this.last)) {
+      const [last, min, max] = [this.last[name], this.min[name], this.max[name]];
+      const [l, lo, hi] = [0, 1, 2].map(() => new Array(steps.length).fill(null));
+      for (let i = 0; i < old; i++) {
+        const b = into[i];
+        if (last[i] !== null) l[b] = last[i];
+        if (min[i] !== null && (lo[b] === null || min[i] < lo[b])) lo[b] = min[i];
+        if (max[i] !== null && (hi[b] === null || max[i] > hi[b])) hi[b] = max[i];
+      }
+      this.last[name] = l.concat(last.slice(old));
+      this.min[name] = lo.concat(min.slice(old));
+      this.max[name] = hi.concat(max.slice(old));
+    }
+    this.steps = steps.concat(this.steps.slice(old));
+    this.times = times.concat(this.times.slice(old));
+    this.generation++;
   }
 
   // The index of the first point at or after a step (or time, with key 'times').
@@ -156,6 +200,7 @@ export class RunCharts {
     // Read once per theme: a style read while drawing would make the browser recompute styles in the middle of it.
     this.colours = { alert: css('--bad') || '#dc2626', phase: css('--muted') || '#888' };
     const width = Math.max(320, Math.floor((this.container.clientWidth || 1200) / 2) - 16);
+    this.series.limit = 2 * width;
     for (const panel of PANELS) {
       const box = document.createElement('figure');
       box.className = 'panel';

@@ -446,18 +446,50 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> chip().equals("paused"));
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
         script("__forge.longTasks.length = 0");
-        int before = pointCount();
         int steps = 6_000;
         stream(pausedRun, 10_001, steps, Duration.ofMillis(10), step -> {
         });
-        await().atMost(Duration.ofSeconds(120)).until(() -> pointCount() == before + steps);
+        await().atMost(Duration.ofSeconds(120)).until(() -> lastDrawnStep() == 10_000 + steps);
         @SuppressWarnings("unchecked")
         var longTasks = ((List<Number>) script("return __forge.longTasks")).stream().mapToDouble(Number::doubleValue)
                 .sorted().toArray();
         figures.put("streaming_100_steps_per_s_for_60_s_long_tasks_over_50ms", longTasks.length);
         figures.put("streaming_100_steps_per_s_for_60_s_longest_task_ms",
                 longTasks.length == 0 ? 0 : Math.round(longTasks[longTasks.length - 1]));
+        figures.put("streaming_100_steps_per_s_for_60_s_points_drawn", pointCount());
         assertThat(((Number) script("return __forge.gaps")).intValue()).isZero();
+    }
+
+    @Test
+    @Order(12)
+    void aLongLiveStreamIsDrawnAtTheChartsWidthWithItsSpikesFoldedInAndItsNewestStepsRaw() {
+        openRun(pausedRun);
+        await().atMost(Duration.ofSeconds(60)).until(() -> chip().equals("paused"));
+        int width = ((Number) script("return __forge.charts.loss.width")).intValue();
+        int first = 20_001;
+        int steps = 3_000;
+        int spike = first + 500;
+        int dip = first + 1_000;
+        stream(pausedRun, first, steps, Duration.ofMillis(3), null,
+                step -> step == spike ? 99.0 : step == dip ? 1e-6 : 3.0 / Math.sqrt(step), step -> {
+                });
+        int last = first + steps - 1;
+        await().atMost(Duration.ofSeconds(120)).until(() -> lastDrawnStep() == last);
+        assertThat(((Number) script("return __forge.gaps")).intValue()).isZero();
+        // The whole stream in at most two points per pixel of the chart.
+        assertThat(pointCount()).isLessThanOrEqualTo(2 * width);
+        assertThat(((Number) script("return __forge.series.length")).intValue()).isEqualTo(pointCount());
+        // The spike and the dip are older than the raw tail: each is the max (min) of a bucket of several steps.
+        assertThat(foldedExtreme(4, 99.0)).as("steps of the bucket holding the spike").contains((long) spike)
+                .hasSizeGreaterThan(1);
+        assertThat(foldedExtreme(3, 1e-6)).as("steps of the bucket holding the dip").contains((long) dip)
+                .hasSizeGreaterThan(1);
+        // The newest quarter of the limit is every step as it came.
+        int raw = 2 * width / 4;
+        assertThat(script("return __forge.series.steps.slice(-arguments[0])", raw))
+                .isEqualTo(steps(last - raw + 1, last));
+        assertThat(script("const y = __forge.charts.loss.data[1]; return y[y.length - 1]"))
+                .isEqualTo(3.0 / Math.sqrt(last));
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
@@ -481,6 +513,12 @@ class DashboardBrowserTest {
     /** The same, each step reporting the data seed it trains on (null: none). */
     private void stream(String jobId, int first, int count, Duration every, Double seed,
                         java.util.function.IntConsumer atStep) {
+        stream(jobId, first, count, every, seed, step -> 3.0 / Math.sqrt(step), atStep);
+    }
+
+    /** The same, with the loss of each step. */
+    private void stream(String jobId, int first, int count, Duration every, Double seed,
+                        java.util.function.IntToDoubleFunction loss, java.util.function.IntConsumer atStep) {
         long next = System.nanoTime();
         for (int step = first; step < first + count; step++) {
             var data = new LinkedHashMap<String, Object>();
@@ -489,7 +527,7 @@ class DashboardBrowserTest {
             data.put("current_step", step);
             data.put("total_steps", first + count);
             data.put("message", "synthetic step " + step);
-            var metrics = new LinkedHashMap<String, Object>(Map.of("loss", 3.0 / Math.sqrt(step), "lr", 1e-3,
+            var metrics = new LinkedHashMap<String, Object>(Map.of("loss", loss.applyAsDouble(step), "lr", 1e-3,
                     "grad_norm", 1.0, "tokens_per_sec", 1000.0));
             if (seed != null) {
                 metrics.put("data_seed", seed);
@@ -610,6 +648,24 @@ class DashboardBrowserTest {
 
     private String chip() {
         return String.valueOf(script("const c = document.getElementById('status'); return c ? c.dataset.status : ''"));
+    }
+
+    /** The step of the loss chart's last point (its x on the step axis). */
+    private long lastDrawnStep() {
+        return ((Number) script("const x = __forge.charts.loss ? __forge.charts.loss.data[0] : [];"
+                + " return x.length ? x[x.length - 1] : -1")).longValue();
+    }
+
+    /**
+     * The steps folded into the loss chart's point whose min (column 3) or max (column 4) is {@code value}: from the
+     * step after the point before it to its own (a point's step is its bucket's last).
+     */
+    @SuppressWarnings("unchecked")
+    private List<Long> foldedExtreme(int column, double value) {
+        var range = (List<Number>) script("const c = __forge.charts.loss.data[arguments[0]];"
+                + " const i = c.indexOf(arguments[1]); if (i < 1) return [];"
+                + " return [__forge.series.steps[i - 1] + 1, __forge.series.steps[i]]", column, value);
+        return range.isEmpty() ? List.of() : steps(range.get(0).intValue(), range.get(1).intValue());
     }
 
     private int pointCount() {
