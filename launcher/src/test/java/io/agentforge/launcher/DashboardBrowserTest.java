@@ -446,10 +446,31 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> chip().equals("paused"));
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
         script("__forge.longTasks.length = 0");
+        driver.executeCdpCommand("Performance.enable", Map.of());
+        var before = pageMetrics();
         int steps = 6_000;
+        // The main thread's CPU time at the 1,000th, 2,000th, 5,000th and 6,000th step: a page whose work grows with
+        // the run's length spends more of it on the later thousand steps than on the earlier.
+        var at = new LinkedHashMap<Integer, Double>();
         stream(pausedRun, 10_001, steps, Duration.ofMillis(10), step -> {
+            if (List.of(11_000, 12_000, 15_000, 16_000).contains(step)) {
+                at.put(step - 10_000, pageMetrics().getOrDefault("ThreadTime", Double.NaN));
+            }
         });
+        figures.put("streaming_100_steps_per_s_main_thread_cpu_s_steps_1001_2000",
+                Math.round((at.get(2_000) - at.get(1_000)) * 100) / 100.0);
+        figures.put("streaming_100_steps_per_s_main_thread_cpu_s_steps_5001_6000",
+                Math.round((at.get(6_000) - at.get(5_000)) * 100) / 100.0);
         await().atMost(Duration.ofSeconds(120)).until(() -> lastDrawnStep() == 10_000 + steps);
+        var after = pageMetrics();
+        // The page's work in CPU time (its renderer's main thread, and the whole renderer process), which waiting
+        // for a core on a shared machine does not lengthen as it does the long tasks.
+        for (var name : List.of("ThreadTime", "ProcessTime", "ScriptDuration")) {
+            if (before.containsKey(name) && after.containsKey(name)) {
+                figures.put("streaming_100_steps_per_s_for_60_s_" + name + "_s",
+                        Math.round((after.get(name) - before.get(name)) * 100) / 100.0);
+            }
+        }
         @SuppressWarnings("unchecked")
         var longTasks = ((List<Number>) script("return __forge.longTasks")).stream().mapToDouble(Number::doubleValue)
                 .sorted().toArray();
@@ -648,6 +669,16 @@ class DashboardBrowserTest {
 
     private String chip() {
         return String.valueOf(script("const c = document.getElementById('status'); return c ? c.dataset.status : ''"));
+    }
+
+    /** The page's counters from Chromium's DevTools ({@code Performance.getMetrics}): seconds, counts, bytes. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Double> pageMetrics() {
+        var metrics = (List<Map<String, Object>>) driver.executeCdpCommand("Performance.getMetrics", Map.of())
+                .get("metrics");
+        var byName = new LinkedHashMap<String, Double>();
+        metrics.forEach(m -> byName.put((String) m.get("name"), ((Number) m.get("value")).doubleValue()));
+        return byName;
     }
 
     /** The step of the loss chart's last point (its x on the step axis). */
